@@ -1,0 +1,85 @@
+import 'server-only';
+import { z } from 'zod';
+import { isLoomError, type LoomErrorCode } from '@/lib/loom/core';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { can, type Permission } from './auth/permissions';
+import { getViewer, type Viewer } from './auth/session';
+import { getPrisma } from './db';
+import { logger } from './logger';
+
+export type ActionErrorCode = LoomErrorCode;
+
+export interface ActionError {
+  code: ActionErrorCode;
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+}
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
+
+export interface ActionContext<I> {
+  input: I;
+  viewer: Viewer;
+  prisma: PrismaClient;
+}
+
+/**
+ * Builds a server action that, in order: checks the session, validates the input, checks the
+ * viewer's role for `permission`, runs `handler`, and maps errors. The browser only ever sees
+ * `{ ok, data }` or `{ ok: false, error: { code, message, fieldErrors } }`.
+ */
+export function defineAction<S extends z.ZodType, T>(options: {
+  name: string;
+  schema: S;
+  permission: Permission;
+  handler: (ctx: ActionContext<z.output<S>>) => Promise<T>;
+}): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (input) => {
+    try {
+      const viewer = await getViewer();
+      if (!viewer) return fail('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
+      const parsed = options.schema.safeParse(input);
+      if (!parsed.success) {
+        return { ok: false, error: { code: 'INVALID_INPUT', message: 'Some fields need attention.', fieldErrors: fieldErrors(parsed.error) } };
+      }
+      if (!can(viewer.role, options.permission)) {
+        return fail('FORBIDDEN', `Your role (${viewer.role}) does not allow this.`);
+      }
+      const data = await options.handler({ input: parsed.data, viewer, prisma: await getPrisma() });
+      return { ok: true, data };
+    } catch (error) {
+      if (isLoomError(error)) {
+        const issues = error.details.issues;
+        return {
+          ok: false,
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(issues?.length ? { fieldErrors: groupIssues(issues) } : {}),
+          },
+        };
+      }
+      logger.error({ action: options.name, error }, 'action failed');
+      return fail('INTERNAL', 'Something went wrong on the server. It has been logged.');
+    }
+  };
+}
+
+function fail(code: ActionErrorCode, message: string): { ok: false; error: ActionError } {
+  return { ok: false, error: { code, message } };
+}
+
+function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '_';
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+function groupIssues(issues: { path?: string; message: string }[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of issues) (out[issue.path ?? '_'] ??= []).push(issue.message);
+  return out;
+}

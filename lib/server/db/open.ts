@@ -1,0 +1,147 @@
+import 'server-only';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '@/lib/generated/prisma/client';
+import type { SqlConnection } from './migrator';
+
+export type DatabaseKind = 'postgres' | 'embedded';
+
+export interface OpenDatabase {
+  kind: DatabaseKind;
+  /** Where the data lives, for messages: host:port/db or the embedded data directory. */
+  location: string;
+  prisma: PrismaClient;
+  /** Runs `fn` on one dedicated session (needed for advisory locks and multi-statement scripts). */
+  withSession<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class DatabaseOpenError extends Error {
+  override readonly name = 'DatabaseOpenError';
+}
+
+/** How long to wait for a PostgreSQL server before saying it is unreachable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'an unparseable URL';
+  }
+}
+
+export async function openPostgres(url: string): Promise<OpenDatabase> {
+  const location = describeUrl(url);
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  try {
+    await probe.connect();
+  } catch (error) {
+    throw new DatabaseOpenError(
+      `DATABASE_URL points at ${location}, which cannot be reached: ${(error as Error).message || String(error)}`,
+      { cause: error },
+    );
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) });
+  return {
+    kind: 'postgres',
+    location,
+    prisma,
+    async withSession(fn) {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      await client.connect();
+      try {
+        return await fn({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
+      } finally {
+        await client.end();
+      }
+    },
+    close: () => prisma.$disconnect(),
+  };
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite has no locking of its own: two processes on one directory would corrupt it. A pid file
+ * keeps a second studio out; a stale one (its process gone) is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const lockPath = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lockPath, 'utf8'));
+      if (holder === process.pid) return () => rmSync(lockPath, { force: true });
+      if (Number.isInteger(holder) && holder > 0 && isProcessAlive(holder)) {
+        throw new DatabaseOpenError(
+          `The embedded database in ${dir} is in use by process ${holder}. Stop that studio first, or set LOOM_DATA_DIR to another directory.`,
+        );
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new DatabaseOpenError(`Could not lock the embedded database in ${dir}.`);
+}
+
+/** Opens (creating when absent) the embedded PostgreSQL. An existing directory is never re-initialised. */
+export async function openEmbedded(dataDir: string): Promise<OpenDatabase> {
+  const dir = path.resolve(dataDir, 'pglite');
+  if (existsSync(dir)) {
+    const entries = readdirSync(dir);
+    if (entries.length > 0 && !entries.includes('PG_VERSION')) {
+      throw new DatabaseOpenError(
+        `${dir} is not an embedded database directory (no PG_VERSION). It was left untouched; move it aside or set LOOM_DATA_DIR.`,
+      );
+    }
+  } else {
+    mkdirSync(dir, { recursive: true });
+  }
+  const unlock = lockDataDir(dir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dir);
+  } catch (error) {
+    unlock();
+    throw new DatabaseOpenError(
+      `The embedded database in ${dir} could not be opened (${(error as Error).message || String(error)}). It was left untouched; restore it from a backup, move it aside, or set DATABASE_URL.`,
+      { cause: error },
+    );
+  }
+  return fromPGlite(db, dir, unlock);
+}
+
+/** Wraps an open PGlite (a directory, or in memory for tests). */
+export function fromPGlite(db: PGlite, location: string, onClose: () => void = () => undefined): OpenDatabase {
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    kind: 'embedded',
+    location,
+    prisma,
+    withSession: (fn) => fn({ query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) }),
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+      onClose();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import 'server-only';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Env } from '../env';
+import { hashPassword } from '../auth/password';
+
+export const DEMO_WORKSPACE = { slug: 'demo', name: 'Demo workspace' } as const;
+
+/**
+ * Makes sure the configured admin can sign in: creates the demo workspace when there is none and
+ * the admin account when it does not exist. An existing account is never changed.
+ */
+export async function ensureSeed(prisma: PrismaClient, env: Pick<Env, 'LOOM_ADMIN_EMAIL' | 'LOOM_ADMIN_PASSWORD'>) {
+  if (!env.LOOM_ADMIN_EMAIL || !env.LOOM_ADMIN_PASSWORD) return;
+  const email = env.LOOM_ADMIN_EMAIL.toLowerCase();
+  if (await prisma.user.findUnique({ where: { email } })) return;
+  const passwordHash = await hashPassword(env.LOOM_ADMIN_PASSWORD);
+  await prisma.$transaction(async (tx) => {
+    const workspace =
+      (await tx.workspace.findFirst({ orderBy: { createdAt: 'asc' } })) ??
+      (await tx.workspace.create({ data: DEMO_WORKSPACE }));
+    await tx.user.create({
+      data: {
+        email,
+        name: 'Admin',
+        passwordHash,
+        memberships: { create: { workspaceId: workspace.id, role: 'admin' } },
+      },
+    });
+  });
+}

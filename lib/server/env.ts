@@ -1,0 +1,56 @@
+import 'server-only';
+import { z } from 'zod';
+
+/** Secrets shorter than this are guessable; `openssl rand -base64 32` gives 44 characters. */
+const MIN_SECRET_LENGTH = 32;
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL'),
+    /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is unset. */
+    LOOM_DATA_DIR: z.string().default('.data'),
+    NEXTAUTH_SECRET: z.string().optional(),
+    LOOM_ADMIN_EMAIL: z.email().optional(),
+    LOOM_ADMIN_PASSWORD: z.string().min(8).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (env.NEXTAUTH_SECRET ?? '').length < MIN_SECRET_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NEXTAUTH_SECRET'],
+        message: `must be set to a random secret of at least ${MIN_SECRET_LENGTH} characters in production (e.g. openssl rand -base64 32)`,
+      });
+    }
+    if (Boolean(env.LOOM_ADMIN_EMAIL) !== Boolean(env.LOOM_ADMIN_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: ['LOOM_ADMIN_PASSWORD'], message: 'set both LOOM_ADMIN_EMAIL and LOOM_ADMIN_PASSWORD, or neither' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment: ${lines.join('; ')}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The one place that reads process.env; parsed on first use so `next build` does not need secrets. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
