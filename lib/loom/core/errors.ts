@@ -42,7 +42,12 @@ export class LoomError extends Error {
   readonly code: LoomErrorCode;
   readonly details: LoomErrorDetails;
 
-  constructor(code: LoomErrorCode, message: string, details: LoomErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: LoomErrorCode,
+    message: string,
+    details: LoomErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.details = details;

@@ -5,13 +5,19 @@ export const promptIdSchema = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*$/,
+    'use lowercase letters, digits, ".", "_" and "-", starting with a letter or digit',
+  );
 
 export const variableNameSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must start with a letter or "_" and contain only letters, digits and "_"');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'must start with a letter or "_" and contain only letters, digits and "_"',
+  );
 
 export const VARIABLE_TYPES = ['string', 'number', 'boolean', 'enum', 'list', 'json'] as const;
 export type VariableType = (typeof VARIABLE_TYPES)[number];

@@ -1,0 +1,286 @@
+import { LoomError, type LoomIssue } from './errors';
+import type { Input, Variable } from './prompt';
+
+/** Validates and coerces one render's input; built once per variable list (see compileInputValidator). */
+export type InputValidator = (input: unknown) => Record<string, unknown>;
+
+type Coerced = { ok: true; value: unknown } | { ok: false; message: string };
+
+interface Plan {
+  name: string;
+  required: boolean;
+  hasDefault: boolean;
+  defaultValue: unknown;
+  coerce: (raw: unknown) => Coerced;
+}
+
+const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const TRUE_TEXT = new Set(['true', '1', 'on']);
+const FALSE_TEXT = new Set(['false', '0', 'off']);
+
+const ok = (value: unknown): Coerced => ({ ok: true, value });
+const fail = (message: string): Coerced => ({ ok: false, message });
+
+/** Absent values: forms send '' for an empty field, JSON sends null. */
+export function isMissingValue(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** True for values JSON can represent exactly: no functions, class instances, NaN or cycles. */
+function isJsonValue(value: unknown, seen: Set<object> = new Set()): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object') return false;
+  if (seen.has(value)) return false;
+  seen.add(value);
+  const children = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : undefined;
+  const valid = children !== undefined && children.every((child) => isJsonValue(child, seen));
+  seen.delete(value);
+  return valid;
+}
+
+function parseJson(text: string): Coerced {
+  try {
+    return ok(JSON.parse(text) as unknown);
+  } catch (error) {
+    return fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function lengthChecks(variable: Variable, unit: string): ((length: number) => string | undefined)[] {
+  const checks: ((length: number) => string | undefined)[] = [];
+  const { minLength, maxLength } = variable;
+  if (minLength !== undefined) {
+    checks.push((length) => (length < minLength ? `must have at least ${minLength} ${unit}` : undefined));
+  }
+  if (maxLength !== undefined) {
+    checks.push((length) => (length > maxLength ? `must have at most ${maxLength} ${unit}` : undefined));
+  }
+  return checks;
+}
+
+function firstFailure<T>(checks: ((value: T) => string | undefined)[], value: T): string | undefined {
+  for (const check of checks) {
+    const message = check(value);
+    if (message !== undefined) return message;
+  }
+  return undefined;
+}
+
+function compilePattern(variable: Variable): RegExp | undefined {
+  if (variable.pattern === undefined) return undefined;
+  try {
+    return new RegExp(variable.pattern, 'u');
+  } catch {
+    throw new LoomError('INVALID_INPUT', `Variable "${variable.name}" has an invalid pattern`, {
+      issues: [
+        {
+          path: `variables.${variable.name}.pattern`,
+          variable: variable.name,
+          message: 'invalid regular expression',
+        },
+      ],
+    });
+  }
+}
+
+function stringCoercer(variable: Variable): (raw: unknown) => Coerced {
+  const checks = lengthChecks(variable, 'characters');
+  const regex = compilePattern(variable);
+  return (raw) => {
+    if (typeof raw !== 'string') return fail('must be a string');
+    const problem = firstFailure(checks, raw.length);
+    if (problem !== undefined) return fail(problem);
+    if (regex !== undefined && !regex.test(raw)) return fail(`must match the pattern ${variable.pattern}`);
+    return ok(raw);
+  };
+}
+
+function numberCoercer(variable: Variable): (raw: unknown) => Coerced {
+  const { min, max } = variable;
+  return (raw) => {
+    let value: number;
+    if (typeof raw === 'number') value = raw;
+    else if (typeof raw === 'string' && NUMBER_TEXT.test(raw.trim())) value = Number(raw.trim());
+    else return fail('must be a number');
+    if (!Number.isFinite(value)) return fail('must be a finite number');
+    if (min !== undefined && value < min) return fail(`must be at least ${min}`);
+    if (max !== undefined && value > max) return fail(`must be at most ${max}`);
+    return ok(value);
+  };
+}
+
+function booleanCoercer(): (raw: unknown) => Coerced {
+  return (raw) => {
+    if (typeof raw === 'boolean') return ok(raw);
+    if (typeof raw === 'string') {
+      const text = raw.trim().toLowerCase();
+      if (TRUE_TEXT.has(text)) return ok(true);
+      if (FALSE_TEXT.has(text)) return ok(false);
+    }
+    return fail('must be a boolean (true/false, 1/0, on/off)');
+  };
+}
+
+function enumCoercer(variable: Variable): (raw: unknown) => Coerced {
+  const values = variable.values ?? [];
+  const allowed = new Set(values);
+  return (raw) =>
+    typeof raw === 'string' && allowed.has(raw) ? ok(raw) : fail(`must be one of: ${values.join(', ')}`);
+}
+
+function splitList(text: string): Coerced {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    const parsed = parseJson(trimmed);
+    if (!parsed.ok) return parsed;
+    return Array.isArray(parsed.value) ? parsed : fail('must be a JSON array');
+  }
+  const separator = trimmed.includes('\n') ? /\r?\n/ : ',';
+  return ok(
+    trimmed
+      .split(separator)
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+}
+
+function listCoercer(variable: Variable): (raw: unknown) => Coerced {
+  const checks = lengthChecks(variable, 'items');
+  return (raw) => {
+    const result = typeof raw === 'string' ? splitList(raw) : ok(raw);
+    if (!result.ok) return result;
+    if (!Array.isArray(result.value) || !isJsonValue(result.value))
+      return fail('must be a list of JSON values');
+    const problem = firstFailure(checks, result.value.length);
+    return problem === undefined ? result : fail(problem);
+  };
+}
+
+function jsonCoercer(): (raw: unknown) => Coerced {
+  return (raw) => {
+    const result = typeof raw === 'string' ? parseJson(raw) : ok(raw);
+    if (!result.ok) return result;
+    return isJsonValue(result.value)
+      ? result
+      : fail('must be a JSON value (no functions, class instances or cycles)');
+  };
+}
+
+function coercerFor(variable: Variable): (raw: unknown) => Coerced {
+  switch (variable.type) {
+    case 'string':
+      return stringCoercer(variable);
+    case 'number':
+      return numberCoercer(variable);
+    case 'boolean':
+      return booleanCoercer();
+    case 'enum':
+      return enumCoercer(variable);
+    case 'list':
+      return listCoercer(variable);
+    case 'json':
+      return jsonCoercer();
+  }
+}
+
+/** Checks and coerces a single value against a variable (used for defaults and examples). */
+export function checkVariableValue(
+  variable: Variable,
+  raw: unknown,
+): { value: unknown } | { message: string } {
+  const result = coercerFor(variable)(raw);
+  return result.ok ? { value: result.value } : { message: result.message };
+}
+
+function planFor(variable: Variable): Plan {
+  const coerce = coercerFor(variable);
+  const hasDefault = !isMissingValue(variable.default);
+  let defaultValue: unknown;
+  if (hasDefault) {
+    const coerced = coerce(variable.default);
+    if (!coerced.ok) {
+      throw new LoomError('INVALID_INPUT', `The default of variable "${variable.name}" ${coerced.message}`, {
+        issues: [
+          { path: `variables.${variable.name}.default`, variable: variable.name, message: coerced.message },
+        ],
+      });
+    }
+    defaultValue = coerced.value;
+  }
+  return { name: variable.name, required: variable.required, hasDefault, defaultValue, coerce };
+}
+
+/** Lists and objects are copied so callers cannot mutate a prompt's default through a rendered result. */
+function copyDefault(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+}
+
+/**
+ * Compiles the checks for a variable list once; the returned function validates an input, coerces
+ * strings, applies defaults and reports every problem in one LoomError.
+ */
+export function compileInputValidator(variables: readonly Variable[]): InputValidator {
+  const plans = variables.map(planFor);
+  const declared = new Set(plans.map((plan) => plan.name));
+  return (input) => {
+    if (!isPlainObject(input)) {
+      throw new LoomError('INVALID_INPUT', 'Input must be an object of variable values', {
+        issues: [{ path: 'input', message: 'must be an object' }],
+      });
+    }
+    const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const issues: LoomIssue[] = [];
+    const missing: string[] = [];
+    for (const plan of plans) {
+      const raw = Object.hasOwn(input, plan.name) ? input[plan.name] : undefined;
+      if (isMissingValue(raw)) {
+        if (plan.hasDefault) values[plan.name] = copyDefault(plan.defaultValue);
+        else if (plan.required) missing.push(plan.name);
+        continue;
+      }
+      const coerced = plan.coerce(raw);
+      if (coerced.ok) values[plan.name] = coerced.value;
+      else
+        issues.push({ path: plan.name, variable: plan.name, message: `"${plan.name}" ${coerced.message}` });
+    }
+    for (const name of Object.keys(input)) {
+      if (!declared.has(name)) {
+        issues.push({ path: name, variable: name, message: `"${name}" is not a declared variable` });
+      }
+    }
+    if (issues.length > 0) {
+      const missingIssues = missing.map((name) => ({
+        path: name,
+        variable: name,
+        message: `"${name}" is required`,
+      }));
+      throw new LoomError(
+        'INVALID_INPUT',
+        `Invalid input: ${[...missingIssues, ...issues].map((i) => i.message).join('; ')}`,
+        {
+          issues: [...missingIssues, ...issues],
+          missing,
+        },
+      );
+    }
+    if (missing.length > 0) {
+      throw new LoomError('MISSING_VARIABLES', `Missing required variables: ${missing.join(', ')}`, {
+        missing,
+        issues: missing.map((name) => ({ path: name, variable: name, message: `"${name}" is required` })),
+      });
+    }
+    return values;
+  };
+}
+
+/** One-shot form of compileInputValidator; prefer the compiled form on hot paths. */
+export function validateInput(variables: readonly Variable[], input: Input): Record<string, unknown> {
+  return compileInputValidator(variables)(input);
+}
