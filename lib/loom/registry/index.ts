@@ -1,0 +1,34 @@
+export type {
+  LabelMove,
+  LabelOptions,
+  LabelRemoval,
+  ListOptions,
+  PromptRegistry,
+  PromptSummary,
+  RegistryCallOptions,
+  SaveOptions,
+  VersionSummary,
+} from './registry';
+export {
+  LABEL_PATTERN,
+  MAX_LABEL_LENGTH,
+  checkExpectedLatest,
+  compareSummaries,
+  labelNotFound,
+  matchesListOptions,
+  nextVersion,
+  normaliseForSave,
+  promptNotFound,
+  stampVersion,
+  validateLabel,
+  validateListOptions,
+  validatePromptId,
+  validateVersion,
+  versionNotFound,
+} from './registry-rules';
+export { createMemoryRegistry, type MemoryRegistryOptions } from './memory-registry';
+export {
+  parsePromptDocument,
+  serializePromptDocument,
+  type ParsePromptDocumentOptions,
+} from './prompt-document';
