@@ -1,0 +1,101 @@
+import { LoomError } from '../core';
+import type { StreamEvent } from '../provider';
+import { Run } from './run';
+import { CONSUMER_STOPPED, raceAbort, type Scope } from './signals';
+import type { ExecuteOptions, ExecuteResult, ExecuteStreamEvent } from './types';
+
+/**
+ * Renders the prompt and calls the provider, retrying RATE_LIMITED/TIMEOUT/UNAVAILABLE with
+ * backoff within the attempt and total budgets. Throws LoomError; records every call via `onRecord`.
+ */
+export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
+  const run = new Run(options, false);
+  try {
+    const { rendered, request } = await run.prepare();
+    for (;;) {
+      const attempt = run.openAttempt();
+      try {
+        const completion = await raceAbort(
+          run.provider.complete(request, { signal: attempt.signal }),
+          attempt.signal,
+        );
+        return run.succeed(
+          rendered,
+          completion.text,
+          completion.usage,
+          completion.finishReason,
+          completion.model,
+        );
+      } catch (error) {
+        await run.beforeRetry(run.classify(error, attempt));
+      } finally {
+        attempt.dispose();
+      }
+    }
+  } catch (error) {
+    throw run.fail(error);
+  } finally {
+    run.total.dispose();
+  }
+}
+
+/**
+ * Like `execute`, streaming: yields `delta` events as they arrive, then one `result`. A failure
+ * before the first delta is retried like `execute`; after it, the error is thrown (text already
+ * shown cannot be taken back). Stopping the iteration cancels the provider call.
+ */
+export async function* executeStream(
+  options: ExecuteOptions,
+): AsyncGenerator<ExecuteStreamEvent, void, undefined> {
+  const run = new Run(options, true);
+  let attempt: Scope | undefined;
+  try {
+    const { rendered, request } = await run.prepare();
+    for (;;) {
+      attempt = run.openAttempt();
+      let hasDelta = false;
+      let iterator: AsyncIterator<StreamEvent> | undefined;
+      try {
+        iterator = run.provider.stream(request, { signal: attempt.signal })[Symbol.asyncIterator]();
+        let text = '';
+        for (;;) {
+          const step = await raceAbort(iterator.next(), attempt.signal);
+          if (step.done) {
+            throw new LoomError(
+              'PROVIDER_ERROR',
+              `${run.provider.name}: the stream ended without a final event`,
+              {
+                provider: run.provider.name,
+              },
+            );
+          }
+          const event = step.value;
+          if (event.type === 'delta') {
+            hasDelta = true;
+            text += event.text;
+            yield { type: 'delta', text: event.text };
+            continue;
+          }
+          const result = run.succeed(rendered, text, event.usage, event.finishReason, event.model);
+          yield { type: 'result', result };
+          return;
+        }
+      } catch (error) {
+        const failure = run.classify(error, attempt);
+        if (hasDelta) throw failure;
+        await run.beforeRetry(failure);
+      } finally {
+        // Runs on success, failure and when the consumer stops early: never leave the request open.
+        if (!attempt.signal.aborted) attempt.abort(CONSUMER_STOPPED);
+        attempt.dispose();
+        iterator?.return?.().catch(() => undefined);
+      }
+    }
+  } catch (error) {
+    throw run.fail(error);
+  } finally {
+    // A consumer that stops reading before the result still gets its call recorded, as cancelled.
+    if (!run.isSettled) run.fail(new LoomError('CANCELLED', 'The stream consumer stopped reading'));
+    run.total.dispose();
+  }
+}
