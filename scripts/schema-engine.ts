@@ -21,8 +21,8 @@ async function loadWasm(): Promise<void> {
   if (initialised) return;
   const require = createRequire(import.meta.url);
   const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');
-  const module = new WebAssembly.Module(await readFile(wasmPath));
-  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
+  const wasmModule = new WebAssembly.Module(await readFile(wasmPath));
+  const instance = new WebAssembly.Instance(wasmModule, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   // The engine reports panics through this global hook.

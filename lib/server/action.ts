@@ -1,21 +1,14 @@
 import 'server-only';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isLoomError, type LoomErrorCode } from '@/lib/loom/core';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { can, type Permission } from './auth/permissions';
 import { getViewer, type Viewer } from './auth/session';
 import { getPrisma } from './db';
 import { logger } from './logger';
+import type { ActionError, ActionResult } from '@/lib/client/action-result';
 
-export type ActionErrorCode = LoomErrorCode;
-
-export interface ActionError {
-  code: ActionErrorCode;
-  message: string;
-  fieldErrors?: Record<string, string[]>;
-}
-
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
+export type { ActionResult } from '@/lib/client/action-result';
 
 export interface ActionContext<I> {
   input: I;
@@ -65,7 +58,7 @@ export function defineAction<S extends z.ZodType, T>(options: {
   };
 }
 
-function fail(code: ActionErrorCode, message: string): { ok: false; error: ActionError } {
+function fail(code: LoomErrorCode, message: string): { ok: false; error: ActionError } {
   return { ok: false, error: { code, message } };
 }
 

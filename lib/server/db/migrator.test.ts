@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '@/test/db';
+import { pgConnection } from './open';
 import { migrate, pendingMigrations, readMigrations, type SqlConnection } from './migrator';
 
 const created: string[] = [];
@@ -21,7 +22,7 @@ async function freshDatabase(): Promise<string> {
 async function connect(url: string): Promise<{ conn: SqlConnection; end: () => Promise<void> }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  return { conn: { query: (s, p) => client.query(s, p), exec: (s) => client.query(s) }, end: () => client.end() };
+  return { conn: pgConnection(client), end: () => client.end() };
 }
 
 afterAll(async () => {

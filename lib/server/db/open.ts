@@ -58,12 +58,19 @@ export async function openPostgres(url: string): Promise<OpenDatabase> {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
       await client.connect();
       try {
-        return await fn({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
+        return await fn(pgConnection(client));
       } finally {
         await client.end();
       }
     },
     close: () => prisma.$disconnect(),
+  };
+}
+
+export function pgConnection(client: pg.Client): SqlConnection {
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
+    exec: (sql) => client.query(sql),
   };
 }
 
