@@ -158,6 +158,7 @@ function compare(
   control: ArmSummary,
   challenger: ArmSummary,
   challengers: number,
+  mixingRatio: number,
 ): Comparison {
   const alpha = (1 - experiment.confidence) / challengers;
   const difference = challenger.mean - control.mean;
@@ -169,7 +170,7 @@ function compare(
   const test = mixtureSequentialTest({
     difference,
     variance: standardErrorSquared,
-    mixingVariance: optimalMixingRatio(alpha) * plannedVariance,
+    mixingVariance: mixingRatio * plannedVariance,
     alpha,
   });
   const pValue = Math.min(1, test.pValue * challengers);
@@ -220,9 +221,14 @@ function verdictFrom(
 export function analyze(experimentInput: unknown, statsInput: unknown): Analysis {
   const experiment = parseExperiment(experimentInput);
   const parsed = statsSchema.safeParse(statsInput);
-  if (!parsed.success)
+  if (!parsed.success) {
     throw new LoomError('INVALID_INPUT', 'Invalid experiment stats', { issues: toLoomIssues(parsed.error) });
-  const stats: ExperimentStats = parsed.data;
+  }
+  return analyzeParsed(experiment, parsed.data);
+}
+
+/** `analyze` for inputs already validated; simulations call it hundreds of thousands of times. */
+export function analyzeParsed(experiment: Experiment, stats: ExperimentStats): Analysis {
   if (stats.experimentId !== experiment.id) {
     throw new LoomError(
       'INVALID_INPUT',
@@ -252,7 +258,10 @@ export function analyze(experimentInput: unknown, statsInput: unknown): Analysis
   );
   const [control, ...others] = arms as [ArmSummary, ...ArmSummary[]];
   const challengers = others.filter((arm) => arm.share > 0);
-  const comparisons = challengers.map((arm) => compare(experiment, control, arm, challengers.length));
+  const mixingRatio = optimalMixingRatio((1 - experiment.confidence) / Math.max(1, challengers.length));
+  const comparisons = challengers.map((arm) =>
+    compare(experiment, control, arm, challengers.length, mixingRatio),
+  );
   const srm = checkSampleRatio(arms);
   const mostSignificant = comparisons.reduce<Comparison | undefined>(
     (best, comparison) => (!best || comparison.pValue < best.pValue ? comparison : best),

@@ -1,5 +1,5 @@
-import { analyze } from './analyze';
-import type { ExperimentInput } from './experiment';
+import { analyzeParsed } from './analyze';
+import { parseExperiment } from './experiment';
 import type { ArmTotals } from './store';
 
 /** A seeded generator (sfc32) so simulations are reproducible; returns floats in [0, 1). */
@@ -93,7 +93,7 @@ export interface SimulationResult {
 export function simulateBinaryExperiments(input: BinarySimulationInput): SimulationResult {
   const { experiments, looks, samplesPerArm, rates } = input;
   const random = createRandom(input.seed ?? 1);
-  const experiment: ExperimentInput = {
+  const experiment = parseExperiment({
     id: 'simulation',
     promptId: 'simulation',
     variants: rates.map((_, index) => ({ name: `arm-${index}`, version: index + 1, weight: 1 })),
@@ -101,7 +101,7 @@ export function simulateBinaryExperiments(input: BinarySimulationInput): Simulat
     minSamplesPerArm: input.minSamplesPerArm ?? 100,
     confidence: input.confidence ?? 0.95,
     plannedSamplesPerArm: input.plannedSamplesPerArm ?? samplesPerArm,
-  };
+  });
   const bestRate = Math.max(...rates);
   const perLook = Math.floor(samplesPerArm / looks);
   let decided = 0;
@@ -124,7 +124,7 @@ export function simulateBinaryExperiments(input: BinarySimulationInput): Simulat
         arm.sum += successes;
         arm.sumSquares += successes;
       });
-      const { verdict } = analyze(experiment, { experimentId: 'simulation', arms });
+      const { verdict } = analyzeParsed(experiment, { experimentId: 'simulation', arms });
       if (verdict.status === 'winner' && verdict.winner) {
         decided += 1;
         decisionLooks += look;

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from './analyze';
+import type { ExperimentInput } from './experiment';
+import type { ArmTotals } from './store';
+
+const experiment: ExperimentInput = {
+  id: 'exp',
+  promptId: 'support-reply',
+  variants: [
+    { name: 'control', version: 1, weight: 1 },
+    { name: 'challenger', version: 2, weight: 1 },
+  ],
+  metric: { kind: 'binary' },
+  minSamplesPerArm: 500,
+  plannedSamplesPerArm: 5000,
+};
+
+function binaryArm(variant: string, exposures: number, successes: number): ArmTotals {
+  return { variant, exposures, outcomes: exposures, sum: successes, sumSquares: successes };
+}
+
+function numericArm(variant: string, values: number[]): ArmTotals {
+  return {
+    variant,
+    exposures: values.length,
+    outcomes: values.length,
+    sum: values.reduce((a, b) => a + b, 0),
+    sumSquares: values.reduce((a, b) => a + b * b, 0),
+  };
+}
+
+describe('analyze', () => {
+  it('withholds a verdict until every arm has the minimum samples, even with a huge difference', () => {
+    const { verdict, arms } = analyze(experiment, {
+      experimentId: 'exp',
+      arms: [binaryArm('control', 499, 10), binaryArm('challenger', 499, 400)],
+    });
+    expect(verdict.status).toBe('insufficient-data');
+    expect(verdict.message).toContain('500');
+    expect(arms.map((arm) => arm.mean)).toEqual([10 / 499, 400 / 499]);
+  });
+
+  it('names the challenger when it clearly converts better, with lift and interval', () => {
+    const { verdict } = analyze(experiment, {
+      experimentId: 'exp',
+      arms: [binaryArm('control', 5000, 500), binaryArm('challenger', 5000, 650)],
+    });
+    expect(verdict.status).toBe('winner');
+    expect(verdict.winner).toMatchObject({ name: 'challenger', version: 2 });
+    expect(verdict.lift).toBeCloseTo(0.3, 10);
+    expect(verdict.pValue).toBeLessThan(0.05);
+    expect(verdict.interval?.[0]).toBeGreaterThan(0);
+    expect(verdict.interval?.[0]).toBeLessThan(0.3);
+    expect(verdict.interval?.[1]).toBeGreaterThan(0.3);
+  });
+
+  it('keeps running on a difference a single-look test would already call significant', () => {
+    // z ≈ 2.4: p ≈ 0.016 for a fixed-horizon test, not enough evidence for an always-valid one.
+    const { verdict } = analyze(experiment, {
+      experimentId: 'exp',
+      arms: [binaryArm('control', 5000, 500), binaryArm('challenger', 5000, 570)],
+    });
+    expect(verdict.status).toBe('running');
+    expect(verdict.pValue).toBeGreaterThan(0.05);
+  });
+
+  it('declares the control the winner when the challenger is clearly worse', () => {
+    const { verdict, comparisons } = analyze(experiment, {
+      experimentId: 'exp',
+      arms: [binaryArm('control', 5000, 650), binaryArm('challenger', 5000, 500)],
+    });
+    expect(comparisons[0]?.outcome).toBe('worse');
+    expect(verdict.status).toBe('winner');
+    expect(verdict.winner?.name).toBe('control');
+  });
+
+  it('honours a metric whose goal is to decrease', () => {
+    const { verdict } = analyze(
+      { ...experiment, metric: { kind: 'binary', goal: 'decrease' } },
+      { experimentId: 'exp', arms: [binaryArm('control', 5000, 650), binaryArm('challenger', 5000, 500)] },
+    );
+    expect(verdict.winner?.name).toBe('challenger');
+  });
+
+  it('blocks the verdict on a sample-ratio mismatch and says so', () => {
+    const { verdict, srm } = analyze(experiment, {
+      experimentId: 'exp',
+      arms: [binaryArm('control', 5000, 500), binaryArm('challenger', 5400, 900)],
+    });
+    expect(srm?.mismatch).toBe(true);
+    expect(srm?.pValue).toBeLessThan(0.001);
+    expect(verdict.status).toBe('srm');
+    expect(verdict.winner).toBeUndefined();
+    expect(verdict.message).toMatch(/sample ratio mismatch/i);
+  });
+
+  it('accepts exposures that match unequal weights', () => {
+    const { srm } = analyze(
+      {
+        ...experiment,
+        variants: [
+          { name: 'control', version: 1, weight: 9 },
+          { name: 'challenger', version: 2, weight: 1 },
+        ],
+      },
+      { experimentId: 'exp', arms: [binaryArm('control', 9030, 900), binaryArm('challenger', 970, 100)] },
+    );
+    expect(srm?.mismatch).toBe(false);
+  });
+
+  it('corrects for several challengers (Bonferroni) and picks the best significant one', () => {
+    const threeArms = {
+      ...experiment,
+      variants: [...experiment.variants, { name: 'third', version: 3, weight: 1 }],
+    };
+    const stats = {
+      experimentId: 'exp',
+      arms: [
+        binaryArm('control', 5000, 500),
+        binaryArm('challenger', 5000, 640),
+        binaryArm('third', 5000, 700),
+      ],
+    };
+    const { comparisons, verdict } = analyze(threeArms, stats);
+    const twoArms = analyze(experiment, { experimentId: 'exp', arms: stats.arms.slice(0, 2) });
+    expect(comparisons).toHaveLength(2);
+    // Each comparison runs at alpha / 2, so its p-value and interval are stricter than with one challenger.
+    expect(comparisons[0]?.pValue).toBeGreaterThan(twoArms.comparisons[0]?.pValue ?? 1);
+    const width = (interval: [number, number] | undefined): number =>
+      interval ? interval[1] - interval[0] : 0;
+    expect(width(comparisons[0]?.differenceInterval)).toBeGreaterThan(
+      width(twoArms.comparisons[0]?.differenceInterval),
+    );
+    expect(verdict.winner?.name).toBe('third');
+  });
+
+  it('analyses numeric metrics on the mean of reported values', () => {
+    const control = Array.from({ length: 2000 }, (_, i) => 3 + ((i % 5) - 2));
+    const better = control.map((value) => value + 0.3);
+    const { arms, verdict } = analyze(
+      { ...experiment, metric: { kind: 'numeric' }, plannedSamplesPerArm: 2000 },
+      { experimentId: 'exp', arms: [numericArm('control', control), numericArm('challenger', better)] },
+    );
+    expect(arms[0]?.mean).toBeCloseTo(3, 10);
+    expect(arms[0]?.variance).toBeCloseTo(2 * (2000 / 1999), 10);
+    expect(verdict.status).toBe('winner');
+    expect(verdict.difference).toBeCloseTo(0.3, 10);
+  });
+
+  it('rejects stats of another experiment or with unknown variants', () => {
+    expect(() => analyze(experiment, { experimentId: 'other', arms: [] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    expect(() => analyze(experiment, { experimentId: 'exp', arms: [binaryArm('ghost', 10, 1)] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('ghost') }),
+    );
+    expect(() =>
+      analyze(experiment, { experimentId: 'exp', arms: [{ ...binaryArm('control', 10, 1), outcomes: 11 }] }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});

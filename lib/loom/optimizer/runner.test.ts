@@ -1,0 +1,95 @@
+import { describe, expect, it, vi } from 'vitest';
+import { parseExperiment, type Experiment } from './experiment';
+import { createExperimentRunner, promote, type LabelSetter } from './runner';
+import { createMemoryExperimentStore } from './store';
+import type { Verdict } from './analyze';
+
+const experiment: Experiment = parseExperiment({
+  id: 'exp-runner',
+  promptId: 'support-reply',
+  variants: [
+    { name: 'control', version: 1, weight: 1 },
+    { name: 'challenger', version: 4, weight: 1 },
+  ],
+  metric: { kind: 'binary' },
+  minSamplesPerArm: 50,
+  plannedSamplesPerArm: 400,
+});
+
+function fakeRegistry(): LabelSetter & { calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  return {
+    calls,
+    async setLabel(promptId, label, version, options) {
+      calls.push([promptId, label, version, options]);
+      return { label, from: 1, to: version };
+    },
+  };
+}
+
+describe('experiment runner', () => {
+  it('fires onWinner exactly once under concurrent outcome recording', async () => {
+    const onWinner = vi.fn(async (_: Experiment, verdict: Verdict) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return void verdict;
+    });
+    const runner = createExperimentRunner({ store: createMemoryExperimentStore(), onWinner });
+    // The challenger always converts and the control never does: a winner appears once both arms reach 50.
+    const outcomes = Array.from({ length: 2000 }, (_, i) => `user-${i}`).map(async (unit) => {
+      const variant = await runner.expose(experiment, unit);
+      return runner.recordOutcome(experiment, unit, variant.name === 'challenger');
+    });
+    const analyses = await Promise.all(outcomes);
+    expect(onWinner).toHaveBeenCalledTimes(1);
+    expect(onWinner.mock.calls[0]?.[1]).toMatchObject({
+      status: 'winner',
+      winner: { name: 'challenger', version: 4 },
+    });
+    expect(analyses.filter((analysis) => analysis.verdict.status === 'winner').length).toBeGreaterThan(1);
+  });
+
+  it("records each outcome in the unit's sticky variant and validates binary values", async () => {
+    const store = createMemoryExperimentStore();
+    const runner = createExperimentRunner({ store });
+    const variant = await runner.expose(experiment, 'user-1');
+    await runner.recordOutcome(experiment, 'user-1', true);
+    const stats = await store.stats(experiment.id);
+    expect(stats.arms).toEqual([{ variant: variant.name, exposures: 1, outcomes: 1, sum: 1, sumSquares: 1 }]);
+    await expect(runner.recordOutcome(experiment, 'user-2', 0.5)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+});
+
+describe('promote', () => {
+  const winner: Verdict = {
+    status: 'winner',
+    winner: { name: 'challenger', version: 4, weight: 1 },
+    lift: 0.2,
+    interval: [0.1, 0.3],
+    difference: 0.02,
+    differenceInterval: [0.01, 0.03],
+    pValue: 0.01,
+    message: 'challenger wins',
+  };
+
+  it('moves the production label to the winning version', async () => {
+    const registry = fakeRegistry();
+    const promotion = await promote(experiment, winner, registry, { actor: 'optimizer' });
+    expect(registry.calls).toEqual([['support-reply', 'production', 4, { actor: 'optimizer' }]]);
+    expect(promotion).toMatchObject({ promptId: 'support-reply', label: 'production', from: 1, to: 4 });
+  });
+
+  it('refuses without a winner, or with a winner the experiment does not have', async () => {
+    const registry = fakeRegistry();
+    await expect(
+      promote(experiment, { ...winner, status: 'running', winner: undefined }, registry),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(
+      promote(experiment, { ...winner, winner: { name: 'challenger', version: 9, weight: 1 } }, registry),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(registry.calls).toEqual([]);
+  });
+});
