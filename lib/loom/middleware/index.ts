@@ -1,0 +1,27 @@
+export {
+  chain,
+  wrapProvider,
+  observeStream,
+  systemClock,
+  type Middleware,
+  type Clock,
+  type StreamOutcome,
+} from './wrap';
+export { redact, redactText, REDACTED } from './redact';
+export { logging, type LogEntry, type LoggingOptions } from './logging';
+export {
+  metrics,
+  createMemoryMetricsSink,
+  DEFAULT_LATENCY_BUCKETS_MS,
+  METRIC_REQUESTS,
+  METRIC_LATENCY,
+  METRIC_TOKENS,
+  type MetricsSink,
+  type MemoryMetricsSink,
+  type MetricsOptions,
+  type HistogramSnapshot,
+  type Labels,
+} from './metrics';
+export { cache, cacheKey, canonicalJson, type CacheOptions } from './cache';
+export { rateLimit, type RateLimitOptions } from './rate-limit';
+export { circuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker';
