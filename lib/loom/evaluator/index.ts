@@ -1,0 +1,69 @@
+export {
+  MAX_CASES,
+  MAX_JUDGE_SAMPLES,
+  containsSchema,
+  evaluatorConfigSchema,
+  evaluatorNameOf,
+  exactMatchSchema,
+  jsonSchemaEvaluatorSchema,
+  llmJudgeSchema,
+  parseSuite,
+  regexSchema,
+  suiteSchema,
+  testCaseSchema,
+  validJsonSchema,
+  type EvaluatorConfig,
+  type EvaluatorConfigInput,
+  type EvaluatorKind,
+  type Suite,
+  type SuiteInput,
+  type TestCase,
+} from './suite';
+export { compileEvaluators, type CompiledEvaluator, type EvaluatorOutcome, type Verdict } from './evaluators';
+export {
+  DEFAULT_JUDGE_RUBRIC,
+  JUDGE_PROMPT_DATA,
+  createLLMJudge,
+  parseJudgeOutput,
+  type Judgement,
+  type JudgeRequest,
+  type LLMJudge,
+  type LLMJudgeOptions,
+  type ParsedJudgement,
+} from './judge';
+export {
+  mean,
+  meanInterval,
+  normalQuantile,
+  stddev,
+  tQuantile,
+  wilsonInterval,
+  type Interval,
+} from './stats';
+export {
+  RUN_STATUSES,
+  caseResultSchema,
+  errorInfoSchema,
+  evaluatorResultSchema,
+  runRecordSchema,
+  runSummarySchema,
+  summarizeRun,
+  type CaseResult,
+  type ErrorInfo,
+  type EvaluatorResult,
+  type RunRecord,
+  type RunResult,
+  type RunStatus,
+  type RunSummary,
+} from './results';
+export { createMemoryRunStore, type RunStore } from './run-store';
+export {
+  MAX_CONCURRENCY,
+  runSuite,
+  type PromptTarget,
+  type RunProgress,
+  type RunSuiteOptions,
+  type SuiteTarget,
+  type TargetFn,
+} from './run-suite';
+export { compareRuns, type CaseDelta, type CompareOptions, type RunComparison } from './compare';

@@ -1,0 +1,181 @@
+import { LoomError } from '../core';
+
+export interface Interval {
+  value: number;
+  low: number;
+  high: number;
+  /** e.g. 0.95 */
+  confidence: number;
+  /** Observations behind the estimate. */
+  n: number;
+}
+
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Sample standard deviation (n - 1); 0 below two values. */
+export function stddev(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+function checkConfidence(confidence: number): void {
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new LoomError('INVALID_INPUT', 'Confidence must be strictly between 0 and 1', {
+      issues: [{ path: 'confidence', message: String(confidence) }],
+    });
+  }
+}
+
+/** Inverse standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1))
+    throw new LoomError('INVALID_INPUT', 'p must be in (0, 1)', {
+      issues: [{ path: 'p', message: String(p) }],
+    });
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const poly = (k: number[], x: number): number => k.reduce((acc, coef) => acc * x + coef, 0);
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return poly(c, q) / (poly(d, q) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+
+function logGamma(x: number): number {
+  const g = [
+    676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905,
+    -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = 0.9999999999998099;
+  g.forEach((coef, i) => {
+    sum += coef / (z + i + 1);
+  });
+  const t = z + g.length - 0.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+/** Regularised incomplete beta I_x(a, b) by Lentz's continued fraction. */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  const front =
+    Math.exp(Math.log(x) * a + Math.log(1 - x) * b - (logGamma(a) + logGamma(b) - logGamma(a + b))) / a;
+  const tiny = 1e-300;
+  let f = 1;
+  let c = 1;
+  let d = 0;
+  for (let i = 0; i <= 300; i++) {
+    const m = Math.floor(i / 2);
+    const numerator =
+      i === 0
+        ? 1
+        : i % 2 === 0
+          ? (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m))
+          : -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+    d = 1 + numerator * d;
+    d = Math.abs(d) < tiny ? tiny : d;
+    d = 1 / d;
+    c = 1 + numerator / c;
+    c = Math.abs(c) < tiny ? tiny : c;
+    const step = c * d;
+    f *= step;
+    if (Math.abs(1 - step) < 1e-12) break;
+  }
+  return front * (f - 1);
+}
+
+/** Student's t CDF. */
+function tCdf(t: number, df: number): number {
+  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** Inverse Student's t CDF for p > 0.5, by bisection (the CDF is monotone; 100 halvings is exact enough). */
+export function tQuantile(p: number, df: number): number {
+  if (!(p > 0.5 && p < 1) || !(df >= 1)) {
+    throw new LoomError('INVALID_INPUT', 'tQuantile needs 0.5 < p < 1 and df >= 1', {
+      issues: [
+        { path: 'p', message: String(p) },
+        { path: 'df', message: String(df) },
+      ],
+    });
+  }
+  let low = 0;
+  let high = 1;
+  while (tCdf(high, df) < p) high *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (low + high) / 2;
+    if (tCdf(mid, df) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+/**
+ * Wilson score interval for a pass rate: honest at small n and near 0 or 1, where the normal
+ * approximation gives impossible bounds. With no trials the rate is unknown: [0, 1].
+ */
+export function wilsonInterval(passes: number, n: number, confidence = 0.95): Interval {
+  checkConfidence(confidence);
+  if (!(Number.isInteger(passes) && Number.isInteger(n) && passes >= 0 && passes <= n)) {
+    throw new LoomError('INVALID_INPUT', 'Need integers 0 <= passes <= n', {
+      issues: [{ path: 'passes', message: `${passes}/${n}` }],
+    });
+  }
+  if (n === 0) return { value: 0, low: 0, high: 1, confidence, n };
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const p = passes / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  const denominator = 1 + z2 / n;
+  return {
+    value: p,
+    low: Math.max(0, (centre - margin) / denominator),
+    high: Math.min(1, (centre + margin) / denominator),
+    confidence,
+    n,
+  };
+}
+
+/**
+ * t-based confidence interval for the mean of scores in [0, 1], clamped to [0, 1]. Below two
+ * observations the spread is unknown, so the interval is the whole range.
+ */
+export function meanInterval(values: readonly number[], confidence = 0.95): Interval & { stddev: number } {
+  checkConfidence(confidence);
+  const n = values.length;
+  const value = mean(values);
+  const sd = stddev(values);
+  if (n < 2) return { value, low: 0, high: 1, confidence, n, stddev: sd };
+  const margin = (tQuantile(1 - (1 - confidence) / 2, n - 1) * sd) / Math.sqrt(n);
+  return {
+    value,
+    low: Math.max(0, value - margin),
+    high: Math.min(1, value + margin),
+    confidence,
+    n,
+    stddev: sd,
+  };
+}
