@@ -1,0 +1,2 @@
+import 'server-only';
+export { createFileRegistry, type FileRegistryOptions } from './file-registry';
