@@ -1,0 +1,250 @@
+import { Context, Liquid, toValueSync, type Emitter, type Template } from 'liquidjs';
+import {
+  compileInputValidator,
+  LoomError,
+  throwIfAborted,
+  type Input,
+  type InputValidator,
+  type Message,
+  type PromptData,
+  type Rendered,
+  type Renderer,
+  type Variable,
+} from '../core';
+import { analyzeTemplate, type TemplateAnalysis } from './analyze';
+import { TemplateCompiler, type CompiledTemplate, type Interpolation } from './compile';
+import { OutputLimitError, toLoomError } from './errors';
+import { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from './limits';
+import { toOutputString } from './output';
+
+export interface TemplateEngineOptions {
+  limits?: Partial<TemplateLimits>;
+  /** Parsed templates kept in the LRU cache. */
+  cacheSize?: number;
+}
+
+export interface TemplateEngine extends Renderer {
+  /** Static analysis for the editor; never throws for template problems, it reports them. */
+  analyze(template: string, variables?: readonly Variable[]): TemplateAnalysis;
+}
+
+/** Tags that read files or other templates: prompts are self-contained, so they do not exist here. */
+const FILE_TAGS = ['include', 'render', 'layout', 'block'];
+const DEFAULT_CACHE_SIZE = 500;
+
+interface VariablePlan {
+  validate: InputValidator;
+  declared: ReadonlySet<string>;
+}
+
+/** Shared by every template of one prompt render: the limits apply to the render as a whole. */
+interface Budget {
+  outputLeft: number;
+  readonly maxOutput: number;
+  limiters: { memoryLimit: Context['memoryLimit']; renderLimit: Context['renderLimit'] } | undefined;
+}
+
+class CappedEmitter implements Emitter {
+  buffer = '';
+
+  constructor(private readonly budget: Budget) {}
+
+  write(html: unknown): void {
+    const text = toOutputString(html);
+    this.budget.outputLeft -= text.length;
+    if (this.budget.outputLeft < 0) throw new OutputLimitError(this.budget.maxOutput);
+    this.buffer += text;
+  }
+}
+
+function newSandbox(limits: TemplateLimits): Liquid {
+  const liquid = new Liquid({
+    ownPropertyOnly: true,
+    strictFilters: true,
+    strictVariables: false,
+    templates: {},
+    outputEscape: toOutputString,
+    parseLimit: limits.maxSourceLength,
+    renderLimit: limits.maxRenderMs,
+    memoryLimit: limits.maxMemory,
+  });
+  for (const tag of FILE_TAGS) delete liquid.tags[tag];
+  return liquid;
+}
+
+class LiquidTemplateEngine implements TemplateEngine {
+  private readonly limits: TemplateLimits;
+  private readonly liquid: Liquid;
+  private readonly compiler: TemplateCompiler;
+  /** Liquid's own property lookup, so the fast path reads values exactly as Liquid does. */
+  private readonly lookup: Context;
+  /** Validation plans per frozen variable list (Prompt data is frozen, so the list is the identity). */
+  private readonly plans = new WeakMap<readonly Variable[], VariablePlan>();
+  /** Example turns depend only on the frozen prompt, never on the input. */
+  private readonly exampleTurns = new WeakMap<PromptData, Message[]>();
+
+  constructor(options: TemplateEngineOptions) {
+    this.limits = { ...DEFAULT_TEMPLATE_LIMITS, ...options.limits };
+    this.liquid = newSandbox(this.limits);
+    this.compiler = new TemplateCompiler(this.liquid, this.limits, options.cacheSize ?? DEFAULT_CACHE_SIZE);
+    this.lookup = new Context({}, this.liquid.options);
+  }
+
+  async render(prompt: PromptData, input: Input, options: { signal?: AbortSignal } = {}): Promise<Rendered> {
+    throwIfAborted(options.signal);
+    const plan = this.planFor(prompt.variables);
+    const values = plan.validate(input);
+    const system = this.compiler.compile(prompt.system, 'system');
+    const user = this.compiler.compile(prompt.user, 'user');
+    this.assertNoUndeclared(plan.declared, [system, user]);
+    const budget: Budget = {
+      outputLeft: this.limits.maxOutputLength,
+      maxOutput: this.limits.maxOutputLength,
+      limiters: undefined,
+    };
+    const systemText = this.run(system, values, budget, 'system');
+    throwIfAborted(options.signal);
+    const examples = this.examplesFor(prompt, plan, user, budget);
+    throwIfAborted(options.signal);
+    const userText = this.run(user, values, budget, 'user');
+    const messages: Message[] = systemText === '' ? [] : [{ role: 'system', content: systemText }];
+    messages.push(...examples, { role: 'user', content: userText });
+    return Promise.resolve({ system: systemText, user: userText, messages, variables: values });
+  }
+
+  analyze(template: string, variables?: readonly Variable[]): TemplateAnalysis {
+    return analyzeTemplate(this.compiler, template, variables);
+  }
+
+  private planFor(variables: readonly Variable[]): VariablePlan {
+    const cached = this.plans.get(variables);
+    if (cached !== undefined) return cached;
+    const plan = {
+      validate: compileInputValidator(variables),
+      declared: new Set(variables.map((v) => v.name)),
+    };
+    if (Object.isFrozen(variables)) this.plans.set(variables, plan);
+    return plan;
+  }
+
+  /** Undeclared names can never be supplied (validation rejects unknown input), so fail loudly now. */
+  private assertNoUndeclared(declared: ReadonlySet<string>, templates: readonly CompiledTemplate[]): void {
+    const missing = new Map<string, { line: number; column: number }>();
+    for (const template of templates) {
+      for (const [name, position] of template.roots) {
+        if (!declared.has(name) && !missing.has(name)) missing.set(name, position);
+      }
+    }
+    if (missing.size === 0) return;
+    const names = [...missing.keys()];
+    throw new LoomError('MISSING_VARIABLES', `The template uses undeclared variables: ${names.join(', ')}`, {
+      missing: names,
+      issues: [...missing].map(([name, position]) => ({
+        variable: name,
+        ...position,
+        message: `"${name}" is used in the template but not declared`,
+      })),
+    });
+  }
+
+  private examplesFor(
+    prompt: PromptData,
+    plan: VariablePlan,
+    user: CompiledTemplate,
+    budget: Budget,
+  ): Message[] {
+    const cached = this.exampleTurns.get(prompt);
+    if (cached !== undefined) {
+      budget.outputLeft -= cached.reduce((sum, turn) => sum + turn.content.length, 0);
+      if (budget.outputLeft < 0)
+        throw toLoomError(new OutputLimitError(budget.maxOutput), 'examples', 'render');
+      return cached;
+    }
+    const turns = prompt.examples.flatMap((example, index): Message[] => {
+      let values: Record<string, unknown>;
+      try {
+        values = plan.validate(example.input);
+      } catch (error) {
+        if (!(error instanceof LoomError)) throw error;
+        const issues = (error.details.issues ?? []).map((issue) => ({
+          ...issue,
+          path: `examples.${index}.input.${issue.path ?? ''}`,
+        }));
+        throw new LoomError(error.code, `Example ${index + 1}: ${error.message}`, {
+          ...error.details,
+          issues,
+        });
+      }
+      return [
+        { role: 'user', content: this.run(user, values, budget, `examples.${index}`) },
+        { role: 'assistant', content: example.output },
+      ];
+    });
+    if (Object.isFrozen(prompt)) this.exampleTurns.set(prompt, turns);
+    return turns;
+  }
+
+  private run(
+    template: CompiledTemplate,
+    values: Record<string, unknown>,
+    budget: Budget,
+    name: string,
+  ): string {
+    const text =
+      template.pieces !== undefined
+        ? this.interpolate(template.pieces, values)
+        : this.runLiquid(template.liquid ?? [], values, budget, name);
+    if (template.pieces !== undefined) {
+      budget.outputLeft -= text.length;
+      if (budget.outputLeft < 0) throw toLoomError(new OutputLimitError(budget.maxOutput), name, 'render');
+    }
+    return text;
+  }
+
+  private interpolate(pieces: readonly (string | Interpolation)[], values: Record<string, unknown>): string {
+    let out = '';
+    for (const piece of pieces) {
+      if (typeof piece === 'string') {
+        out += piece;
+        continue;
+      }
+      // Liquid falls back to its (empty) globals when no scope has the root.
+      let value: unknown = this.lookup.readProperty(piece.root in values ? values : {}, piece.root);
+      for (const key of piece.path) value = this.lookup.readProperty(value as object, key);
+      out += toOutputString(value);
+    }
+    return out;
+  }
+
+  private runLiquid(
+    templates: Template[],
+    values: Record<string, unknown>,
+    budget: Budget,
+    name: string,
+  ): string {
+    // A fresh scope per template: {% increment %} writes into it and must not leak into the result.
+    const scope: Record<string, unknown> = Object.assign(
+      Object.create(null) as Record<string, unknown>,
+      values,
+    );
+    const context = new Context(
+      scope,
+      this.liquid.options,
+      { sync: true },
+      { ...budget.limiters, liquid: this.liquid },
+    );
+    budget.limiters ??= { memoryLimit: context.memoryLimit, renderLimit: context.renderLimit };
+    const emitter = new CappedEmitter(budget);
+    try {
+      toValueSync(this.liquid.renderer.renderTemplates(templates, context, emitter));
+    } catch (error) {
+      throw toLoomError(error, name, 'render');
+    }
+    return emitter.buffer;
+  }
+}
+
+/** The default Renderer: sandboxed Liquid with a precompiled fast path for plain interpolation. */
+export function createTemplateEngine(options: TemplateEngineOptions = {}): TemplateEngine {
+  return new LiquidTemplateEngine(options);
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { attach, LoomError, type PromptDataInput } from '../core';
+import { createTemplateEngine } from './engine';
+
+const engine = createTemplateEngine({ limits: { maxRenderMs: 150 } });
+
+const variables: PromptDataInput['variables'] = [
+  { name: 'obj', type: 'json', required: false },
+  { name: 'arr', type: 'list', required: false },
+  { name: 's', type: 'string', required: false },
+];
+const input = { obj: '{"a": 1}', arr: '[1, 2, 3]', s: 'abc' };
+
+function render(user: string, extra: Partial<PromptDataInput> = {}, values: Record<string, unknown> = input) {
+  return attach({ id: 'hostile', version: 1, name: 'H', user, variables, ...extra }, engine).render(values);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<LoomError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof LoomError) return error;
+    throw error;
+  }
+  throw new Error('expected a LoomError');
+}
+
+describe('hostile templates: no prototypes, constructors or globals', () => {
+  it.each([
+    '{{ obj.constructor }}',
+    '{{ obj.__proto__ }}',
+    '{{ s.constructor.name }}',
+    '{{ obj.toString }}',
+    '{{ obj.hasOwnProperty }}',
+    '{{ arr.constructor.constructor }}',
+    '{{ arr.map }}',
+    '{{ obj["constructor"] }}',
+    '{{ obj.__proto__.polluted }}',
+    '{% assign f = obj.constructor %}{{ f.name }}',
+    '{{ arr | map: "constructor" | first }}',
+  ])('renders %j as nothing', async (template) => {
+    expect((await render(template)).user).toBe('');
+  });
+
+  it.each([
+    '{{ constructor }}',
+    '{{ "a".constructor }}',
+    '{{ process.env }}',
+    '{{ globalThis }}',
+    '{{ require }}',
+    '{{ this }}',
+  ])('refuses %j: undeclared names never reach JavaScript globals', async (template) => {
+    expect((await rejection(render(template))).code).toBe('MISSING_VARIABLES');
+  });
+
+  it('keeps Liquid’s own helpers such as size and first', async () => {
+    expect((await render('{{ arr.size }} {{ arr.first }} {{ s.size }}')).user).toBe('3 1 3');
+  });
+
+  it.each(['{% include "package.json" %}', '{% render "/etc/passwd" %}', '{% layout "x" %}'])(
+    'has no file-reading tag: %j is a syntax error',
+    async (template) => {
+      expect((await rejection(render(template))).code).toBe('TEMPLATE_SYNTAX');
+    },
+  );
+
+  it('does not let {% increment %} leak into the validated variables', async () => {
+    const rendered = await render('{% increment s %}{% increment counter %}{{ counter }}');
+    expect(rendered.user).toBe('001');
+    expect({ ...rendered.variables }).toEqual({ obj: { a: 1 }, arr: [1, 2, 3], s: 'abc' });
+  });
+});
+
+describe('hostile templates: resource limits', () => {
+  it.each([
+    ['a huge range', '{% for i in (1..100000000) %}x{% endfor %}'],
+    ['an empty-bodied huge range', '{% for i in (1..1000000000) %}{% endfor %}'],
+    [
+      'nested empty loops',
+      '{% for a in (1..3000) %}{% for b in (1..3000) %}{% for c in (1..3000) %}{% endfor %}{% endfor %}{% endfor %}',
+    ],
+    [
+      'output doubling',
+      '{% assign x = "aaaaaaaaaa" %}{% for i in (1..40) %}{% assign x = x | append: x %}{% endfor %}{{ x }}',
+    ],
+    [
+      'output blow-up',
+      '{% for i in (1..2000) %}{% for j in (1..2000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}',
+    ],
+    ['a repeated big value', '{% for i in (1..200) %}{{ s }}{% endfor %}'],
+    ['deep nesting', '{% if true %}'.repeat(40) + 'x' + '{% endif %}'.repeat(40)],
+    ['pathological nesting', '{% if true %}'.repeat(20000)],
+  ])('stops %s with TEMPLATE_LIMIT', async (_label, template) => {
+    const started = Date.now();
+    const error = await rejection(render(template, {}, { ...input, s: 'y'.repeat(10_000) }));
+    expect(error.code).toBe('TEMPLATE_LIMIT');
+    expect(error.details.template).toBe('user');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('caps loops over input data by render time, even with empty bodies', async () => {
+    const big = JSON.stringify(Array.from({ length: 2000 }, (_, i) => i));
+    const error = await rejection(
+      render(
+        '{% for a in arr %}{% for b in arr %}{% for c in arr %}{% endfor %}{% endfor %}{% endfor %}',
+        {},
+        { arr: big },
+      ),
+    );
+    expect(error.code).toBe('TEMPLATE_LIMIT');
+    expect(error.message).toMatch(/render limit/);
+  });
+
+  it('caps the template source size', async () => {
+    const error = await rejection(render('x'.repeat(256 * 1024 + 1)));
+    expect(error.code).toBe('TEMPLATE_LIMIT');
+  });
+
+  it('caps the output of the fast path too, across all messages', async () => {
+    const small = createTemplateEngine({ limits: { maxOutputLength: 100 } });
+    const data = { id: 'p', version: 1, name: 'P', variables, system: '{{ s }}', user: '{{ s }}' };
+    await expect(attach(data, small).render({ s: 'x'.repeat(50) })).resolves.toMatchObject({
+      user: 'x'.repeat(50),
+    });
+    const error = await rejection(attach(data, small).render({ s: 'x'.repeat(51) }));
+    expect(error).toMatchObject({ code: 'TEMPLATE_LIMIT', details: { template: 'user' } });
+  });
+
+  it('stays usable after a limit was hit', async () => {
+    await rejection(render('{% for i in (1..100000000) %}x{% endfor %}'));
+    expect((await render('{{ s }}')).user).toBe('abc');
+  });
+});
