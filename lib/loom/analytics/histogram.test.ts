@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { Histogram, mergeHistograms } from './histogram';
+
+function nearestRank(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1] as number;
+}
+
+/** mulberry32: a seeded generator so the data (and thus the test) is reproducible. */
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const QUANTILES = [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
+
+describe('latency histogram', () => {
+  it('estimates percentiles within 2% of the exact ones on a heavy-tailed distribution', () => {
+    const random = createRandom(11);
+    // Log-normal latencies from about 5 ms to tens of seconds.
+    const values = Array.from({ length: 50_000 }, () =>
+      Math.exp(5 + 1.5 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())),
+    );
+    const histogram = new Histogram();
+    for (const value of values) histogram.record(value);
+    for (const q of QUANTILES) {
+      const exact = nearestRank(values, q);
+      expect(Math.abs((histogram.quantile(q) ?? 0) - exact) / exact).toBeLessThanOrEqual(0.02);
+    }
+    expect(histogram.count).toBe(values.length);
+    expect(histogram.max).toBe(Math.max(...values));
+  });
+
+  it('merges parts into the same percentiles as one histogram of everything', () => {
+    const random = createRandom(5);
+    const parts = Array.from({ length: 24 }, (_, hour) =>
+      Array.from({ length: 500 }, () => 50 + hour * 10 + random() * 400),
+    );
+    const whole = new Histogram();
+    parts.flat().forEach((value) => whole.record(value));
+    const merged = mergeHistograms(
+      parts.map((values) => values.reduce((h, value) => h.record(value), new Histogram())),
+    );
+    for (const q of QUANTILES) {
+      expect(merged.quantile(q)).toBe(whole.quantile(q));
+      const exact = nearestRank(parts.flat(), q);
+      expect(Math.abs((merged.quantile(q) ?? 0) - exact) / exact).toBeLessThanOrEqual(0.02);
+    }
+    expect(merged.sum).toBeCloseTo(whole.sum, 6);
+  });
+
+  it('survives a JSON round trip and merges after it', () => {
+    const histogram = new Histogram();
+    [0, 0.0005, 1, 2.5, 250, 250, 9000].forEach((value) => histogram.record(value));
+    const restored = Histogram.deserialize(JSON.parse(JSON.stringify(histogram.serialize())));
+    for (const q of QUANTILES) expect(restored.quantile(q)).toBe(histogram.quantile(q));
+    expect(restored.serialize()).toEqual(histogram.serialize());
+    restored.merge(histogram);
+    expect(restored.count).toBe(14);
+    expect(restored.quantile(0)).toBe(0);
+  });
+
+  it('rejects bad values, mismatched gammas and inconsistent serialized data', () => {
+    const histogram = new Histogram();
+    expect(() => histogram.record(-1)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => histogram.record(Number.NaN)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => histogram.merge(new Histogram(1.05))).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    expect(() => histogram.quantile(1.5)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    const data = { ...new Histogram().record(3).serialize(), count: 2 };
+    expect(() => Histogram.deserialize(data)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(new Histogram().quantile(0.5)).toBeUndefined();
+  });
+});

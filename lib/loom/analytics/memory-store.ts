@@ -1,0 +1,55 @@
+import { throwIfAborted } from '../core';
+import { parseRunRecords, type RunRecord } from './record';
+import {
+  addRecord,
+  createAggregate,
+  groupKey,
+  groupOf,
+  parseAnalyticsQuery,
+  sortRows,
+  toAnalyticsRow,
+  type Aggregate,
+  type AnalyticsGroup,
+  type AnalyticsStore,
+} from './store';
+
+/** In-process AnalyticsStore: keeps every record; sums are exact, percentiles come from histograms. */
+export function createMemoryStore(): AnalyticsStore {
+  const records: RunRecord[] = [];
+
+  return {
+    async record(input, options) {
+      throwIfAborted(options?.signal);
+      const batch = parseRunRecords(input);
+      // Copies, so callers mutating their objects (or Dates) later cannot change stored history.
+      for (const record of batch) records.push({ ...record, at: new Date(record.at.getTime()) });
+    },
+
+    async query(input, options) {
+      throwIfAborted(options?.signal);
+      const { from, to, groupBy, filter } = parseAnalyticsQuery(input);
+      const groups = new Map<string, { group: AnalyticsGroup; aggregate: Aggregate }>();
+      const start = from.getTime();
+      const end = to.getTime();
+      for (const record of records) {
+        const at = record.at.getTime();
+        if (at < start || at >= end) continue;
+        if (filter.promptId !== undefined && record.promptId !== filter.promptId) continue;
+        if (filter.version !== undefined && record.version !== filter.version) continue;
+        if (filter.model !== undefined && record.model !== filter.model) continue;
+        const group = groupOf(record, groupBy);
+        const key = groupKey(group);
+        let entry = groups.get(key);
+        if (!entry) {
+          entry = { group, aggregate: createAggregate() };
+          groups.set(key, entry);
+        }
+        addRecord(entry.aggregate, record);
+      }
+      return sortRows(
+        [...groups.values()].map(({ group, aggregate }) => toAnalyticsRow(group, aggregate)),
+        groupBy,
+      );
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { LoomError, promptIdSchema, type LoomIssue } from '../core';
+
+/** One LLM call as the executor saw it. Money is integer micro-dollars so sums never drift. */
+export const runRecordSchema = z.object({
+  promptId: promptIdSchema,
+  version: z.number().int().nonnegative(),
+  model: z.string().min(1).max(200),
+  provider: z.string().min(1).max(100),
+  latencyMs: z.number().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  costMicros: z.number().int().nonnegative(),
+  success: z.boolean(),
+  /** A LoomError code such as TIMEOUT when the call failed. */
+  errorKind: z.string().min(1).max(100).optional(),
+  experimentId: z.string().min(1).max(200).optional(),
+  variant: z.string().min(1).max(100).optional(),
+  at: z.date(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+function issuesOf(error: z.ZodError, prefix: string): LoomIssue[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.'),
+    message: issue.message,
+  }));
+}
+
+/** Validates one record; INVALID_INPUT names each bad field. */
+export function parseRunRecord(input: unknown): RunRecord {
+  const parsed = runRecordSchema.safeParse(input);
+  if (!parsed.success)
+    throw new LoomError('INVALID_INPUT', 'Invalid run record', { issues: issuesOf(parsed.error, '') });
+  return parsed.data;
+}
+
+/** Validates a whole batch before anything is stored, so a bad record never half-writes a batch. */
+export function parseRunRecords(input: unknown): RunRecord[] {
+  const parsed = z.array(runRecordSchema).safeParse(input);
+  if (!parsed.success) {
+    throw new LoomError('INVALID_INPUT', 'Invalid run records', {
+      issues: issuesOf(parsed.error, 'records'),
+    });
+  }
+  return parsed.data;
+}

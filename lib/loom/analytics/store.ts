@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { LoomError, promptIdSchema } from '../core';
+import { Histogram } from './histogram';
+import type { RunRecord } from './record';
+
+export const GROUP_BY_KEYS = ['prompt', 'version', 'model', 'day', 'hour'] as const;
+export type GroupByKey = (typeof GROUP_BY_KEYS)[number];
+
+export const analyticsQuerySchema = z
+  .object({
+    /** Inclusive start. */
+    from: z.date(),
+    /** Exclusive end. */
+    to: z.date(),
+    groupBy: z.array(z.enum(GROUP_BY_KEYS)).default([]),
+    filter: z
+      .object({
+        promptId: promptIdSchema.optional(),
+        version: z.number().int().nonnegative().optional(),
+        model: z.string().min(1).optional(),
+      })
+      .default({}),
+  })
+  .refine((query) => query.from.getTime() < query.to.getTime(), {
+    message: '`from` must be before `to`',
+    path: ['to'],
+  });
+export type AnalyticsQuery = z.infer<typeof analyticsQuerySchema>;
+export type AnalyticsQueryInput = z.input<typeof analyticsQuerySchema>;
+
+/** The group a row belongs to; only the grouped fields are present. Days and hours are UTC starts. */
+export interface AnalyticsGroup {
+  promptId?: string;
+  version?: number;
+  model?: string;
+  day?: Date;
+  hour?: Date;
+}
+
+export interface LatencyPercentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface AnalyticsRow extends AnalyticsGroup {
+  count: number;
+  successes: number;
+  /** successes / count */
+  successRate: number;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  /** Milliseconds, from the histogram: within 2% of the exact nearest-rank percentile. */
+  latency: LatencyPercentiles;
+}
+
+export interface AnalyticsCallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Where run records are kept and aggregated. `record` stores a whole batch or nothing; `query`
+ * returns one row per non-empty group over [from, to), sorted by the grouped fields in `groupBy`
+ * order. Grouping by version also groups by prompt, since version numbers are per prompt.
+ */
+export interface AnalyticsStore {
+  record(records: RunRecord[], options?: AnalyticsCallOptions): Promise<void>;
+  query(query: AnalyticsQueryInput, options?: AnalyticsCallOptions): Promise<AnalyticsRow[]>;
+}
+
+export function parseAnalyticsQuery(input: unknown): AnalyticsQuery {
+  const parsed = analyticsQuerySchema.safeParse(input);
+  if (!parsed.success) {
+    throw new LoomError('INVALID_INPUT', 'Invalid analytics query', {
+      issues: parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
+    });
+  }
+  return parsed.data;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export function startOfUtcHour(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / HOUR_MS) * HOUR_MS);
+}
+
+export function startOfUtcDay(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / DAY_MS) * DAY_MS);
+}
+
+/** The group of a record under `groupBy` (version implies prompt). */
+export function groupOf(
+  record: Pick<RunRecord, 'promptId' | 'version' | 'model' | 'at'>,
+  groupBy: readonly GroupByKey[],
+): AnalyticsGroup {
+  const group: AnalyticsGroup = {};
+  if (groupBy.includes('prompt') || groupBy.includes('version')) group.promptId = record.promptId;
+  if (groupBy.includes('version')) group.version = record.version;
+  if (groupBy.includes('model')) group.model = record.model;
+  if (groupBy.includes('day')) group.day = startOfUtcDay(record.at);
+  if (groupBy.includes('hour')) group.hour = startOfUtcHour(record.at);
+  return group;
+}
+
+/** A map key for a group; stable for equal groups. */
+export function groupKey(group: AnalyticsGroup): string {
+  return JSON.stringify([
+    group.promptId,
+    group.version,
+    group.model,
+    group.day?.getTime(),
+    group.hour?.getTime(),
+  ]);
+}
+
+const FIELD_OF: Record<GroupByKey, keyof AnalyticsGroup> = {
+  prompt: 'promptId',
+  version: 'version',
+  model: 'model',
+  day: 'day',
+  hour: 'hour',
+};
+
+function compareValues(
+  a: AnalyticsGroup[keyof AnalyticsGroup],
+  b: AnalyticsGroup[keyof AnalyticsGroup],
+): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/** Sorts rows by the grouped fields in `groupBy` order (prompt before version when version is grouped). */
+export function sortRows<T extends AnalyticsGroup>(rows: T[], groupBy: readonly GroupByKey[]): T[] {
+  const order: (keyof AnalyticsGroup)[] = [];
+  for (const key of groupBy) {
+    if (key === 'version' && !order.includes('promptId')) order.push('promptId');
+    const field = FIELD_OF[key];
+    if (!order.includes(field)) order.push(field);
+  }
+  return rows.sort((a, b) => {
+    for (const field of order) {
+      const difference = compareValues(a[field], b[field]);
+      if (difference !== 0) return difference;
+    }
+    return 0;
+  });
+}
+
+/** Running totals of one group; stores keep these (or their rollups) and turn them into rows. */
+export interface Aggregate {
+  count: number;
+  successes: number;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  latency: Histogram;
+}
+
+export function createAggregate(): Aggregate {
+  return { count: 0, successes: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, latency: new Histogram() };
+}
+
+export function addRecord(aggregate: Aggregate, record: RunRecord): void {
+  aggregate.count += 1;
+  if (record.success) aggregate.successes += 1;
+  aggregate.inputTokens += record.inputTokens;
+  aggregate.outputTokens += record.outputTokens;
+  aggregate.costMicros += record.costMicros;
+  aggregate.latency.record(record.latencyMs);
+}
+
+export function mergeAggregate(into: Aggregate, other: Aggregate): void {
+  into.count += other.count;
+  into.successes += other.successes;
+  into.inputTokens += other.inputTokens;
+  into.outputTokens += other.outputTokens;
+  into.costMicros += other.costMicros;
+  into.latency.merge(other.latency);
+}
+
+export function toAnalyticsRow(group: AnalyticsGroup, aggregate: Aggregate): AnalyticsRow {
+  return {
+    ...group,
+    count: aggregate.count,
+    successes: aggregate.successes,
+    successRate: aggregate.count > 0 ? aggregate.successes / aggregate.count : 0,
+    inputTokens: aggregate.inputTokens,
+    outputTokens: aggregate.outputTokens,
+    costMicros: aggregate.costMicros,
+    latency: {
+      p50: aggregate.latency.quantile(0.5) ?? 0,
+      p95: aggregate.latency.quantile(0.95) ?? 0,
+      p99: aggregate.latency.quantile(0.99) ?? 0,
+    },
+  };
+}
