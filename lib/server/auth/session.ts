@@ -1,5 +1,6 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
+import { connection } from 'next/server';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { getPrisma } from '../db';
 import { getAuthOptions } from './options';
@@ -15,6 +16,7 @@ export interface Viewer {
 }
 
 export async function getViewer(): Promise<Viewer | null> {
+  await connection(); // per-request: never prerendered at build time
   const session = await getServerSession(getAuthOptions());
   const userId = session?.user?.id;
   if (!userId) return null;

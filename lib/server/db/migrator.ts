@@ -19,9 +19,8 @@ export interface Migration {
 /** The key `prisma migrate deploy` locks too, so our migrator and Prisma's never run at once. */
 const PRISMA_ADVISORY_LOCK_KEY = 72707369;
 
-export const MIGRATIONS_DIR = path.join(process.cwd(), 'prisma', 'migrations');
-
-export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
+export async function readMigrations(): Promise<Migration[]> {
+  const dir = path.join(process.cwd(), 'prisma', 'migrations');
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   return Promise.all(

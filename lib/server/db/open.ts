@@ -94,7 +94,9 @@ function lockDataDir(dir: string): () => void {
       const fd = openSync(lockPath, 'wx');
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
+      const release = () => rmSync(lockPath, { force: true });
+      process.once('exit', release); // also when the server exits without closing the database
+      return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(lockPath, 'utf8'));

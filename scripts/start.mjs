@@ -1,0 +1,163 @@
+// `npm start`: builds when the sources changed, prepares secrets and the first admin, starts the
+// studio on the embedded PostgreSQL (or DATABASE_URL), waits until it is healthy and prints how to
+// sign in. Ctrl-C stops it cleanly.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DATA_DIR = path.resolve(ROOT, process.env.LOOM_DATA_DIR ?? '.data');
+const SECRETS_FILE = path.join(DATA_DIR, 'secrets.json');
+const BUILD_STAMP = path.join(ROOT, '.next', 'loom-build-stamp');
+const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+/** What a build depends on; anything else changing does not need a rebuild. */
+const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'prisma/schema.prisma', 'next.config.ts', 'tsconfig.json', 'postcss.config.mjs', 'proxy.ts', 'instrumentation.ts', 'package-lock.json'];
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOST ?? '127.0.0.1';
+const HEALTH_TIMEOUT_MS = 120_000;
+
+const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
+
+function die(message) {
+  console.error(`\n✖ ${message}\n`);
+  process.exit(1);
+}
+
+function loadSecrets() {
+  mkdirSync(DATA_DIR, { recursive: true });
+  const saved = existsSync(SECRETS_FILE) ? JSON.parse(readFileSync(SECRETS_FILE, 'utf8')) : {};
+  const secrets = {
+    NEXTAUTH_SECRET: randomBytes(32).toString('base64'),
+    LOOM_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOOM_ADMIN_EMAIL: 'admin@loom.local',
+    LOOM_ADMIN_PASSWORD: randomBytes(9).toString('base64url'),
+    ...saved,
+  };
+  writeFileSync(SECRETS_FILE, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  return secrets;
+}
+
+async function checkDatabaseUrl(url) {
+  let where = 'an unparseable URL';
+  try {
+    const u = new URL(url);
+    where = `${u.hostname}:${u.port || 5432}`;
+  } catch {
+    die(`DATABASE_URL is not a valid postgresql:// URL.`);
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    die(`DATABASE_URL points at ${where}, which cannot be reached (${error.message || error.code || error}).`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function hashInputs() {
+  const hash = createHash('sha256');
+  const visit = (rel) => {
+    const abs = path.join(ROOT, rel);
+    if (!existsSync(abs)) return;
+    if (statSync(abs).isDirectory()) {
+      if (rel === path.join('lib', 'generated')) return;
+      for (const name of readdirSync(abs).sort()) {
+        if (!name.endsWith('.test.ts')) visit(path.join(rel, name));
+      }
+    } else {
+      hash.update(rel).update('\0').update(readFileSync(abs));
+    }
+  };
+  BUILD_INPUTS.forEach(visit);
+  return hash.digest('hex');
+}
+
+function buildIfNeeded() {
+  const stamp = hashInputs();
+  const built = existsSync(path.join(ROOT, '.next', 'BUILD_ID')) && existsSync(BUILD_STAMP) && readFileSync(BUILD_STAMP, 'utf8') === stamp;
+  if (built) {
+    console.log('• The build is up to date.');
+    return;
+  }
+  console.log('• Building the studio (about a minute the first time)…');
+  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: ROOT, env, stdio: 'inherit' });
+  if (result.status !== 0) die('The build failed; see the output above.');
+  writeFileSync(BUILD_STAMP, stamp);
+}
+
+async function waitForHealth(url, child) {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return false;
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}
+
+async function main() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) die(`Node.js 20.19 or newer is required (this is ${process.version}).`);
+  if (!existsSync(NEXT_BIN)) die('Dependencies are missing. Run `npm install` first.');
+
+  const secrets = loadSecrets();
+  if (process.env.DATABASE_URL) {
+    await checkDatabaseUrl(process.env.DATABASE_URL);
+    if (!process.env.NEXTAUTH_SECRET) die('NEXTAUTH_SECRET must be set (at least 32 random characters) when DATABASE_URL is set.');
+  } else {
+    env.NEXTAUTH_SECRET = secrets.NEXTAUTH_SECRET;
+  }
+  env.LOOM_ENCRYPTION_KEY ??= secrets.LOOM_ENCRYPTION_KEY;
+  env.LOOM_ADMIN_EMAIL ??= secrets.LOOM_ADMIN_EMAIL;
+  env.LOOM_ADMIN_PASSWORD ??= secrets.LOOM_ADMIN_PASSWORD;
+  if (!env.NEXTAUTH_URL) env.AUTH_TRUST_HOST = 'true'; // one machine: the origin is whatever host the browser used
+
+  buildIfNeeded();
+
+  const url = `http://${HOST === '0.0.0.0' ? 'localhost' : HOST}:${PORT}`;
+  // Its own process group, so Ctrl-C reaches next-server and not just a wrapper.
+  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(PORT), '-H', HOST], { cwd: ROOT, env, stdio: 'inherit', detached: true });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\n• Stopping Loom Studio…');
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }, 10_000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  child.on('exit', (code, signal) => process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0))));
+
+  if (await waitForHealth(url, child)) {
+    const database = process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${path.relative(ROOT, DATA_DIR)}/pglite`;
+    console.log(`
+  Loom Studio is running at ${url}
+  Database: ${database}
+  Sign in:  ${env.LOOM_ADMIN_EMAIL} / ${env.LOOM_ADMIN_PASSWORD}${process.env.LOOM_ADMIN_PASSWORD ? ' (from LOOM_ADMIN_PASSWORD)' : ''}
+  (generated secrets are kept in ${path.relative(ROOT, SECRETS_FILE)}; Ctrl-C stops the studio)
+`);
+  } else if (child.exitCode === null) {
+    console.error(`✖ The studio did not become healthy within ${HEALTH_TIMEOUT_MS / 1000} s; see ${url}/api/health`);
+  }
+}
+
+await main();
