@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LoomError } from '../core';
+import { LoomError, Prompt } from '../core';
+import { createTemplateEngine } from '../template';
+import { createFakeProvider } from '../testing/fake-provider';
 import {
   chain,
   parallel,
@@ -11,9 +13,24 @@ import {
   withInput,
   withRetry,
   withTimeout,
-  type ExecuteFn,
   type Sleep,
 } from './index';
+
+function makePrompt(id: string, user: string, variables: string[]): Prompt {
+  return Prompt.from(
+    {
+      id,
+      version: 1,
+      name: id,
+      user,
+      variables: variables.map((name) => ({ name, type: 'string' as const, required: true })),
+      model: { provider: 'fake', model: 'fake-model' },
+    },
+    createTemplateEngine(),
+  );
+}
+
+const summarise = makePrompt('summarise', 'Summarise {{ text }}', ['text']);
 
 /** Resolves at once but remembers each requested delay, so backoff is observable without waiting. */
 function recordingSleep(): { sleep: Sleep; delays: number[] } {
@@ -97,7 +114,7 @@ describe('chain: build-time validation', () => {
     const error = catchError(() =>
       chain(
         step('a', () => 1),
-        promptStep('summarise', { id: 'p' }),
+        promptStep('summarise', summarise),
       ).build(),
     );
     expect(error.code).toBe('INVALID_INPUT');
@@ -106,7 +123,7 @@ describe('chain: build-time validation', () => {
 
   it('rejects a prompt used as a fallback without an executor', () => {
     const error = catchError(() =>
-      chain(step('a', () => 1, withFallback(promptStep('b', { id: 'p' })))).build(),
+      chain(step('a', () => 1, withFallback(promptStep('b', summarise)))).build(),
     );
     expect(error.details.issues).toEqual([expect.objectContaining({ path: 'steps.0.fallback.executor' })]);
   });
@@ -145,26 +162,55 @@ describe('chain: build-time validation', () => {
 });
 
 describe('chain: prompt steps', () => {
-  it('calls the executor with the prompt, the mapped input, the provider and a signal; sums usage and cost', async () => {
-    const calls: Array<{ prompt: unknown; input: unknown; provider: unknown; hasSignal: boolean }> = [];
-    const execute: ExecuteFn = async ({ prompt, input, provider, signal }) => {
-      calls.push({ prompt, input, provider, hasSignal: signal instanceof AbortSignal });
-      return { output: `answer ${calls.length}`, usage: { inputTokens: 10, outputTokens: 5 }, costMicros: 7 };
-    };
-    const flow = chain(
-      promptStep('first', 'prompt-1'),
-      promptStep('second', 'prompt-2', withInput({ previous: 'first' })),
-    ).build({ executor: { execute, provider: 'fake-provider' } });
-
-    const result = await flow.run({ q: 'why' });
-
-    expect(calls).toEqual([
-      { prompt: 'prompt-1', input: { q: 'why' }, provider: 'fake-provider', hasSignal: true },
-      { prompt: 'prompt-2', input: { previous: 'answer 1' }, provider: 'fake-provider', hasSignal: true },
+  it('renders each prompt with its mapped input and calls the provider through the executor', async () => {
+    const provider = createFakeProvider({
+      steps: [
+        { reply: 'Owls hunt at night.', usage: { inputTokens: 10, outputTokens: 5 } },
+        { reply: 'Chouettes chassent la nuit.', usage: { inputTokens: 12, outputTokens: 6 } },
+      ],
+    });
+    const translate = makePrompt('translate', 'Translate to {{ language }}: {{ text }}', [
+      'language',
+      'text',
     ]);
-    expect(result.output).toBe('answer 2');
-    expect(result.usage).toEqual({ inputTokens: 20, outputTokens: 10 });
-    expect(result.costMicros).toBe(14);
+    const flow = chain(
+      promptStep('summary', summarise, withInput({ text: '$input.text' })),
+      promptStep('french', translate, withInput({ text: 'summary', language: '$input.language' })),
+    ).build({
+      executor: { provider, settings: { cost: (_model, usage) => usage.inputTokens + usage.outputTokens } },
+    });
+
+    const result = await flow.run({ text: 'A long text about owls.', language: 'French' });
+
+    expect(result.errors).toEqual([]);
+    expect(result.output).toBe('Chouettes chassent la nuit.');
+    expect(provider.calls.map((c) => c.messages.at(-1)?.content)).toEqual([
+      'Summarise A long text about owls.',
+      'Translate to French: Owls hunt at night.',
+    ]);
+    expect(result.usage).toEqual({ inputTokens: 22, outputTokens: 11 });
+    expect(result.costMicros).toBe(33);
+  });
+
+  it('records a rendering failure (a missing variable) as the failed step, calling no provider', async () => {
+    const provider = createFakeProvider();
+    const flow = chain(promptStep('summary', summarise, withInput({ other: '$input.x' }))).build({
+      executor: { provider },
+    });
+    const result = await flow.run({ x: 1 });
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        step: 'summary',
+        code: 'INVALID_INPUT',
+        details: expect.objectContaining({ missing: ['text'] }),
+      }),
+    ]);
+    expect(result.status).toBe('failed');
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('rejects a prompt step without a renderable prompt', () => {
+    expect(catchError(() => promptStep('x', { id: 'p' } as never)).code).toBe('INVALID_INPUT');
   });
 });
 

@@ -16,7 +16,8 @@ import {
   sleep,
   toLoomError,
 } from './async';
-import type { ExecutorBinding } from './types';
+import type { Renderable } from '../executor';
+import { callExecutor, type ExecutorBinding, isExecutorBinding, isRenderable } from './types';
 
 /** Outputs of finished steps (and groups) by name; a skipped step has none. */
 export type Outputs = Readonly<Record<string, unknown>>;
@@ -64,7 +65,7 @@ interface StepConfig {
 
 export type StepOption = (config: StepConfig) => void;
 
-export type StepAction = { type: 'function'; fn: StepFn } | { type: 'prompt'; prompt: unknown };
+export type StepAction = { type: 'function'; fn: StepFn } | { type: 'prompt'; prompt: Renderable };
 
 export interface Step {
   readonly kind: 'step';
@@ -198,9 +199,11 @@ export function step(name: string, fn: StepFn, ...options: StepOption[]): Step {
 }
 
 /** A step that runs a prompt through the chain's executor; its output is the completion text. */
-export function promptStep(name: string, prompt: unknown, ...options: StepOption[]): Step {
-  if (prompt === null || prompt === undefined) {
-    throw invalid(`Step "${name}" has no prompt`, [{ path: 'prompt', message: 'required' }]);
+export function promptStep(name: string, prompt: Renderable, ...options: StepOption[]): Step {
+  if (!isRenderable(prompt)) {
+    throw invalid(`Step "${name}" needs a prompt with a renderer`, [
+      { path: 'prompt', message: 'not a Prompt' },
+    ]);
   }
   return makeStep(name, { type: 'prompt', prompt }, options);
 }
@@ -307,6 +310,9 @@ function groupName(node: ParallelGroup, index: number): string {
 /** Checks the whole flow once so a run never fails on a wiring mistake half-way through. */
 function validate(nodes: readonly ChainNode[], deps: ChainDeps): void {
   const issues: LoomIssue[] = [];
+  if (deps.executor !== undefined && !isExecutorBinding(deps.executor)) {
+    issues.push({ path: 'executor', message: 'expected { provider, settings?, execute? }' });
+  }
   if (nodes.length === 0) issues.push({ path: 'steps', message: 'a chain needs at least one step' });
   const known = new Set<string>();
   const claim = (name: string, path: string): void => {
@@ -552,15 +558,10 @@ async function invoke(s: Step, input: Input, context: StepContext, state: RunSta
   if (s.action.type === 'function') return { output: await s.action.fn(input, context) };
   // validate() guarantees an executor for prompt steps.
   const executor = state.executor as ExecutorBinding;
-  const result = await executor.execute({
-    prompt: s.action.prompt,
-    input,
-    provider: executor.provider,
-    signal: context.signal,
-  });
+  const result = await callExecutor(executor, s.action.prompt, input, context.signal);
   return {
     output: result.output,
-    ...(result.usage ? { usage: result.usage } : {}),
+    usage: result.usage,
     ...(result.costMicros === undefined ? {} : { costMicros: result.costMicros }),
   };
 }

@@ -40,4 +40,11 @@ export {
   type Now,
   type Sleep,
 } from './async';
-export type { ExecuteFn, ExecuteResultLike, ExecutorBinding } from './types';
+export {
+  callExecutor,
+  isExecutorBinding,
+  isRenderable,
+  type ExecuteFn,
+  type ExecutorBinding,
+  type ExecutorSettings,
+} from './types';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LoomError } from '../core';
-import type { ExecuteFn } from '../chain';
-import { createLLMJudge, DEFAULT_JUDGE_RUBRIC, parseJudgeOutput } from './index';
+import { LoomError, Prompt } from '../core';
+import { createTemplateEngine } from '../template';
+import { createFakeProvider } from '../testing/fake-provider';
+import { createLLMJudge, DEFAULT_JUDGE_RUBRIC, JUDGE_PROMPT_DATA, parseJudgeOutput } from './index';
 
 describe('parseJudgeOutput', () => {
   it.each([
@@ -66,23 +67,20 @@ describe('parseJudgeOutput', () => {
 });
 
 function scriptedJudge(replies: string[]) {
-  const requests: Array<{ prompt: unknown; input: Record<string, unknown>; provider: unknown }> = [];
-  let i = 0;
-  const execute: ExecuteFn = async ({ prompt, input, provider }) => {
-    requests.push({ prompt, input, provider });
-    const output = replies[i++ % replies.length] ?? '';
-    return { output, usage: { inputTokens: 100, outputTokens: 10 }, costMicros: 50 };
-  };
-  return { execute, requests };
+  const provider = createFakeProvider({
+    fallback: () => ({ reply: '' }),
+    steps: replies.map((reply) => ({ reply, usage: { inputTokens: 100, outputTokens: 10 } })),
+  });
+  const executor = { provider, settings: { cost: () => 50, retry: { attempts: 1 } } };
+  return { provider, executor };
 }
 
+const judgePrompt = Prompt.from(JUDGE_PROMPT_DATA, createTemplateEngine());
+
 describe('createLLMJudge', () => {
-  it('gives the judge prompt the rubric, input, expected and actual, and parses its reply', async () => {
-    const { execute, requests } = scriptedJudge(['SCORE: 8/10\nVERDICT: PASS\nREASON: good']);
-    const judge = createLLMJudge({
-      executor: { execute, provider: 'judge-provider' },
-      prompt: 'judge-prompt',
-    });
+  it('renders the default judge prompt with rubric, input, expected and actual, and parses the reply', async () => {
+    const { provider, executor } = scriptedJudge(['SCORE: 8/10\nVERDICT: PASS\nREASON: good']);
+    const judge = createLLMJudge({ executor, prompt: judgePrompt });
 
     const result = await judge.judge({
       input: { city: 'Paris' },
@@ -90,36 +88,26 @@ describe('createLLMJudge', () => {
       actual: 'It is in France.',
     });
 
-    expect(requests).toEqual([
-      {
-        prompt: 'judge-prompt',
-        provider: 'judge-provider',
-        input: {
-          rubric: DEFAULT_JUDGE_RUBRIC,
-          input: JSON.stringify({ city: 'Paris' }, null, 2),
-          expected: 'France',
-          actual: 'It is in France.',
-        },
-      },
-    ]);
+    const user = provider.calls[0]?.messages.at(-1)?.content ?? '';
+    expect(user).toContain(DEFAULT_JUDGE_RUBRIC);
+    expect(user).toContain('"city": "Paris"');
+    expect(user).toContain('Expected answer:\nFrance');
+    expect(user).toContain('Response to judge:\nIt is in France.');
+    expect(provider.calls[0]?.messages[0]?.content).toContain('SCORE:');
     expect(result).toMatchObject({ score: 0.8, pass: true, reason: 'good', scores: [0.8], stddev: 0 });
     expect(result.usage).toEqual({ inputTokens: 100, outputTokens: 10 });
     expect(result.costMicros).toBe(50);
   });
 
   it('reports the mean and spread of k samples and passes on a majority', async () => {
-    const { execute, requests } = scriptedJudge(['Score: 6/10', 'Score: 8/10', 'Score: 10/10']);
-    const judge = createLLMJudge({
-      executor: { execute, provider: 'p' },
-      prompt: 'j',
-      samples: 3,
-      rubric: 'be brief',
-    });
+    const { provider, executor } = scriptedJudge(['Score: 6/10', 'Score: 8/10', 'Score: 10/10']);
+    const judge = createLLMJudge({ executor, prompt: judgePrompt, samples: 3, rubric: 'be brief' });
 
     const result = await judge.judge({ input: {}, actual: 'x' });
 
-    expect(requests).toHaveLength(3);
-    expect(requests[0]?.input.rubric).toBe('be brief');
+    expect(provider.calls).toHaveLength(3);
+    expect(provider.calls[0]?.messages.at(-1)?.content).toContain('Rubric:\nbe brief');
+    expect(provider.calls[0]?.messages.at(-1)?.content).toContain('(none given)');
     expect(result.scores).toEqual([0.6, 0.8, 1]);
     expect(result.score).toBeCloseTo(0.8, 10);
     expect(result.stddev).toBeCloseTo(0.2, 10);
@@ -127,16 +115,33 @@ describe('createLLMJudge', () => {
     expect(result.costMicros).toBe(150);
   });
 
+  it('fails on a majority of failing samples', async () => {
+    const { executor } = scriptedJudge(['PASS', 'FAIL', 'FAIL']);
+    const judge = createLLMJudge({ executor, prompt: judgePrompt, samples: 3 });
+    expect(await judge.judge({ input: {}, actual: 'x' })).toMatchObject({ pass: false, scores: [1, 0, 0] });
+  });
+
   it('fails the whole judgement when one sample is unreadable', async () => {
-    const { execute } = scriptedJudge(['Score: 9/10', 'I like it']);
-    const judge = createLLMJudge({ executor: { execute, provider: 'p' }, prompt: 'j', samples: 2 });
+    const { executor } = scriptedJudge(['Score: 9/10', 'I like it']);
+    const judge = createLLMJudge({ executor, prompt: judgePrompt, samples: 2 });
     await expect(judge.judge({ input: {}, actual: 'x' })).rejects.toMatchObject({ code: 'JUDGE_ERROR' });
   });
 
+  it('passes provider errors through', async () => {
+    const provider = createFakeProvider({ steps: [{ error: new LoomError('AUTHENTICATION', 'bad key') }] });
+    const judge = createLLMJudge({ executor: { provider }, prompt: judgePrompt });
+    await expect(judge.judge({ input: {}, actual: 'x' })).rejects.toMatchObject({ code: 'AUTHENTICATION' });
+  });
+
   it('rejects bad options', () => {
-    expect(() => createLLMJudge({ executor: undefined as never, prompt: 'j' })).toThrow(LoomError);
-    const { execute } = scriptedJudge(['PASS']);
-    expect(() => createLLMJudge({ executor: { execute, provider: 'p' }, prompt: 'j', samples: 0 })).toThrow(
+    expect(() => createLLMJudge({ executor: undefined as never, prompt: judgePrompt })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    const { executor } = scriptedJudge(['PASS']);
+    expect(() => createLLMJudge({ executor, prompt: 'text' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    expect(() => createLLMJudge({ executor, prompt: judgePrompt, samples: 0 })).toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT' }),
     );
   });

@@ -1,5 +1,6 @@
 import { type Input, LoomError, type MicroDollars, type PromptDataInput, type Usage } from '../core';
-import type { ExecutorBinding } from '../chain';
+import { callExecutor, type ExecutorBinding, isExecutorBinding, isRenderable } from '../chain';
+import type { Renderable } from '../executor';
 import { mean, stddev } from './stats';
 import { MAX_JUDGE_SAMPLES } from './suite';
 
@@ -165,10 +166,10 @@ export interface LLMJudge {
   judge(request: JudgeRequest): Promise<Judgement>;
 }
 
-export interface LLMJudgeOptions<P, R> {
-  executor: ExecutorBinding<P, R>;
-  /** A prompt with the variables of JUDGE_PROMPT_DATA. */
-  prompt: P;
+export interface LLMJudgeOptions {
+  executor: ExecutorBinding;
+  /** A prompt with the variables of JUDGE_PROMPT_DATA (or the same names). */
+  prompt: Renderable;
   rubric?: string;
   threshold?: number;
   samples?: number;
@@ -186,12 +187,14 @@ function checkSamples(samples: number): void {
  * An LLM judge that calls the executor with its prompt. With k samples, the score is their mean and
  * the case passes when most samples pass; one unreadable sample makes the whole judgement an error.
  */
-export function createLLMJudge<P, R>(options: LLMJudgeOptions<P, R>): LLMJudge {
-  if (typeof options?.executor?.execute !== 'function') {
-    throw new LoomError('INVALID_INPUT', 'The LLM judge needs an executor', {
-      issues: [{ path: 'executor', message: 'required' }],
-    });
-  }
+export function createLLMJudge(options: LLMJudgeOptions): LLMJudge {
+  const issues = [
+    ...(isExecutorBinding(options?.executor)
+      ? []
+      : [{ path: 'executor', message: 'expected { provider, settings?, execute? }' }]),
+    ...(isRenderable(options?.prompt) ? [] : [{ path: 'prompt', message: 'a Prompt with a renderer' }]),
+  ];
+  if (issues.length > 0) throw new LoomError('INVALID_INPUT', 'Invalid LLM judge options', { issues });
   checkSamples(options.samples ?? 1);
   const { executor, prompt } = options;
 
@@ -208,12 +211,7 @@ export function createLLMJudge<P, R>(options: LLMJudgeOptions<P, R>): LLMJudge {
       };
       const settled = await Promise.allSettled(
         Array.from({ length: samples }, async () => {
-          const result = await executor.execute({
-            prompt,
-            input: variables,
-            provider: executor.provider,
-            signal: request.signal,
-          });
+          const result = await callExecutor(executor, prompt, variables, request.signal);
           return { result, parsed: parseJudgeOutput(result.output, { threshold }) };
         }),
       );

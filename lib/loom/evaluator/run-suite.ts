@@ -1,13 +1,17 @@
 import { type Input, LoomError, type LoomIssue, type Usage } from '../core';
 import {
+  callExecutor,
   type ExecutorBinding,
   forEachBounded,
+  isExecutorBinding,
+  isRenderable,
   type Now,
   runWithDeadline,
   type Sleep,
   sleep as realSleep,
   toLoomError,
 } from '../chain';
+import type { Renderable } from '../executor';
 import { type CompiledEvaluator, compileEvaluators } from './evaluators';
 import type { LLMJudge } from './judge';
 import {
@@ -25,9 +29,9 @@ import { parseSuite, type TestCase } from './suite';
 export type TargetFn = (input: Input, options: { signal: AbortSignal }) => Promise<string>;
 
 /** A prompt version run through the executor and its provider. */
-export interface PromptTarget<P = unknown, R = unknown> {
-  prompt: P;
-  executor: ExecutorBinding<P, R>;
+export interface PromptTarget {
+  prompt: Renderable;
+  executor: ExecutorBinding;
 }
 
 export type SuiteTarget = TargetFn | PromptTarget;
@@ -261,12 +265,7 @@ async function produce(
     partial.latencyMs = context.now() - started;
     return;
   }
-  const result = await target.executor.execute({
-    prompt: target.prompt,
-    input: testCase.input,
-    provider: target.executor.provider,
-    signal,
-  });
+  const result = await callExecutor(target.executor, target.prompt, testCase.input, signal);
   partial.output = result.output;
   partial.usage = {
     inputTokens: result.usage?.inputTokens ?? 0,
