@@ -221,7 +221,9 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       const chunk = chunks[i];
       if (chunk === undefined) break;
       if (i > 0) await wait(answer.chunkDelayMs, res);
-      res.write(frame(chunk));
+      // Before a scripted break, let each chunk reach the socket, or destroy() would discard it too.
+      if (breakAt >= 0) await new Promise<void>((resolve) => res.write(frame(chunk), () => resolve()));
+      else res.write(frame(chunk));
     }
     if (!res.destroyed) res.end(tail.join(''));
   };

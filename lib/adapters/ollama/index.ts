@@ -1,0 +1,3 @@
+import 'server-only';
+
+export { createOllamaProvider, mapOllamaError, type OllamaProviderOptions } from './provider';

@@ -1,0 +1,3 @@
+import 'server-only';
+
+export { createOpenAIProvider, mapOpenAIError, type OpenAIProviderOptions } from './provider';

@@ -1,0 +1,242 @@
+import 'server-only';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import { LoomError, type Usage } from '@/lib/loom/core';
+import {
+  cancelledError,
+  errorFromHttp,
+  normalizeProviderError,
+  parseCompletionRequest,
+  parseRetryAfterMs,
+  toLoomIssues,
+  type CallOptions,
+  type Completion,
+  type CompletionRequest,
+  type FinishReason,
+  type ModelInfo,
+  type ModelSummary,
+  type Provider,
+  type StreamEvent,
+} from '@/lib/loom/provider';
+
+const PROVIDER = 'openai';
+const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';
+
+const openAIOptionsSchema = z.object({
+  apiKey: z.string().min(1),
+  baseURL: z.url().optional(),
+  organization: z.string().min(1).optional(),
+  timeoutMs: z.number().int().positive().default(120_000),
+  /** Name reported in errors, logs and run records (e.g. `openrouter` for a compatible endpoint). */
+  name: z.string().min(1).default(PROVIDER),
+});
+export type OpenAIProviderOptions = z.input<typeof openAIOptionsSchema> & {
+  /** Replaces the global fetch (proxies, tests). */
+  fetch?: typeof fetch;
+};
+
+/** Context windows of well-known models; prefixes match dated snapshots (gpt-4o-2024-08-06). */
+const KNOWN_MODELS: { prefix: string; contextWindow: number; json: boolean }[] = [
+  { prefix: 'gpt-4.1', contextWindow: 1_047_576, json: true },
+  { prefix: 'gpt-4o', contextWindow: 128_000, json: true },
+  { prefix: 'gpt-4-turbo', contextWindow: 128_000, json: true },
+  { prefix: 'gpt-4', contextWindow: 8_192, json: false },
+  { prefix: 'gpt-3.5-turbo', contextWindow: 16_385, json: true },
+  { prefix: 'gpt-5', contextWindow: 400_000, json: true },
+  { prefix: 'o1', contextWindow: 200_000, json: true },
+  { prefix: 'o3', contextWindow: 200_000, json: true },
+  { prefix: 'o4-mini', contextWindow: 200_000, json: true },
+];
+
+function finishReasonOf(reason: string | null | undefined): FinishReason {
+  if (reason === 'stop' || reason === 'length' || reason === 'content_filter' || reason === 'tool_calls')
+    return reason;
+  if (reason === 'function_call') return 'tool_calls';
+  return 'other';
+}
+
+function usageOf(usage: OpenAI.CompletionUsage | null | undefined): Usage {
+  const result: Usage = {
+    inputTokens: usage?.prompt_tokens ?? 0,
+    outputTokens: usage?.completion_tokens ?? 0,
+  };
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
+  if (cached) result.cachedInputTokens = cached;
+  return result;
+}
+
+/** Maps every SDK failure onto the provider error vocabulary; the signal decides CANCELLED. */
+export function mapOpenAIError(error: unknown, provider: string, signal?: AbortSignal): LoomError {
+  if (error instanceof LoomError) return error;
+  if (signal?.aborted || error instanceof APIUserAbortError) return cancelledError(provider, error);
+  if (error instanceof APIConnectionTimeoutError) {
+    return new LoomError('TIMEOUT', `${provider}: the request timed out`, { provider }, { cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    return new LoomError(
+      'UNAVAILABLE',
+      `${provider}: connection failed: ${error.message}`,
+      { provider },
+      { cause: error },
+    );
+  }
+  if (error instanceof APIError && typeof error.status === 'number') {
+    const info: Parameters<typeof errorFromHttp>[0] = {
+      provider,
+      status: error.status,
+      message: error.message,
+      retryAfterMs: parseRetryAfterMs(error.headers),
+      cause: error,
+    };
+    const code = error.code ?? error.type;
+    if (code) info.errorCode = code;
+    return errorFromHttp(info);
+  }
+  // A body cut mid-stream surfaces from fetch as TypeError('terminated') or a socket error.
+  if (
+    error instanceof TypeError ||
+    (error instanceof Error && /ECONNRESET|socket|terminated/i.test(error.message))
+  ) {
+    return new LoomError(
+      'UNAVAILABLE',
+      `${provider}: connection lost: ${error.message}`,
+      { provider },
+      { cause: error },
+    );
+  }
+  return normalizeProviderError(error, provider, signal);
+}
+
+/** OpenAI (or any OpenAI-compatible endpoint) through the official SDK. Retries are the executor's job. */
+export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
+  const parsed = openAIOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new LoomError('INVALID_INPUT', 'Invalid OpenAI provider options', {
+      issues: toLoomIssues(parsed.error),
+    });
+  }
+  const { apiKey, baseURL, organization, timeoutMs, name } = parsed.data;
+  const isOfficial = baseURL === undefined;
+  // Every option passed explicitly: the SDK would otherwise read OPENAI_* environment variables.
+  const client = new OpenAI({
+    apiKey,
+    baseURL: baseURL ?? OFFICIAL_BASE_URL,
+    organization: organization ?? null,
+    project: null,
+    webhookSecret: null,
+    timeout: timeoutMs,
+    maxRetries: 0,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  const toParams = (request: CompletionRequest): ChatCompletionCreateParamsBase => {
+    const params: ChatCompletionCreateParamsBase = { model: request.model, messages: request.messages };
+    if (request.temperature !== undefined) params.temperature = request.temperature;
+    if (request.topP !== undefined) params.top_p = request.topP;
+    if (request.maxTokens !== undefined) {
+      // The official API deprecated max_tokens (reasoning models reject it); compatible servers often know only it.
+      if (isOfficial) params.max_completion_tokens = request.maxTokens;
+      else params.max_tokens = request.maxTokens;
+    }
+    if (request.stop !== undefined) params.stop = request.stop;
+    if (request.seed !== undefined) params.seed = request.seed;
+    if (request.user !== undefined) params.user = request.user;
+    if (request.responseFormat === 'json') params.response_format = { type: 'json_object' };
+    return params;
+  };
+
+  return {
+    name,
+
+    async complete(raw: CompletionRequest, callOptions: CallOptions = {}): Promise<Completion> {
+      const request = parseCompletionRequest(raw);
+      const { signal } = callOptions;
+      const started = performance.now();
+      try {
+        const response = await client.chat.completions.create(
+          { ...toParams(request), stream: false },
+          { signal },
+        );
+        const choice = response.choices[0];
+        return {
+          text: choice?.message.content ?? '',
+          usage: usageOf(response.usage),
+          finishReason: finishReasonOf(choice?.finish_reason),
+          model: response.model || request.model,
+          latencyMs: Math.round(performance.now() - started),
+        };
+      } catch (error) {
+        throw mapOpenAIError(error, name, signal);
+      }
+    },
+
+    async *stream(
+      raw: CompletionRequest,
+      callOptions: CallOptions = {},
+    ): AsyncGenerator<StreamEvent, void, undefined> {
+      const request = parseCompletionRequest(raw);
+      const { signal } = callOptions;
+      let usage: Usage | undefined;
+      let finishReason: FinishReason = 'other';
+      let model = request.model;
+      let outputChars = 0;
+      try {
+        const stream = await client.chat.completions.create(
+          { ...toParams(request), stream: true, stream_options: { include_usage: true } },
+          { signal },
+        );
+        for await (const chunk of stream) {
+          if (chunk.model) model = chunk.model;
+          if (chunk.usage) usage = usageOf(chunk.usage);
+          const choice = chunk.choices[0];
+          if (!choice) continue;
+          if (choice.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
+          const text = choice.delta?.content;
+          if (text) {
+            outputChars += text.length;
+            yield { type: 'delta', text };
+          }
+        }
+      } catch (error) {
+        throw mapOpenAIError(error, name, signal);
+      }
+      if (signal?.aborted) throw cancelledError(name, signal.reason);
+      // Some compatible servers ignore include_usage; estimate output (~4 chars/token) rather than report 0.
+      yield {
+        type: 'done',
+        usage: usage ?? { inputTokens: 0, outputTokens: Math.ceil(outputChars / 4) },
+        finishReason,
+        model,
+      };
+    },
+
+    async getModelInfo(model: string): Promise<ModelInfo> {
+      if (typeof model !== 'string' || model.length === 0) {
+        throw new LoomError('INVALID_INPUT', 'A model name is required', {
+          issues: [{ path: 'model', message: 'required' }],
+        });
+      }
+      const known = KNOWN_MODELS.find((m) => model === m.prefix || model.startsWith(`${m.prefix}-`));
+      const info: ModelInfo = {
+        model,
+        pricingKey: model,
+        capabilities: { streaming: true, json: known?.json ?? false, tools: true },
+      };
+      if (known) info.contextWindow = known.contextWindow;
+      return info;
+    },
+
+    async listModels(callOptions: CallOptions = {}): Promise<ModelSummary[]> {
+      const { signal } = callOptions;
+      try {
+        const models: ModelSummary[] = [];
+        for await (const model of client.models.list({ signal }))
+          models.push({ id: model.id, ownedBy: model.owned_by });
+        return models.sort((a, b) => a.id.localeCompare(b.id));
+      } catch (error) {
+        throw mapOpenAIError(error, name, signal);
+      }
+    },
+  };
+}
