@@ -68,6 +68,12 @@ describe('assignment', () => {
     for (const count of buckets) expect(Math.abs(count - 10_000)).toBeLessThan(500);
   });
 
+  it('keeps positions stable across releases (changing the hash would reshuffle running experiments)', () => {
+    expect(unitPosition('exp-assign', 'user-1')).toBe(0.9119985888246447);
+    expect(unitPosition('exp-assign', 'user-2')).toBe(0.2061991887167096);
+    expect(unitPosition('checkout', 'ü-ñ')).toBe(0.25172799290157855);
+  });
+
   it('rejects an empty unit id and an invalid experiment', () => {
     const assigner = createAssigner(experiment);
     expect(() => assigner('')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));

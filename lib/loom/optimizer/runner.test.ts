@@ -34,10 +34,13 @@ describe('experiment runner', () => {
       return void verdict;
     });
     const runner = createExperimentRunner({ store: createMemoryExperimentStore(), onWinner });
-    // The challenger always converts and the control never does: a winner appears once both arms reach 50.
-    const outcomes = Array.from({ length: 2000 }, (_, i) => `user-${i}`).map(async (unit) => {
+    // The challenger converts 60% of the time and the control 20%: a winner appears soon after both
+    // arms reach 50 units, while hundreds of outcomes are still being recorded concurrently.
+    const outcomes = Array.from({ length: 2000 }, (_, i) => i).map(async (i) => {
+      const unit = `user-${i}`;
       const variant = await runner.expose(experiment, unit);
-      return runner.recordOutcome(experiment, unit, variant.name === 'challenger');
+      const converts = variant.name === 'challenger' ? i % 10 < 6 : i % 10 < 2;
+      return runner.recordOutcome(experiment, unit, converts);
     });
     const analyses = await Promise.all(outcomes);
     expect(onWinner).toHaveBeenCalledTimes(1);
@@ -58,6 +61,12 @@ describe('experiment runner', () => {
     await expect(runner.recordOutcome(experiment, 'user-2', 0.5)).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
+  });
+
+  it('refuses new exposures once the experiment is no longer running', async () => {
+    const runner = createExperimentRunner({ store: createMemoryExperimentStore() });
+    const stopped = parseExperiment({ ...experiment, status: 'stopped' });
+    await expect(runner.expose(stopped, 'user-1')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });
 

@@ -87,11 +87,11 @@ export interface ExperimentRunnerOptions {
 }
 
 export interface ExperimentRunner {
-  /** Assigns the unit (sticky) and records its exposure. */
+  /** Assigns the unit (sticky) and records its exposure; CONFLICT unless the experiment is running. */
   expose(experiment: Experiment, unitId: string, options?: CallOptions): Promise<Variant>;
   /**
    * Records the unit's outcome in the variant it is assigned to (binary metrics take true/false or
-   * 1/0), then analyses the experiment and fires `onWinner` when a winner first appears.
+   * 1/0; late outcomes of a stopped experiment are still accepted), then analyses the experiment and fires `onWinner` when a winner first appears.
    */
   recordOutcome(
     experiment: Experiment,
@@ -143,6 +143,16 @@ export function createExperimentRunner({ store, onWinner }: ExperimentRunnerOpti
   return {
     async expose(input, unitId, options = {}) {
       const { experiment, assign } = compiled(input);
+      if (experiment.status !== 'running') {
+        throw new LoomError(
+          'CONFLICT',
+          `Experiment "${experiment.id}" is ${experiment.status}, not running`,
+          {
+            experimentId: experiment.id,
+            status: experiment.status,
+          },
+        );
+      }
       const variant = assign(unitId);
       await store.recordExposure(experiment.id, variant.name, unitId, options);
       return variant;
