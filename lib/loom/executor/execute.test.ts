@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LoomError, promptSchema, type Input, type Rendered } from '../core';
+import { LoomError, prompt, promptSchema, required, string, type Input, type Rendered } from '../core';
+import { createTemplateEngine } from '../template';
 import type { CallOptions, CompletionRequest, Provider, StreamEvent } from '../provider';
 import { createFakeProvider } from '../testing/fake-provider';
 import { execute, executeStream } from './execute';
@@ -377,5 +378,35 @@ describe('executeStream', () => {
     };
     const { options } = harness({ provider: stalled, timeout: { attemptMs: 20 }, retry: { attempts: 1 } });
     expect((await rejection(collect(executeStream(options)))).code).toBe('TIMEOUT');
+  });
+});
+
+describe('execute with the real Prompt and template engine', () => {
+  it('renders through the engine and prices with the default table', async () => {
+    const greeting = prompt('greet-real')
+      .system('You are terse.')
+      .user('Say hi to {{ name }}')
+      .variable('name', string(required()))
+      .model({ provider: 'fake', model: 'gpt-4o-mini' })
+      .build(createTemplateEngine());
+    const provider = createFakeProvider({
+      steps: [{ reply: 'hi', usage: { inputTokens: 1_000_000, outputTokens: 0 } }],
+    });
+    const result = await execute({ prompt: greeting, input: { name: 'Ada' }, provider });
+    expect(provider.calls[0]?.messages.at(-1)).toEqual({ role: 'user', content: 'Say hi to Ada' });
+    expect(result.costMicros).toBeGreaterThan(0);
+    const error = await rejection(execute({ prompt: greeting, input: {}, provider }));
+    expect(error.code).toBe('MISSING_VARIABLES');
+  });
+
+  it('reports a pricing failure to onError and still returns the answer', async () => {
+    const errors: unknown[] = [];
+    const provider = createFakeProvider({
+      steps: [{ reply: 'x', usage: { inputTokens: -1, outputTokens: 0 } }],
+    });
+    const { options } = harness({ provider, cost: undefined, onError: (e) => errors.push(e) });
+    const result = await execute(options);
+    expect(result.costMicros).toBeUndefined();
+    expect(errors).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
-import { LoomError, type Rendered, type Usage } from '../core';
+import { LoomError, type MicroDollars, type Rendered, type Usage } from '../core';
+import { costOf } from '../cost';
 import {
   normalizeProviderError,
   toLoomIssues,
@@ -148,7 +149,7 @@ export class Run {
   ): ExecuteResult {
     const end = this.clock.now();
     const latencyMs = end - this.startedAt;
-    const costMicros = this.options.cost?.(this.model, usage);
+    const costMicros = this.price(usage);
     this.emit(end, {
       latencyMs,
       inputTokens: usage.inputTokens,
@@ -166,6 +167,24 @@ export class Run {
       model,
       finishReason,
     };
+  }
+
+  /** Prices with the injected function or the default table; a pricing bug never fails a finished call. */
+  private price(usage: Usage): MicroDollars | undefined {
+    try {
+      return (this.options.cost ?? costOf)(this.model, usage);
+    } catch (error) {
+      this.report(error);
+      return undefined;
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // The reporter itself failed: there is nowhere left to send it, and the call must not fail.
+    }
   }
 
   /** Records the failure once and returns the error to throw (with the attempt count added). */
@@ -203,7 +222,7 @@ export class Run {
     >,
   ): void {
     this.settled = true;
-    const { onRecord, onError, prompt, experiment } = this.options;
+    const { onRecord, prompt, experiment } = this.options;
     if (!onRecord) return;
     const record: RunRecord = {
       promptId: prompt.data.id,
@@ -219,18 +238,12 @@ export class Run {
       record.experimentId = experiment.id;
       record.variant = experiment.variant;
     }
-    const report = (hookError: unknown) => {
-      try {
-        onError?.(hookError);
-      } catch {
-        // The reporter itself failed: there is nowhere left to send it, and the call must not fail.
-      }
-    };
     try {
       const pending = onRecord(record);
-      if (pending && typeof pending.then === 'function') pending.then(undefined, report);
+      if (pending && typeof pending.then === 'function')
+        pending.then(undefined, (e: unknown) => this.report(e));
     } catch (hookError) {
-      report(hookError);
+      this.report(hookError);
     }
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Input, MicroDollars, PromptData, Rendered, Usage } from '../core';
 import type { CompletionRequest, FinishReason, Provider } from '../provider';
 
-/** What the executor needs of a prompt: core's `Prompt` satisfies it. */
+/** What the executor needs of a prompt: core's `Prompt` satisfies it; so can a precomputed stub. */
 export interface Renderable {
   readonly data: PromptData;
   render(input: Input, options?: { signal?: AbortSignal }): Promise<Rendered>;
@@ -88,9 +88,10 @@ export interface ExecuteOptions {
   retry?: Partial<RetryPolicy>;
   timeout?: Partial<TimeoutPolicy>;
   overrides?: RequestOverrides;
+  /** Defaults to the cost package's `costOf` with its default price table. */
   cost?: CostFn;
   onRecord?: RecordHook;
-  /** Receives errors of `onRecord`; they never reach the caller. */
+  /** Receives errors of `onRecord` and of `cost`; they never reach the caller. */
   onError?: (error: unknown) => void;
   experiment?: { id: string; variant: string };
   clock?: Clock;
