@@ -99,11 +99,16 @@ export function createPrismaRegistry(
     validatePromptId(id);
     validateLabel(label);
     throwIfAborted(signal);
-    // One statement: the label row and the version it points at are read from the same snapshot.
-    const row = await db.promptVersion.findFirst({
-      where: { prompt: { workspaceId, slug: id }, labels: { some: { label } } },
-    });
-    return row === null ? undefined : toPromptData(id, row);
+    // The hot read (every run resolves its prompt by label): one statement walking three primary or
+    // unique keys, so the label and the version it points at come from the same snapshot. Raw SQL
+    // because it halves the latency of the equivalent Prisma query.
+    const rows = await db.$queryRaw<VersionRow[]>`
+      SELECT v.* FROM "Prompt" p
+      JOIN "PromptLabel" l ON l."promptId" = p."id" AND l."label" = ${label}
+      JOIN "PromptVersion" v ON v."promptId" = l."promptId" AND v."version" = l."version"
+      WHERE p."workspaceId" = ${workspaceId} AND p."slug" = ${id}`;
+    const row = rows[0];
+    return row === undefined ? undefined : toPromptData(id, row);
   }
 
   async function save(input: PromptDataInput, saveOptions: SaveOptions = {}): Promise<PromptData> {

@@ -14,6 +14,7 @@ export {
   MAX_LABEL_LENGTH,
   checkExpectedLatest,
   compareSummaries,
+  copyPromptData,
   labelNotFound,
   matchesListOptions,
   nextVersion,

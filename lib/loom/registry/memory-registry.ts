@@ -12,6 +12,7 @@ import type {
 } from './registry';
 import {
   checkExpectedLatest,
+  copyPromptData,
   compareSummaries,
   labelNotFound,
   matchesListOptions,
@@ -97,38 +98,38 @@ export function createMemoryRegistry(options: MemoryRegistryOptions = {}): Promp
       const version = stampVersion(data, nextVersion(latest), now());
       if (existing) existing.versions.push(version);
       else prompts.set(data.id, { versions: [version], labels: new Map(), archived: false });
-      return structuredClone(version);
+      return copyPromptData(version);
     },
 
     async get(id: string, version: number, callOptions?: RegistryCallOptions) {
       throwIfAborted(callOptions?.signal);
       const found = findVersion(id, version);
       if (!found) throw prompts.has(id) ? versionNotFound(id, version) : promptNotFound(id);
-      return structuredClone(found);
+      return copyPromptData(found);
     },
 
     async find(id: string, version: number, callOptions?: RegistryCallOptions) {
       throwIfAborted(callOptions?.signal);
       const found = findVersion(id, version);
-      return found && structuredClone(found);
+      return found && copyPromptData(found);
     },
 
     async getLatest(id: string, callOptions?: RegistryCallOptions) {
       throwIfAborted(callOptions?.signal);
-      return structuredClone(latestOf(stored(id)));
+      return copyPromptData(latestOf(stored(id)));
     },
 
     async getByLabel(id: string, label: string, callOptions?: RegistryCallOptions) {
       throwIfAborted(callOptions?.signal);
       const found = findByLabel(id, label);
       if (!found) throw prompts.has(id) ? labelNotFound(id, label) : promptNotFound(id);
-      return structuredClone(found);
+      return copyPromptData(found);
     },
 
     async findByLabel(id: string, label: string, callOptions?: RegistryCallOptions) {
       throwIfAborted(callOptions?.signal);
       const found = findByLabel(id, label);
-      return found && structuredClone(found);
+      return found && copyPromptData(found);
     },
 
     async list(listOptions: ListOptions = {}) {
