@@ -159,3 +159,47 @@ describe('analyze', () => {
     ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });
 });
+
+describe('analyze under repeated looks at a numeric metric', () => {
+  it('rarely declares a winner between identical arms (A/A), though it looks 20 times', () => {
+    // Per look, draw each arm's sufficient statistics for 200 normal(5, 2²) values directly.
+    let state = 12345;
+    const uniform = (): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return (state + 0.5) / 4_294_967_296;
+    };
+    const normal = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    const perLook = 200;
+    const numeric = {
+      ...experiment,
+      metric: { kind: 'numeric' as const },
+      minSamplesPerArm: 200,
+      plannedSamplesPerArm: 4000,
+    };
+    let winners = 0;
+    for (let run = 0; run < 500; run++) {
+      const arms = ['control', 'challenger'].map((variant) => ({
+        variant,
+        exposures: 0,
+        outcomes: 0,
+        sum: 0,
+        sumSquares: 0,
+      }));
+      for (let look = 0; look < 20; look++) {
+        for (const arm of arms) {
+          const mean = 5 + (2 * normal()) / Math.sqrt(perLook);
+          const spread = 4 * Math.max(0, perLook - 1 + Math.sqrt(2 * (perLook - 1)) * normal());
+          arm.exposures += perLook;
+          arm.outcomes += perLook;
+          arm.sum += perLook * mean;
+          arm.sumSquares += spread + perLook * mean * mean;
+        }
+        if (analyze(numeric, { experimentId: 'exp', arms }).verdict.status === 'winner') {
+          winners++;
+          break;
+        }
+      }
+    }
+    expect(winners / 500).toBeLessThanOrEqual(0.05);
+  });
+});

@@ -73,12 +73,17 @@ export type VerdictStatus = 'insufficient-data' | 'running' | 'winner' | 'srm';
 export interface Verdict {
   status: VerdictStatus;
   winner?: Variant;
-  /** Figures of the deciding comparison (the most significant one while running). */
+  // The figures below come from the deciding comparison (challenger vs control): the winner's, the
+  // least significant one when the control wins, otherwise the most significant one so far.
+  /** Relative lift (challenger - control) / control; null when the control mean is 0. */
   lift: number | null;
+  /** Always-valid interval on the relative lift; null when the control mean is 0. */
   interval: [number, number] | null;
   difference: number;
   differenceInterval: [number, number];
+  /** Always-valid p-value, Bonferroni-adjusted; 1 before any comparison is possible. */
   pValue: number;
+  /** One sentence for people: who wins, what blocks the verdict, or what is missing. */
   message: string;
 }
 
