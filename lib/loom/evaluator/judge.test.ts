@@ -124,7 +124,15 @@ describe('createLLMJudge', () => {
   it('fails the whole judgement when one sample is unreadable', async () => {
     const { executor } = scriptedJudge(['Score: 9/10', 'I like it']);
     const judge = createLLMJudge({ executor, prompt: judgePrompt, samples: 2 });
-    await expect(judge.judge({ input: {}, actual: 'x' })).rejects.toMatchObject({ code: 'JUDGE_ERROR' });
+    await expect(judge.judge({ input: {}, actual: 'x' })).rejects.toMatchObject({
+      code: 'JUDGE_ERROR',
+      details: {
+        sample: 1,
+        output: 'I like it',
+        usage: { inputTokens: 200, outputTokens: 20 },
+        costMicros: 100,
+      },
+    });
   });
 
   it('passes provider errors through', async () => {

@@ -210,30 +210,39 @@ export function createLLMJudge(options: LLMJudgeOptions): LLMJudge {
         actual: request.actual,
       };
       const settled = await Promise.allSettled(
-        Array.from({ length: samples }, async () => {
-          const result = await callExecutor(executor, prompt, variables, request.signal);
-          return { result, parsed: parseJudgeOutput(result.output, { threshold }) };
-        }),
+        Array.from({ length: samples }, () => callExecutor(executor, prompt, variables, request.signal)),
       );
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason;
-      const runs = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-      const scores = runs.map((r) => r.parsed.score);
-      const passes = runs.filter((r) => r.parsed.pass).length;
+      const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      // Paid for even when unreadable: a JUDGE_ERROR carries the spend so run totals stay true.
+      const usage = results.reduce<Usage>(
+        (sum, r) => ({
+          inputTokens: sum.inputTokens + r.usage.inputTokens,
+          outputTokens: sum.outputTokens + r.usage.outputTokens,
+        }),
+        { inputTokens: 0, outputTokens: 0 },
+      );
+      const costMicros = results.reduce((sum, r) => sum + (r.costMicros ?? 0), 0);
+      const parsed = results.map((r, sample) => {
+        try {
+          return parseJudgeOutput(r.output, { threshold });
+        } catch (error) {
+          if (error instanceof LoomError) {
+            throw new LoomError(error.code, error.message, { ...error.details, sample, usage, costMicros });
+          }
+          throw error;
+        }
+      });
+      const scores = parsed.map((p) => p.score);
       return {
         score: mean(scores),
-        pass: passes * 2 > runs.length,
-        reason: runs.map((r) => r.parsed.reason).join(runs.length > 1 ? '\n---\n' : ''),
+        pass: parsed.filter((p) => p.pass).length * 2 > parsed.length,
+        reason: parsed.map((p) => p.reason).join(parsed.length > 1 ? '\n---\n' : ''),
         scores,
         stddev: stddev(scores),
-        usage: runs.reduce<Usage>(
-          (sum, r) => ({
-            inputTokens: sum.inputTokens + (r.result.usage?.inputTokens ?? 0),
-            outputTokens: sum.outputTokens + (r.result.usage?.outputTokens ?? 0),
-          }),
-          { inputTokens: 0, outputTokens: 0 },
-        ),
-        costMicros: runs.reduce((sum, r) => sum + (r.result.costMicros ?? 0), 0),
+        usage,
+        costMicros,
       };
     },
   };

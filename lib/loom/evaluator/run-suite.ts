@@ -76,8 +76,8 @@ function checkOptions(options: RunSuiteOptions): void {
   const isPromptTarget =
     typeof target === 'object' &&
     target !== null &&
-    typeof target.executor?.execute === 'function' &&
-    target.prompt != null;
+    isExecutorBinding(target.executor) &&
+    isRenderable(target.prompt);
   if (typeof target !== 'function' && !isPromptTarget) {
     issues.push({
       path: 'target',
@@ -300,6 +300,23 @@ async function evaluate(
       pass: false,
       reason: error.message,
       error: errorInfo(error),
+      ...spendOf(error),
     };
   }
+}
+
+/** The tokens and cost a failed judge still spent, when its error says so. */
+function spendOf(error: LoomError): { usage?: Usage; costMicros?: number } {
+  const { usage, costMicros } = error.details;
+  const isUsage = (u: unknown): u is Usage =>
+    typeof u === 'object' &&
+    u !== null &&
+    typeof (u as Usage).inputTokens === 'number' &&
+    typeof (u as Usage).outputTokens === 'number';
+  return {
+    ...(isUsage(usage)
+      ? { usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } }
+      : {}),
+    ...(typeof costMicros === 'number' ? { costMicros: Math.round(costMicros) } : {}),
+  };
 }
