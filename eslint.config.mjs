@@ -30,11 +30,26 @@ const OUTSIDE_WORLD = [
   '@/app/*',
 ];
 
-const SERVER_ONLY = ['@/lib/server/*', '@/lib/adapters/*', '@/lib/generated/*', 'server-only', 'pg', '@prisma/*'];
+const SERVER_ONLY = [
+  '@/lib/server/*',
+  '@/lib/adapters/*',
+  '@/lib/generated/*',
+  'server-only',
+  'pg',
+  '@prisma/*',
+];
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', '.next/**', '.data/**', 'lib/generated/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'],
+    ignores: [
+      'node_modules/**',
+      '.next/**',
+      '.data/**',
+      'lib/generated/**',
+      'next-env.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+    ],
   },
   ...nextVitals,
   ...nextTs,
@@ -54,15 +69,42 @@ export default tseslint.config(
     files: ['lib/loom/**/*.ts'],
     ignores: ['lib/loom/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: OUTSIDE_WORLD, message: 'lib/loom is pure: put this in lib/adapters and inject it through a port.' }] }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'lib/loom never reads the environment; take it as an option.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: OUTSIDE_WORLD,
+              message: 'lib/loom is pure: put this in lib/adapters and inject it through a port.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'lib/loom never reads the environment; take it as an option.',
+        },
+      ],
     },
   },
   {
     // UI and browser helpers never import server code.
     files: ['components/**/*.{ts,tsx}', 'lib/client/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: SERVER_ONLY, message: 'Browser code may not import server modules; receive data and actions as props.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: SERVER_ONLY,
+              message: 'Browser code may not import server modules; receive data and actions as props.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -70,7 +112,14 @@ export default tseslint.config(
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}'],
     ignores: ['lib/server/env.ts', '**/*.test.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through getEnv() in lib/server/env.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through getEnv() in lib/server/env.ts.',
+        },
+      ],
     },
   },
 );

@@ -19,7 +19,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['lib/adapters/**/*.test.ts', 'lib/server/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'lib/adapters/**/*.test.ts',
+            'lib/server/**/*.test.ts',
+            'app/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           environment: 'node',
           setupFiles: ['./test/integration-setup.ts'],
           testTimeout: 30_000,

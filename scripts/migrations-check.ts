@@ -3,7 +3,9 @@ import { pendingSchemaSql } from './schema-engine';
 
 const sql = await pendingSchemaSql();
 if (sql.trim()) {
-  console.error('prisma/schema.prisma has changes that no migration captures. Run `npm run db:migration -- <name>`.');
+  console.error(
+    'prisma/schema.prisma has changes that no migration captures. Run `npm run db:migration -- <name>`.',
+  );
   console.error(sql);
   process.exit(1);
 }

@@ -13,5 +13,8 @@ const env = {
   CHECKPOINT_DISABLE: '1',
 };
 const cli = require.resolve('prisma/build/index.js');
-const result = spawnSync(process.execPath, [cli, 'generate', ...process.argv.slice(2)], { stdio: 'inherit', env });
+const result = spawnSync(process.execPath, [cli, 'generate', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);

@@ -20,13 +20,20 @@ let initialised = false;
 async function loadWasm(): Promise<void> {
   if (initialised) return;
   const require = createRequire(import.meta.url);
-  const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');
+  const wasmPath = path.join(
+    path.dirname(require.resolve('@prisma/schema-engine-wasm')),
+    'schema_engine_bg.wasm',
+  );
   const wasmModule = new WebAssembly.Module(await readFile(wasmPath));
-  const instance = new WebAssembly.Instance(wasmModule, { './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports });
+  const instance = new WebAssembly.Instance(wasmModule, {
+    './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports,
+  });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   // The engine reports panics through this global hook.
-  (globalThis as Record<string, unknown>).PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (m: string) => console.error(m) };
+  (globalThis as Record<string, unknown>).PRISMA_WASM_PANIC_REGISTRY ??= {
+    set_message: (m: string) => console.error(m),
+  };
   initialised = true;
 }
 
@@ -36,7 +43,10 @@ export async function readSchema() {
 
 export async function readMigrationList() {
   const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const lockPath = path.join(MIGRATIONS_DIR, 'migration_lock.toml');
   return {
     baseDir: MIGRATIONS_DIR,

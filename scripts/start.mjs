@@ -13,7 +13,19 @@ const SECRETS_FILE = path.join(DATA_DIR, 'secrets.json');
 const BUILD_STAMP = path.join(ROOT, '.next', 'loom-build-stamp');
 const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 /** What a build depends on; anything else changing does not need a rebuild. */
-const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'prisma/schema.prisma', 'next.config.ts', 'tsconfig.json', 'postcss.config.mjs', 'proxy.ts', 'instrumentation.ts', 'package-lock.json'];
+const BUILD_INPUTS = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'prisma/schema.prisma',
+  'next.config.ts',
+  'tsconfig.json',
+  'postcss.config.mjs',
+  'proxy.ts',
+  'instrumentation.ts',
+  'package-lock.json',
+];
 const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? '127.0.0.1';
 const HEALTH_TIMEOUT_MS = 120_000;
@@ -51,7 +63,9 @@ async function checkDatabaseUrl(url) {
   try {
     await client.connect();
   } catch (error) {
-    die(`DATABASE_URL points at ${where}, which cannot be reached (${error.message || error.code || error}).`);
+    die(
+      `DATABASE_URL points at ${where}, which cannot be reached (${error.message || error.code || error}).`,
+    );
   } finally {
     await client.end().catch(() => {});
   }
@@ -77,7 +91,10 @@ function hashInputs() {
 
 function buildIfNeeded() {
   const stamp = hashInputs();
-  const built = existsSync(path.join(ROOT, '.next', 'BUILD_ID')) && existsSync(BUILD_STAMP) && readFileSync(BUILD_STAMP, 'utf8') === stamp;
+  const built =
+    existsSync(path.join(ROOT, '.next', 'BUILD_ID')) &&
+    existsSync(BUILD_STAMP) &&
+    readFileSync(BUILD_STAMP, 'utf8') === stamp;
   if (built) {
     console.log('• The build is up to date.');
     return;
@@ -105,13 +122,15 @@ async function waitForHealth(url, child) {
 
 async function main() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) die(`Node.js 20.19 or newer is required (this is ${process.version}).`);
+  if (major < 20 || (major === 20 && minor < 19))
+    die(`Node.js 20.19 or newer is required (this is ${process.version}).`);
   if (!existsSync(NEXT_BIN)) die('Dependencies are missing. Run `npm install` first.');
 
   const secrets = loadSecrets();
   if (process.env.DATABASE_URL) {
     await checkDatabaseUrl(process.env.DATABASE_URL);
-    if (!process.env.NEXTAUTH_SECRET) die('NEXTAUTH_SECRET must be set (at least 32 random characters) when DATABASE_URL is set.');
+    if (!process.env.NEXTAUTH_SECRET)
+      die('NEXTAUTH_SECRET must be set (at least 32 random characters) when DATABASE_URL is set.');
   } else {
     env.NEXTAUTH_SECRET = secrets.NEXTAUTH_SECRET;
   }
@@ -124,7 +143,12 @@ async function main() {
 
   const url = `http://${HOST === '0.0.0.0' ? 'localhost' : HOST}:${PORT}`;
   // Its own process group, so Ctrl-C reaches next-server and not just a wrapper.
-  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(PORT), '-H', HOST], { cwd: ROOT, env, stdio: 'inherit', detached: true });
+  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(PORT), '-H', HOST], {
+    cwd: ROOT,
+    env,
+    stdio: 'inherit',
+    detached: true,
+  });
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -148,7 +172,9 @@ async function main() {
   child.on('exit', (code, signal) => process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0))));
 
   if (await waitForHealth(url, child)) {
-    const database = process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${path.relative(ROOT, DATA_DIR)}/pglite`;
+    const database = process.env.DATABASE_URL
+      ? 'PostgreSQL from DATABASE_URL'
+      : `embedded PostgreSQL in ${path.relative(ROOT, DATA_DIR)}/pglite`;
     console.log(`
   Loom Studio is running at ${url}
   Database: ${database}
@@ -156,7 +182,9 @@ async function main() {
   (generated secrets are kept in ${path.relative(ROOT, SECRETS_FILE)}; Ctrl-C stops the studio)
 `);
   } else if (child.exitCode === null) {
-    console.error(`✖ The studio did not become healthy within ${HEALTH_TIMEOUT_MS / 1000} s; see ${url}/api/health`);
+    console.error(
+      `✖ The studio did not become healthy within ${HEALTH_TIMEOUT_MS / 1000} s; see ${url}/api/health`,
+    );
   }
 }
 

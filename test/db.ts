@@ -7,7 +7,8 @@ import pg from 'pg';
 import { migrate, readMigrations } from '@/lib/server/db/migrator';
 import { fromPGlite, openPostgres, type OpenDatabase } from '@/lib/server/db/open';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export type TestDatabaseKind = 'postgres' | 'pglite';
 

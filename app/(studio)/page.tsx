@@ -12,7 +12,10 @@ export default async function OverviewPage() {
   const viewer = await getViewer();
   if (!viewer) return null;
   const prisma = await getPrisma();
-  const [members, health] = await Promise.all([prisma.membership.count({ where: { workspaceId: viewer.workspaceId } }), getHealth()]);
+  const [members, health] = await Promise.all([
+    prisma.membership.count({ where: { workspaceId: viewer.workspaceId } }),
+    getHealth(),
+  ]);
   return (
     <div className="max-w-4xl space-y-6">
       <header>
@@ -39,7 +42,9 @@ export default async function OverviewPage() {
         <Card title="Database">
           <p className="font-medium" data-testid="database-status">
             {health.database.kind === 'embedded' ? 'Embedded PostgreSQL' : 'PostgreSQL'} ·{' '}
-            {health.migrations.current ? 'schema up to date' : `${health.migrations.pending.length} migrations pending`}
+            {health.migrations.current
+              ? 'schema up to date'
+              : `${health.migrations.pending.length} migrations pending`}
           </p>
           <p className="text-sm text-zinc-500">Round trip {health.database.latencyMs ?? '–'} ms</p>
         </Card>

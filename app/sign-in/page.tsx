@@ -6,7 +6,11 @@ import { getViewer } from '@/lib/server/auth/session';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string }>;
+}) {
   if (await getViewer()) redirect('/');
   const { callbackUrl } = await searchParams;
   return (

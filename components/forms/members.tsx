@@ -17,7 +17,11 @@ interface AddMemberInput {
   role: Role;
 }
 
-export function AddMemberForm({ addMember }: { addMember: (input: AddMemberInput) => Promise<ActionResult<unknown>> }) {
+export function AddMemberForm({
+  addMember,
+}: {
+  addMember: (input: AddMemberInput) => Promise<ActionResult<unknown>>;
+}) {
   const [formKey, setFormKey] = useState(0);
   const mutation = useActionMutation(addMember, { onSuccess: () => setFormKey((k) => k + 1) });
   const fieldError = (name: string) => mutation.error?.error.fieldErrors?.[name]?.[0];
@@ -34,7 +38,13 @@ export function AddMemberForm({ addMember }: { addMember: (input: AddMemberInput
   }
 
   return (
-    <form key={formKey} onSubmit={onSubmit} className="grid grid-cols-1 gap-4 sm:grid-cols-2" noValidate>
+    <form
+      key={formKey}
+      aria-label="Add a member"
+      onSubmit={onSubmit}
+      className="grid grid-cols-1 gap-4 sm:grid-cols-2"
+      noValidate
+    >
       {mutation.error ? (
         <div className="sm:col-span-2">
           <Alert>{mutation.error.message}</Alert>
@@ -52,7 +62,13 @@ export function AddMemberForm({ addMember }: { addMember: (input: AddMemberInput
         <Input name="email" type="email" required aria-invalid={Boolean(fieldError('email'))} />
       </Field>
       <Field label="Initial password" error={fieldError('password')}>
-        <Input name="password" type="password" autoComplete="new-password" required aria-invalid={Boolean(fieldError('password'))} />
+        <Input
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          aria-invalid={Boolean(fieldError('password'))}
+        />
       </Field>
       <Field label="Role">
         <Select name="role" defaultValue="editor">
@@ -114,7 +130,11 @@ export function MemberRoleControls({
           Remove
         </Button>
       )}
-      {error ? <span role="alert" className="text-xs text-red-600">{error.message}</span> : null}
+      {error ? (
+        <span role="alert" className="text-xs text-red-600">
+          {error.message}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -25,7 +25,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
     });
     setPending(false);
     if (!result || result.error) {
-      setError(result?.error && result.error !== 'CredentialsSignin' ? result.error : 'Wrong email or password.');
+      setError(
+        result?.error && result.error !== 'CredentialsSignin' ? result.error : 'Wrong email or password.',
+      );
       return;
     }
     router.replace(safeCallbackUrl(callbackUrl));

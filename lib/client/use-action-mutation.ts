@@ -21,7 +21,9 @@ export function useActionMutation<I, T>(
       return result.data;
     },
     onSuccess: async (data) => {
-      await Promise.all((options.invalidate ?? []).map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+      await Promise.all(
+        (options.invalidate ?? []).map((queryKey) => queryClient.invalidateQueries({ queryKey })),
+      );
       router.refresh();
       options.onSuccess?.(data);
     },

@@ -33,7 +33,14 @@ export function defineAction<S extends z.ZodType, T>(options: {
       if (!viewer) return fail('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
       const parsed = options.schema.safeParse(input);
       if (!parsed.success) {
-        return { ok: false, error: { code: 'INVALID_INPUT', message: 'Some fields need attention.', fieldErrors: fieldErrors(parsed.error) } };
+        return {
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            message: 'Some fields need attention.',
+            fieldErrors: fieldErrors(parsed.error),
+          },
+        };
       }
       if (!can(viewer.role, options.permission)) {
         return fail('FORBIDDEN', `Your role (${viewer.role}) does not allow this.`);

@@ -4,7 +4,9 @@ import { getDatabase } from './db';
 // A broken database stops the start with one clear line instead of failing the first request.
 try {
   const db = await getDatabase();
-  console.log(`[loom] database ready (${db.kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL'} at ${db.location})`);
+  console.log(
+    `[loom] database ready (${db.kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL'} at ${db.location})`,
+  );
   // Close the embedded database cleanly (and release its lock) when the server is stopped.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

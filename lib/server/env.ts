@@ -28,7 +28,11 @@ const envSchema = z
       });
     }
     if (Boolean(env.LOOM_ADMIN_EMAIL) !== Boolean(env.LOOM_ADMIN_PASSWORD)) {
-      ctx.addIssue({ code: 'custom', path: ['LOOM_ADMIN_PASSWORD'], message: 'set both LOOM_ADMIN_EMAIL and LOOM_ADMIN_PASSWORD, or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LOOM_ADMIN_PASSWORD'],
+        message: 'set both LOOM_ADMIN_EMAIL and LOOM_ADMIN_PASSWORD, or neither',
+      });
     }
   });
 

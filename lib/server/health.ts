@@ -18,7 +18,11 @@ export async function getHealth(): Promise<Health> {
     });
     return {
       status: pending.length === 0 ? 'ok' : 'error',
-      database: { kind: db.kind, reachable: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 },
+      database: {
+        kind: db.kind,
+        reachable: true,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      },
       migrations: { current: pending.length === 0, pending },
     };
   } catch (error) {

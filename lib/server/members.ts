@@ -32,10 +32,20 @@ export async function listMembers(prisma: PrismaClient, workspaceId: string): Pr
     include: { user: true },
     orderBy: { createdAt: 'asc' },
   });
-  return rows.map((m) => ({ userId: m.userId, email: m.user.email, name: m.user.name, role: m.role, joinedAt: m.createdAt }));
+  return rows.map((m) => ({
+    userId: m.userId,
+    email: m.user.email,
+    name: m.user.name,
+    role: m.role,
+    joinedAt: m.createdAt,
+  }));
 }
 
-export async function addMember(prisma: PrismaClient, workspaceId: string, input: z.output<typeof addMemberSchema>) {
+export async function addMember(
+  prisma: PrismaClient,
+  workspaceId: string,
+  input: z.output<typeof addMemberSchema>,
+) {
   if (await prisma.user.findUnique({ where: { email: input.email } })) {
     throw new LoomError('CONFLICT', `An account for ${input.email} already exists.`, {
       issues: [{ path: 'email', message: 'This email already has an account.' }],
@@ -43,14 +53,26 @@ export async function addMember(prisma: PrismaClient, workspaceId: string, input
   }
   const passwordHash = await hashPassword(input.password);
   const user = await prisma.user.create({
-    data: { email: input.email, name: input.name, passwordHash, memberships: { create: { workspaceId, role: input.role } } },
+    data: {
+      email: input.email,
+      name: input.name,
+      passwordHash,
+      memberships: { create: { workspaceId, role: input.role } },
+    },
   });
   return { userId: user.id };
 }
 
 /** A workspace always keeps at least one admin, so nobody can lock the team out of its settings. */
-async function assertKeepsAnAdmin(prisma: PrismaClient, workspaceId: string, userId: string, nextRole: Role | null) {
-  const current = await prisma.membership.findUnique({ where: { userId_workspaceId: { userId, workspaceId } } });
+async function assertKeepsAnAdmin(
+  prisma: PrismaClient,
+  workspaceId: string,
+  userId: string,
+  nextRole: Role | null,
+) {
+  const current = await prisma.membership.findUnique({
+    where: { userId_workspaceId: { userId, workspaceId } },
+  });
   if (!current) throw new LoomError('NOT_FOUND', 'That person is not a member of this workspace.');
   if (current.role !== 'admin' || nextRole === 'admin') return;
   const admins = await prisma.membership.count({ where: { workspaceId, role: 'admin' } });

@@ -6,7 +6,10 @@ import { getPrisma } from '../db';
 import { getEnv } from '../env';
 import { signInWithPassword } from './sign-in';
 
-const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
+const credentialsSchema = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
 
 /** Shown on the sign-in page; next-auth passes an Error's message through as the `error` field. */
 export const SIGN_IN_MESSAGES = {
@@ -23,13 +26,17 @@ export function getAuthOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: 'Email and password',
-        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        credentials: {
+          email: { label: 'Email', type: 'email' },
+          password: { label: 'Password', type: 'password' },
+        },
         async authorize(raw) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) throw new Error(SIGN_IN_MESSAGES.invalid);
           const result = await signInWithPassword(await getPrisma(), parsed.data.email, parsed.data.password);
           if (result.ok) return result.user;
-          if (result.reason === 'locked') throw new Error(SIGN_IN_MESSAGES.locked(Math.ceil(result.retryAfterMs / 60_000)));
+          if (result.reason === 'locked')
+            throw new Error(SIGN_IN_MESSAGES.locked(Math.ceil(result.retryAfterMs / 60_000)));
           throw new Error(SIGN_IN_MESSAGES.invalid);
         },
       }),

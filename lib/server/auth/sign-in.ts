@@ -45,7 +45,10 @@ export async function signInWithPassword(
   });
   const lockMs = lockDuration(updated.failedSignIns);
   if (lockMs > 0) {
-    await prisma.user.update({ where: { id: user.id }, data: { lockedUntil: new Date(now.getTime() + lockMs) } });
+    await prisma.user.update({
+      where: { id: user.id },
+      data: { lockedUntil: new Date(now.getTime() + lockMs) },
+    });
     return { ok: false, reason: 'locked', retryAfterMs: lockMs };
   }
   return { ok: false, reason: 'invalid' };

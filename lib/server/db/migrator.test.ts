@@ -62,7 +62,13 @@ describe('migrator on PostgreSQL', () => {
   it('rolls a failing migration back completely and names it', async () => {
     const url = await freshDatabase();
     const { conn, end } = await connect(url);
-    const broken = [{ name: '20990101000000_broken', checksum: 'x', sql: 'CREATE TABLE half_done (id int); SELECT * FROM no_such_table;' }];
+    const broken = [
+      {
+        name: '20990101000000_broken',
+        checksum: 'x',
+        sql: 'CREATE TABLE half_done (id int); SELECT * FROM no_such_table;',
+      },
+    ];
     await expect(migrate(conn, broken)).rejects.toThrow(/20990101000000_broken failed/);
     const { rows } = await conn.query<{ t: string | null }>(`SELECT to_regclass('half_done')::text AS t`);
     expect(rows[0]?.t).toBeNull();

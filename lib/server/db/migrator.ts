@@ -22,7 +22,10 @@ const PRISMA_ADVISORY_LOCK_KEY = 72707369;
 export async function readMigrations(): Promise<Migration[]> {
   const dir = path.join(process.cwd(), 'prisma', 'migrations');
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -50,7 +53,9 @@ interface AppliedRow {
 }
 
 async function appliedNames(db: SqlConnection): Promise<Set<string> | undefined> {
-  const exists = await db.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+  const exists = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`,
+  );
   if (!exists.rows[0]?.present) return undefined;
   const { rows } = await db.query<AppliedRow>(
     `SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"`,

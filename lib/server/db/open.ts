@@ -1,5 +1,14 @@
 import 'server-only';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -49,7 +58,9 @@ export async function openPostgres(url: string): Promise<OpenDatabase> {
   } finally {
     await probe.end().catch(() => undefined);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }),
+  });
   return {
     kind: 'postgres',
     location,
@@ -69,7 +80,9 @@ export async function openPostgres(url: string): Promise<OpenDatabase> {
 
 export function pgConnection(client: pg.Client): SqlConnection {
   return {
-    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
+    query: async <T>(sql: string, params?: unknown[]) => ({
+      rows: (await client.query(sql, params)).rows as T[],
+    }),
     exec: (sql) => client.query(sql),
   };
 }
@@ -140,7 +153,11 @@ export async function openEmbedded(dataDir: string): Promise<OpenDatabase> {
 }
 
 /** Wraps an open PGlite (a directory, or in memory for tests). */
-export function fromPGlite(db: PGlite, location: string, onClose: () => void = () => undefined): OpenDatabase {
+export function fromPGlite(
+  db: PGlite,
+  location: string,
+  onClose: () => void = () => undefined,
+): OpenDatabase {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   return {
     kind: 'embedded',

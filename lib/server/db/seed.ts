@@ -9,7 +9,10 @@ export const DEMO_WORKSPACE = { slug: 'demo', name: 'Demo workspace' } as const;
  * Makes sure the configured admin can sign in: creates the demo workspace when there is none and
  * the admin account when it does not exist. An existing account is never changed.
  */
-export async function ensureSeed(prisma: PrismaClient, env: Pick<Env, 'LOOM_ADMIN_EMAIL' | 'LOOM_ADMIN_PASSWORD'>) {
+export async function ensureSeed(
+  prisma: PrismaClient,
+  env: Pick<Env, 'LOOM_ADMIN_EMAIL' | 'LOOM_ADMIN_PASSWORD'>,
+) {
   if (!env.LOOM_ADMIN_EMAIL || !env.LOOM_ADMIN_PASSWORD) return;
   const email = env.LOOM_ADMIN_EMAIL.toLowerCase();
   if (await prisma.user.findUnique({ where: { email } })) return;

@@ -1,7 +1,14 @@
 'use server';
 
 import { defineAction } from '@/lib/server/action';
-import { addMember, addMemberSchema, changeRole, changeRoleSchema, removeMember, removeMemberSchema } from '@/lib/server/members';
+import {
+  addMember,
+  addMemberSchema,
+  changeRole,
+  changeRoleSchema,
+  removeMember,
+  removeMemberSchema,
+} from '@/lib/server/members';
 
 export const addMemberAction = defineAction({
   name: 'addMember',

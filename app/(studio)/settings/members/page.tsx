@@ -34,7 +34,11 @@ export default async function MembersPage() {
           </thead>
           <tbody>
             {members.map((m) => (
-              <tr key={m.userId} className="border-t border-zinc-100 dark:border-zinc-800" data-testid="member-row">
+              <tr
+                key={m.userId}
+                className="border-t border-zinc-100 dark:border-zinc-800"
+                data-testid="member-row"
+              >
                 <td className="py-2 font-medium">{m.name}</td>
                 <td className="py-2 text-zinc-600 dark:text-zinc-400">{m.email}</td>
                 <td className="py-2">
