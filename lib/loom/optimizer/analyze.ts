@@ -34,13 +34,19 @@ export interface ArmSummary {
   outcomes: number;
   sum: number;
   sumSquares: number;
-  /** Units the mean is taken over: exposures for binary metrics (no outcome = no success), outcomes for numeric ones. */
+  /**
+   * Units the mean is taken over: exposures for binary metrics (no outcome = no success), outcomes
+   * for numeric ones.
+   */
   n: number;
   /** Conversion rate (binary) or mean value (numeric); 0 without samples. */
   mean: number;
   /** Per-unit variance estimate. */
   variance: number;
-  /** Fixed-sample interval for this arm alone at the experiment's confidence (Wilson for binary). */
+  /**
+   * This arm alone, fixed-sample, at the experiment's confidence: Wilson for binary; unbounded under
+   * 2 numeric samples.
+   */
   interval: [number, number];
 }
 
@@ -123,7 +129,7 @@ function summarize(
     }
   } else {
     variance = n > 1 ? Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1)) : 0;
-    const half = n > 0 ? zScore * Math.sqrt(variance / n) : Infinity;
+    const half = n > 1 ? zScore * Math.sqrt(variance / n) : Infinity;
     interval = [mean - half, mean + half];
   }
   return {

@@ -91,7 +91,8 @@ export interface ExperimentRunner {
   expose(experiment: Experiment, unitId: string, options?: CallOptions): Promise<Variant>;
   /**
    * Records the unit's outcome in the variant it is assigned to (binary metrics take true/false or
-   * 1/0; late outcomes of a stopped experiment are still accepted), then analyses the experiment and fires `onWinner` when a winner first appears.
+   * 1/0; late outcomes of a stopped experiment are still accepted), then analyses the experiment
+   * and fires `onWinner` when a winner first appears.
    */
   recordOutcome(
     experiment: Experiment,
