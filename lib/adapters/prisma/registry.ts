@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
-import { throwIfAborted, type PromptData, type PromptDataInput } from '@/lib/loom/core';
+import { LoomError, throwIfAborted, type PromptData, type PromptDataInput } from '@/lib/loom/core';
 import {
   checkExpectedLatest,
   compareSummaries,
@@ -30,10 +30,37 @@ import {
 export interface PrismaRegistryOptions {
   /** Clock for `createdAt`; injectable so tests can control time. */
   now?: () => Date;
+  /** Longest a save or label move may take, waiting for row locks included, before UNAVAILABLE. */
+  transactionTimeoutMs?: number;
 }
 
-/** Generous bounds: a save is a handful of statements, but 10 may queue on one prompt's row lock. */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+/** Generous: a save is a handful of statements, but many may queue on one prompt's row lock. */
+const DEFAULT_TRANSACTION_TIMEOUT_MS = 20_000;
+/** How long to wait for a pooled connection to start a transaction. */
+const TRANSACTION_MAX_WAIT_MS = 10_000;
+
+/** Maps the database failures a caller can act on to LoomError; anything else stays as it is. */
+function toLoomError(error: unknown, workspaceId: string): unknown {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return error;
+  // P2028: the transaction expired or could not start; P2034: write conflict or deadlock.
+  if (error.code === 'P2028' || error.code === 'P2034') {
+    return new LoomError(
+      'UNAVAILABLE',
+      'The database is too busy to finish this change; nothing was changed',
+      {},
+      { cause: error },
+    );
+  }
+  if (error.message.includes('Prompt_workspaceId_fkey')) {
+    return new LoomError(
+      'NOT_FOUND',
+      `Workspace "${workspaceId}" not found`,
+      { workspaceId },
+      { cause: error },
+    );
+  }
+  return error;
+}
 
 type VersionRow = Prisma.PromptVersionGetPayload<object>;
 
@@ -69,6 +96,19 @@ export function createPrismaRegistry(
   options: PrismaRegistryOptions = {},
 ): PromptRegistry {
   const now = options.now ?? (() => new Date());
+  const transactionOptions = {
+    maxWait: TRANSACTION_MAX_WAIT_MS,
+    timeout: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+  };
+
+  /** Runs `fn` in a transaction that commits completely or leaves nothing behind. */
+  async function transaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    try {
+      return await db.$transaction(fn, transactionOptions);
+    } catch (error) {
+      throw toLoomError(error, workspaceId);
+    }
+  }
 
   /** Locks the prompt row for the rest of the transaction; undefined when there is no such prompt. */
   async function lockPrompt(tx: Prisma.TransactionClient, slug: string) {
@@ -114,7 +154,7 @@ export function createPrismaRegistry(
   async function save(input: PromptDataInput, saveOptions: SaveOptions = {}): Promise<PromptData> {
     throwIfAborted(saveOptions.signal);
     const data = normaliseForSave(input, saveOptions);
-    return db.$transaction(async (tx) => {
+    return transaction(async (tx) => {
       // Creating the row first gives every saver of a new prompt a row to lock; a conflict or a
       // failure later rolls the insert back with everything else.
       await tx.$executeRaw`
@@ -157,7 +197,7 @@ export function createPrismaRegistry(
         },
       });
       return stamped;
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   return {
@@ -259,7 +299,7 @@ export function createPrismaRegistry(
       validateLabel(label);
       validateVersion(version);
       throwIfAborted(labelOptions?.signal);
-      return db.$transaction(async (tx) => {
+      return transaction(async (tx) => {
         const locked = await lockPrompt(tx, id);
         if (!locked) throw promptNotFound(id);
         const target = await tx.promptVersion.findUnique({
@@ -278,14 +318,14 @@ export function createPrismaRegistry(
           update: change,
         });
         return previous ? { label, from: previous.version, to: version } : { label, to: version };
-      }, TRANSACTION_OPTIONS);
+      });
     },
 
     async removeLabel(id: string, label: string, labelOptions?: LabelOptions): Promise<LabelRemoval> {
       validatePromptId(id);
       validateLabel(label);
       throwIfAborted(labelOptions?.signal);
-      return db.$transaction(async (tx) => {
+      return transaction(async (tx) => {
         const locked = await lockPrompt(tx, id);
         if (!locked) throw promptNotFound(id);
         const removed = await tx.$queryRaw<{ version: number }[]>`
@@ -293,7 +333,7 @@ export function createPrismaRegistry(
           RETURNING "version"`;
         const from = removed[0]?.version;
         return from === undefined ? { label } : { label, from };
-      }, TRANSACTION_OPTIONS);
+      });
     },
 
     async archive(id: string, callOptions?: RegistryCallOptions) {
