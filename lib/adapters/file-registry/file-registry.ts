@@ -54,7 +54,13 @@ const labelsFileSchema = z.record(
   z.string(),
   z.object({ version: z.number().int().positive(), updatedAt: z.string(), updatedBy: z.string().optional() }),
 );
-type LabelsFile = z.infer<typeof labelsFileSchema>;
+type LabelEntry = z.infer<typeof labelsFileSchema>[string];
+/** A Map, not the parsed object: a label such as "constructor" must not find Object.prototype's. */
+type Labels = Map<string, LabelEntry>;
+
+function serializeLabels(labels: Labels): string {
+  return JSON.stringify(Object.fromEntries(labels), null, 2);
+}
 
 const metaFileSchema = z.object({ archivedAt: z.string().nullable() });
 
@@ -171,12 +177,12 @@ export function createFileRegistry(options: FileRegistryOptions): PromptRegistry
     return data;
   }
 
-  async function readLabels(dir: string): Promise<LabelsFile> {
+  async function readLabels(dir: string): Promise<Labels> {
     const filePath = path.join(dir, LABELS_FILE);
     const text = await readOptional(filePath);
-    if (text === undefined) return {};
+    if (text === undefined) return new Map();
     try {
-      return labelsFileSchema.parse(JSON.parse(text));
+      return new Map(Object.entries(labelsFileSchema.parse(JSON.parse(text))));
     } catch (error) {
       throw corrupt(filePath, error);
     }
@@ -251,7 +257,7 @@ export function createFileRegistry(options: FileRegistryOptions): PromptRegistry
     const dir = promptDir(id);
     validateLabel(label);
     throwIfAborted(signal);
-    const entry = (await readLabels(dir))[label];
+    const entry = (await readLabels(dir)).get(label);
     return entry && readVersion(id, entry.version);
   }
 
@@ -344,9 +350,7 @@ export function createFileRegistry(options: FileRegistryOptions): PromptRegistry
               description: data.description,
               tags: data.tags,
               latestVersion: latest,
-              labels: Object.fromEntries(
-                Object.entries(labels).map(([label, entry]) => [label, entry.version]),
-              ),
+              labels: Object.fromEntries([...labels].map(([label, entry]) => [label, entry.version])),
               archived,
               updatedAt: data.createdAt ?? new Date(0),
             };
@@ -372,7 +376,7 @@ export function createFileRegistry(options: FileRegistryOptions): PromptRegistry
           const summary: VersionSummary = {
             version: data.version,
             createdAt: data.createdAt ?? new Date(0),
-            labels: Object.entries(labels)
+            labels: [...labels]
               .filter(([, entry]) => entry.version === data.version)
               .map(([label]) => label)
               .sort(),
@@ -392,13 +396,10 @@ export function createFileRegistry(options: FileRegistryOptions): PromptRegistry
       return withLock(dir, id, labelOptions?.signal, async () => {
         if ((await latestVersion(dir)) < version) throw versionNotFound(id, version);
         const labels = await readLabels(dir);
-        const from = labels[label]?.version;
-        const entry: LabelsFile[string] = { version, updatedAt: now().toISOString() };
+        const from = labels.get(label)?.version;
+        const entry: LabelEntry = { version, updatedAt: now().toISOString() };
         if (labelOptions?.actor !== undefined) entry.updatedBy = labelOptions.actor;
-        await replaceAtomically(
-          path.join(dir, LABELS_FILE),
-          JSON.stringify({ ...labels, [label]: entry }, null, 2),
-        );
+        await replaceAtomically(path.join(dir, LABELS_FILE), serializeLabels(labels.set(label, entry)));
         return from === undefined ? { label, to: version } : { label, from, to: version };
       });
     },
@@ -408,9 +409,11 @@ export function createFileRegistry(options: FileRegistryOptions): PromptRegistry
       throwIfAborted(labelOptions?.signal);
       const dir = await requirePrompt(id);
       return withLock(dir, id, labelOptions?.signal, async () => {
-        const { [label]: removed, ...rest } = await readLabels(dir);
+        const labels = await readLabels(dir);
+        const removed = labels.get(label);
         if (!removed) return { label };
-        await replaceAtomically(path.join(dir, LABELS_FILE), JSON.stringify(rest, null, 2));
+        labels.delete(label);
+        await replaceAtomically(path.join(dir, LABELS_FILE), serializeLabels(labels));
         return { label, from: removed.version };
       });
     },

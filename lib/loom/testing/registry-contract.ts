@@ -318,6 +318,11 @@ export function runRegistryContract(name: string, makeRegistry: () => Promise<Re
           await expectCode(registry.setLabel('lab', '-x', 1), 'INVALID_INPUT');
           await expectCode(registry.setLabel('lab', 'x'.repeat(51), 1), 'INVALID_INPUT');
           expect(await registry.findByLabel('lab', 'production')).toBeUndefined();
+          // Labels named like Object.prototype members are ordinary labels.
+          expect(await registry.findByLabel('lab', 'constructor')).toBeUndefined();
+          expect(await registry.removeLabel('lab', 'constructor')).toStrictEqual({ label: 'constructor' });
+          await registry.setLabel('lab', 'constructor', 1);
+          expect((await registry.getByLabel('lab', 'constructor')).version).toBe(1);
           await expectCode(registry.getByLabel('lab', 'production'), 'NOT_FOUND');
           await expectCode(registry.getByLabel('ghost', 'production'), 'NOT_FOUND');
         }));
