@@ -3,9 +3,12 @@
 // Prints JSON when run directly: npx tsx bench/optimizer.bench.ts
 import { pathToFileURL } from 'node:url';
 import { createAssigner, plannedSampleSize, simulateBinaryExperiments } from '@/lib/loom/optimizer';
+import { measureOpsPerSecond } from './harness';
 
-const UNITS = 100_000;
-const ROUNDS = 30;
+/** A power of two, so the benchmark cycles through ids with a mask instead of a division. */
+const UNITS = 1 << 16;
+const MASK = UNITS - 1;
+const CALLS_PER_OP = 64;
 
 /** The peer: FNV-1a over the same unit ids, with nothing else. */
 function fnv1a(text: string): number {
@@ -15,20 +18,6 @@ function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-/** Calls per second of `fn` over all ids, best of several rounds after a warm-up round. */
-function rate(ids: string[], fn: (id: string) => number): number {
-  let sink = 0;
-  let best = 0;
-  for (let round = 0; round <= ROUNDS; round++) {
-    const start = performance.now();
-    for (let i = 0; i < ids.length; i++) sink += fn(ids[i] as string);
-    const seconds = (performance.now() - start) / 1000;
-    if (round > 0) best = Math.max(best, ids.length / seconds);
-  }
-  if (sink === -1) console.log(sink);
-  return best;
 }
 
 export async function runOptimizerBench(): Promise<Record<string, number>> {
@@ -43,8 +32,20 @@ export async function runOptimizerBench(): Promise<Record<string, number>> {
     ],
     metric: { kind: 'binary' },
   });
-  const assignPerSecond = rate(ids, (id) => assign(id).version);
-  const hashPerSecond = rate(ids, fnv1a);
+  // Each measured call does CALLS_PER_OP calls, so the harness's own per-call cost does not dominate.
+  let next = 0;
+  let sink = 0;
+  const assignPerSecond =
+    CALLS_PER_OP *
+    (await measureOpsPerSecond(() => {
+      for (let i = 0; i < CALLS_PER_OP; i++) sink += assign(ids[next++ & MASK] as string).version;
+    }));
+  const hashPerSecond =
+    CALLS_PER_OP *
+    (await measureOpsPerSecond(() => {
+      for (let i = 0; i < CALLS_PER_OP; i++) sink += fnv1a(ids[next++ & MASK] as string);
+    }));
+  if (Number.isNaN(sink)) throw new Error('unreachable: keeps the measured calls alive');
 
   const samplesPerArm = plannedSampleSize({ baselineRate: 0.1, relativeLift: 0.05, alpha: 0.05, power: 0.8 });
   const simulation = { looks: 30, samplesPerArm, minSamplesPerArm: 1000 };
