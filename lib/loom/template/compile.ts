@@ -1,4 +1,5 @@
 import { type Liquid, type Template } from 'liquidjs';
+import { compileTemplates, type CompiledRender } from './closure-compiler';
 import { limitError, toLoomError, type Position } from './errors';
 import type { TemplateLimits } from './limits';
 import { LruCache } from './lru-cache';
@@ -16,6 +17,8 @@ export interface CompiledTemplate {
   pieces: readonly (string | Interpolation)[] | undefined;
   /** Parsed Liquid, for everything else. */
   liquid: Template[] | undefined;
+  /** Closures for the common Liquid subset; undefined when the template needs Liquid itself. */
+  closure: CompiledRender | undefined;
 }
 
 const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
@@ -89,6 +92,8 @@ export class TemplateCompiler {
     readonly liquid: Liquid,
     private readonly limits: TemplateLimits,
     cacheSize: number,
+    /** Off only to compare against plain Liquid (differential tests, debugging). */
+    private readonly fastPaths = true,
   ) {
     this.cache = new LruCache(cacheSize);
   }
@@ -133,8 +138,9 @@ export class TemplateCompiler {
 
   private compileUncached(source: string, template: string): CompiledTemplate {
     this.checkSize(source, template);
-    const fast = compileInterpolations(source);
-    if (fast !== undefined) return { roots: fast.roots, pieces: fast.pieces, liquid: undefined };
+    const fast = this.fastPaths ? compileInterpolations(source) : undefined;
+    if (fast !== undefined)
+      return { roots: fast.roots, pieces: fast.pieces, liquid: undefined, closure: undefined };
     const liquid = this.parse(source, template);
     const roots = new Map<string, Position>();
     for (const [name, uses] of Object.entries(this.liquid.analyzeSync(liquid, { partials: false }).globals)) {
@@ -146,6 +152,7 @@ export class TemplateCompiler {
           : { line: first.location.row, column: first.location.col },
       );
     }
-    return { roots, pieces: undefined, liquid };
+    const closure = this.fastPaths ? compileTemplates(liquid, this.liquid) : undefined;
+    return { roots, pieces: undefined, liquid, closure };
   }
 }

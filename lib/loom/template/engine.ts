@@ -1,4 +1,4 @@
-import { Context, Liquid, toValueSync, type Emitter, type Template } from 'liquidjs';
+import { Context, Liquid, toValueSync, type Emitter } from 'liquidjs';
 import {
   compileInputValidator,
   LoomError,
@@ -21,6 +21,11 @@ export interface TemplateEngineOptions {
   limits?: Partial<TemplateLimits>;
   /** Parsed templates kept in the LRU cache. */
   cacheSize?: number;
+  /**
+   * Precompiled interpolation and closure fast paths (default true). Output is identical either
+   * way; turning them off runs everything through Liquid, for differential tests and debugging.
+   */
+  fastPaths?: boolean;
 }
 
 export interface TemplateEngine extends Renderer {
@@ -86,7 +91,12 @@ class LiquidTemplateEngine implements TemplateEngine {
   constructor(options: TemplateEngineOptions) {
     this.limits = { ...DEFAULT_TEMPLATE_LIMITS, ...options.limits };
     this.liquid = newSandbox(this.limits);
-    this.compiler = new TemplateCompiler(this.liquid, this.limits, options.cacheSize ?? DEFAULT_CACHE_SIZE);
+    this.compiler = new TemplateCompiler(
+      this.liquid,
+      this.limits,
+      options.cacheSize ?? DEFAULT_CACHE_SIZE,
+      options.fastPaths ?? true,
+    );
     this.lookup = new Context({}, this.liquid.options);
   }
 
@@ -193,7 +203,7 @@ class LiquidTemplateEngine implements TemplateEngine {
     const text =
       template.pieces !== undefined
         ? this.interpolate(template.pieces, values)
-        : this.runLiquid(template.liquid ?? [], values, budget, name);
+        : this.runLiquid(template, values, budget, name);
     if (template.pieces !== undefined) {
       budget.outputLeft -= text.length;
       if (budget.outputLeft < 0) throw toLoomError(new OutputLimitError(budget.maxOutput), name, 'render');
@@ -217,16 +227,17 @@ class LiquidTemplateEngine implements TemplateEngine {
   }
 
   private runLiquid(
-    templates: Template[],
+    template: CompiledTemplate,
     values: Record<string, unknown>,
     budget: Budget,
     name: string,
   ): string {
-    // A fresh scope per template: {% increment %} writes into it and must not leak into the result.
-    const scope: Record<string, unknown> = Object.assign(
-      Object.create(null) as Record<string, unknown>,
-      values,
-    );
+    // Plain Liquid gets a copy: {% increment %} writes into it and must not leak into the result.
+    // Closures never write to it (they do not compile increment).
+    const scope =
+      template.closure !== undefined
+        ? values
+        : Object.assign(Object.create(null) as Record<string, unknown>, values);
     const context = new Context(
       scope,
       this.liquid.options,
@@ -236,7 +247,8 @@ class LiquidTemplateEngine implements TemplateEngine {
     budget.limiters ??= { memoryLimit: context.memoryLimit, renderLimit: context.renderLimit };
     const emitter = new CappedEmitter(budget);
     try {
-      toValueSync(this.liquid.renderer.renderTemplates(templates, context, emitter));
+      if (template.closure !== undefined) template.closure(context, emitter);
+      else toValueSync(this.liquid.renderer.renderTemplates(template.liquid ?? [], context, emitter));
     } catch (error) {
       throw toLoomError(error, name, 'render');
     }
