@@ -1,11 +1,7 @@
 import { LoomError, isLoomError } from '../core';
+import type { Sleep } from '../executor';
 
-/** Waits `ms`, rejecting with CANCELLED as soon as the signal fires. Injected so tests control time. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** Milliseconds since an arbitrary origin; only differences are meaningful. */
-export type Now = () => number;
-
+/** Waits `ms`, rejecting with CANCELLED as soon as the signal fires; the default `Sleep`. */
 export const sleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {

@@ -13,8 +13,8 @@ import {
   withInput,
   withRetry,
   withTimeout,
-  type Sleep,
 } from './index';
+import type { Sleep } from '../executor';
 
 function makePrompt(id: string, user: string, variables: string[]): Prompt {
   return Prompt.from(
@@ -103,7 +103,7 @@ describe('chain: sequential steps', () => {
         t += 5;
         return 1;
       }),
-    ).build({ now: () => t });
+    ).build({ clock: { now: () => t } });
     const [entry] = (await flow.run()).trace;
     expect(entry).toMatchObject({ startedAt: 1000, endedAt: 1005 });
   });

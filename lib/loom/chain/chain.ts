@@ -7,16 +7,8 @@ import {
   type MicroDollars,
   type Usage,
 } from '../core';
-import {
-  cancelledError,
-  forEachBounded,
-  type Now,
-  runWithDeadline,
-  type Sleep,
-  sleep,
-  toLoomError,
-} from './async';
-import type { Renderable } from '../executor';
+import { cancelledError, forEachBounded, runWithDeadline, sleep, toLoomError } from './async';
+import type { Clock, Renderable, Sleep } from '../executor';
 import { callExecutor, type ExecutorBinding, isExecutorBinding, isRenderable } from './types';
 
 /** Outputs of finished steps (and groups) by name; a skipped step has none. */
@@ -136,7 +128,8 @@ export interface Chain {
 export interface ChainDeps {
   /** Needed only when a step (or fallback) calls a prompt. */
   executor?: ExecutorBinding;
-  now?: Now;
+  /** Stamps the trace; epoch milliseconds by default. */
+  clock?: Clock;
   sleep?: Sleep;
 }
 
@@ -368,7 +361,11 @@ function validate(nodes: readonly ChainNode[], deps: ChainDeps): void {
 
 function buildChain(nodes: readonly ChainNode[], deps: ChainDeps): Chain {
   validate(nodes, deps);
-  const runtime: Runtime = { executor: deps.executor, now: deps.now ?? Date.now, sleep: deps.sleep ?? sleep };
+  const runtime: Runtime = {
+    executor: deps.executor,
+    now: () => (deps.clock ?? Date).now(),
+    sleep: deps.sleep ?? sleep,
+  };
   return {
     nodes,
     run: (input = {}, options = {}) => runChain(nodes, runtime, input, options),
@@ -377,7 +374,7 @@ function buildChain(nodes: readonly ChainNode[], deps: ChainDeps): Chain {
 
 interface Runtime {
   executor?: ExecutorBinding;
-  now: Now;
+  now: () => number;
   sleep: Sleep;
 }
 

@@ -37,8 +37,6 @@ export {
   sleep,
   toLoomError,
   type DeadlineOptions,
-  type Now,
-  type Sleep,
 } from './async';
 export {
   callExecutor,

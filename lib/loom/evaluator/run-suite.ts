@@ -5,13 +5,11 @@ import {
   forEachBounded,
   isExecutorBinding,
   isRenderable,
-  type Now,
   runWithDeadline,
-  type Sleep,
   sleep as realSleep,
   toLoomError,
 } from '../chain';
-import type { Renderable } from '../executor';
+import type { Clock, Renderable, Sleep } from '../executor';
 import { type CompiledEvaluator, compileEvaluators } from './evaluators';
 import type { LLMJudge } from './judge';
 import {
@@ -61,7 +59,8 @@ export interface RunSuiteOptions {
   confidence?: number;
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
-  now?: Now;
+  /** Stamps the run and times function targets; epoch milliseconds by default. */
+  clock?: Clock;
   sleep?: Sleep;
   newId?: () => string;
 }
@@ -111,7 +110,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunResult> {
   const suite = parseSuite(options.suite);
   checkOptions(options);
   const evaluators = compileEvaluators(suite, { judge: options.judge });
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? Date;
+  const now = (): number => clock.now();
   const store = options.store ?? createMemoryRunStore();
   const runId = options.runId ?? (options.newId ?? (() => globalThis.crypto.randomUUID()))();
   const { signal } = options;
@@ -184,7 +184,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunResult> {
 interface CaseContext {
   target: SuiteTarget;
   evaluators: CompiledEvaluator[];
-  now: Now;
+  now: () => number;
   sleep: Sleep;
   timeoutMs?: number;
   signal?: AbortSignal;
