@@ -3,11 +3,12 @@
 // action or route is covered the day it is added.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import type * as NextAuth from 'next-auth';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: vi.fn(async () => null) }));
 vi.mock('next-auth', async (original) => ({
-  ...(await original<typeof import('next-auth')>()),
+  ...(await original<typeof NextAuth>()),
   getServerSession: vi.fn(async () => null),
 }));
 

@@ -19,7 +19,7 @@ function hash(password: string): string {
 }
 
 /** Creates a member of the seeded workspace with a unique email, straight in the database. */
-export async function createAccount(role: Role, label = role): Promise<Account> {
+export async function createAccount(role: Role, label: string = role): Promise<Account> {
   const id = randomBytes(6).toString('hex');
   const account = {
     email: `${label}-${id}@e2e.test`,
