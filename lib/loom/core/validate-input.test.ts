@@ -149,7 +149,8 @@ describe('validateInput defaults and missing values', () => {
     const input = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
     expect(errorOf(() => validateInput([], input)).details.issues?.[0]?.variable).toBe('__proto__');
     const out = validateInput([v('__proto__', 'json')], input);
-    expect(Object.getPrototypeOf(out)).toBeNull();
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: true });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

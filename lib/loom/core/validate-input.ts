@@ -32,17 +32,28 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** Deeper nesting than this is treated as a cycle: no real input nests a thousand levels. */
+const MAX_JSON_DEPTH = 1000;
+
 /** True for values JSON can represent exactly: no functions, class instances, NaN or cycles. */
-function isJsonValue(value: unknown, seen: Set<object> = new Set()): boolean {
+function isJsonValue(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
-  if (typeof value !== 'object') return false;
-  if (seen.has(value)) return false;
-  seen.add(value);
-  const children = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : undefined;
-  const valid = children !== undefined && children.every((child) => isJsonValue(child, seen));
-  seen.delete(value);
-  return valid;
+  if (typeof value !== 'object' || depth > MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (!isJsonValue(item, depth + 1)) return false;
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (Object.hasOwn(value, key) && !isJsonValue(value[key], depth + 1)) return false;
+  return true;
+}
+
+/** Writes a validated value; `__proto__` is a legal variable name and must stay an own property. */
+function assign(target: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__')
+    Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  else target[name] = value;
 }
 
 function parseJson(text: string): Coerced {
@@ -235,42 +246,54 @@ export function compileInputValidator(variables: readonly Variable[]): InputVali
         issues: [{ path: 'input', message: 'must be an object' }],
       });
     }
-    const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    const issues: LoomIssue[] = [];
-    const missing: string[] = [];
+    const values: Record<string, unknown> = {};
+    // Allocated only when something is wrong: the common path builds nothing but the result.
+    let issues: LoomIssue[] | undefined;
+    let missing: string[] | undefined;
+    let given = 0;
     for (const plan of plans) {
-      const raw = Object.hasOwn(input, plan.name) ? input[plan.name] : undefined;
+      const isGiven = Object.hasOwn(input, plan.name);
+      if (isGiven) given += 1;
+      const raw = isGiven ? input[plan.name] : undefined;
       if (isMissingValue(raw)) {
-        if (plan.hasDefault) values[plan.name] = copyDefault(plan.defaultValue);
-        else if (plan.required) missing.push(plan.name);
+        if (plan.hasDefault) assign(values, plan.name, copyDefault(plan.defaultValue));
+        else if (plan.required) (missing ??= []).push(plan.name);
         continue;
       }
       const coerced = plan.coerce(raw);
-      if (coerced.ok) values[plan.name] = coerced.value;
+      if (coerced.ok) assign(values, plan.name, coerced.value);
       else
-        issues.push({ path: plan.name, variable: plan.name, message: `"${plan.name}" ${coerced.message}` });
+        (issues ??= []).push({
+          path: plan.name,
+          variable: plan.name,
+          message: `"${plan.name}" ${coerced.message}`,
+        });
     }
-    for (const name of Object.keys(input)) {
-      if (!declared.has(name)) {
-        issues.push({ path: name, variable: name, message: `"${name}" is not a declared variable` });
+    // Every own key was a declared one unless the input has more keys than we matched.
+    if (given !== Object.keys(input).length) {
+      for (const name of Object.keys(input)) {
+        if (!declared.has(name)) {
+          (issues ??= []).push({
+            path: name,
+            variable: name,
+            message: `"${name}" is not a declared variable`,
+          });
+        }
       }
     }
-    if (issues.length > 0) {
-      const missingIssues = missing.map((name) => ({
+    if (issues !== undefined) {
+      const missingIssues = (missing ?? []).map((name) => ({
         path: name,
         variable: name,
         message: `"${name}" is required`,
       }));
-      throw new LoomError(
-        'INVALID_INPUT',
-        `Invalid input: ${[...missingIssues, ...issues].map((i) => i.message).join('; ')}`,
-        {
-          issues: [...missingIssues, ...issues],
-          missing,
-        },
-      );
+      const all = [...missingIssues, ...issues];
+      throw new LoomError('INVALID_INPUT', `Invalid input: ${all.map((i) => i.message).join('; ')}`, {
+        issues: all,
+        missing: missing ?? [],
+      });
     }
-    if (missing.length > 0) {
+    if (missing !== undefined) {
       throw new LoomError('MISSING_VARIABLES', `Missing required variables: ${missing.join(', ')}`, {
         missing,
         issues: missing.map((name) => ({ path: name, variable: name, message: `"${name}" is required` })),

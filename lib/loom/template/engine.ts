@@ -42,6 +42,14 @@ interface VariablePlan {
   declared: ReadonlySet<string>;
 }
 
+interface PromptPlan extends VariablePlan {
+  system: CompiledTemplate;
+  user: CompiledTemplate;
+  /** Rendered example turns (frozen), filled on the first render. */
+  examples: readonly Message[] | undefined;
+  examplesLength: number;
+}
+
 /** Shared by every template of one prompt render: the limits apply to the render as a whole. */
 interface Budget {
   outputLeft: number;
@@ -85,8 +93,8 @@ class LiquidTemplateEngine implements TemplateEngine {
   private readonly lookup: Context;
   /** Validation plans per frozen variable list (Prompt data is frozen, so the list is the identity). */
   private readonly plans = new WeakMap<readonly Variable[], VariablePlan>();
-  /** Example turns depend only on the frozen prompt, never on the input. */
-  private readonly exampleTurns = new WeakMap<PromptData, Message[]>();
+  /** Compiled templates and example turns per frozen prompt. */
+  private readonly promptPlans = new WeakMap<PromptData, PromptPlan>();
 
   constructor(options: TemplateEngineOptions) {
     this.limits = { ...DEFAULT_TEMPLATE_LIMITS, ...options.limits };
@@ -102,31 +110,28 @@ class LiquidTemplateEngine implements TemplateEngine {
 
   async render(prompt: PromptData, input: Input, options: { signal?: AbortSignal } = {}): Promise<Rendered> {
     throwIfAborted(options.signal);
-    const plan = this.planFor(prompt.variables);
+    const plan = this.promptPlanFor(prompt);
     const values = plan.validate(input);
-    const system = this.compiler.compile(prompt.system, 'system');
-    const user = this.compiler.compile(prompt.user, 'user');
-    this.assertNoUndeclared(plan.declared, [system, user]);
     const budget: Budget = {
       outputLeft: this.limits.maxOutputLength,
       maxOutput: this.limits.maxOutputLength,
       limiters: undefined,
     };
-    const systemText = this.run(system, values, budget, 'system');
+    const systemText = this.run(plan.system, values, budget, 'system');
     throwIfAborted(options.signal);
-    const examples = this.examplesFor(prompt, plan, user, budget);
+    const examples = this.examplesFor(prompt, plan, budget);
     throwIfAborted(options.signal);
-    const userText = this.run(user, values, budget, 'user');
+    const userText = this.run(plan.user, values, budget, 'user');
     const messages: Message[] = systemText === '' ? [] : [{ role: 'system', content: systemText }];
     messages.push(...examples, { role: 'user', content: userText });
-    return Promise.resolve({ system: systemText, user: userText, messages, variables: values });
+    return { system: systemText, user: userText, messages, variables: values };
   }
 
   analyze(template: string, variables?: readonly Variable[]): TemplateAnalysis {
     return analyzeTemplate(this.compiler, template, variables);
   }
 
-  private planFor(variables: readonly Variable[]): VariablePlan {
+  private variablePlanFor(variables: readonly Variable[]): VariablePlan {
     const cached = this.plans.get(variables);
     if (cached !== undefined) return cached;
     const plan = {
@@ -134,6 +139,19 @@ class LiquidTemplateEngine implements TemplateEngine {
       declared: new Set(variables.map((v) => v.name)),
     };
     if (Object.isFrozen(variables)) this.plans.set(variables, plan);
+    return plan;
+  }
+
+  /** Everything about a prompt that does not depend on the input, computed once per frozen prompt. */
+  private promptPlanFor(prompt: PromptData): PromptPlan {
+    const cached = this.promptPlans.get(prompt);
+    if (cached !== undefined) return cached;
+    const variables = this.variablePlanFor(prompt.variables);
+    const system = this.compiler.compile(prompt.system, 'system');
+    const user = this.compiler.compile(prompt.user, 'user');
+    this.assertNoUndeclared(variables.declared, [system, user]);
+    const plan: PromptPlan = { ...variables, system, user, examples: undefined, examplesLength: 0 };
+    if (Object.isFrozen(prompt)) this.promptPlans.set(prompt, plan);
     return plan;
   }
 
@@ -157,18 +175,13 @@ class LiquidTemplateEngine implements TemplateEngine {
     });
   }
 
-  private examplesFor(
-    prompt: PromptData,
-    plan: VariablePlan,
-    user: CompiledTemplate,
-    budget: Budget,
-  ): Message[] {
-    const cached = this.exampleTurns.get(prompt);
-    if (cached !== undefined) {
-      budget.outputLeft -= cached.reduce((sum, turn) => sum + turn.content.length, 0);
+  /** Example turns depend only on the prompt, so a frozen prompt renders them once. */
+  private examplesFor(prompt: PromptData, plan: PromptPlan, budget: Budget): readonly Message[] {
+    if (plan.examples !== undefined) {
+      budget.outputLeft -= plan.examplesLength;
       if (budget.outputLeft < 0)
         throw toLoomError(new OutputLimitError(budget.maxOutput), 'examples', 'render');
-      return cached;
+      return plan.examples;
     }
     const turns = prompt.examples.flatMap((example, index): Message[] => {
       let values: Record<string, unknown>;
@@ -186,11 +199,15 @@ class LiquidTemplateEngine implements TemplateEngine {
         });
       }
       return [
-        { role: 'user', content: this.run(user, values, budget, `examples.${index}`) },
-        { role: 'assistant', content: example.output },
+        Object.freeze({
+          role: 'user' as const,
+          content: this.run(plan.user, values, budget, `examples.${index}`),
+        }),
+        Object.freeze({ role: 'assistant' as const, content: example.output }),
       ];
     });
-    if (Object.isFrozen(prompt)) this.exampleTurns.set(prompt, turns);
+    plan.examples = turns;
+    plan.examplesLength = turns.reduce((sum, turn) => sum + turn.content.length, 0);
     return turns;
   }
 
