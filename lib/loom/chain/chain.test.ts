@@ -470,13 +470,14 @@ describe('chain: cancellation', () => {
     expect(result.trace[0]).toMatchObject({ status: 'cancelled', attempts: 1 });
   });
 
-  it('reports progress per step', async () => {
+  it('reports each step as it settles, group steps in completion order', async () => {
     const names: string[] = [];
     const flow = chain(
       step('a', () => 1),
-      step('b', () => 2),
+      parallel([step('slow', () => new Promise((r) => setTimeout(() => r(2), 10))), step('fast', () => 3)]),
     ).build();
-    await flow.run({}, { onStep: (entry) => names.push(`${entry.name}:${entry.status}`) });
-    expect(names).toEqual(['a:ok', 'b:ok']);
+    const result = await flow.run({}, { onStep: (entry) => names.push(`${entry.name}:${entry.status}`) });
+    expect(names).toEqual(['a:ok', 'fast:ok', 'slow:ok']);
+    expect(result.trace.map((e) => e.name)).toEqual(['a', 'slow', 'fast']);
   });
 });

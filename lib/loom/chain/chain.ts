@@ -415,11 +415,14 @@ async function runChain(
       const name = groupName(node, index);
       const entries: TraceEntry[] = new Array<TraceEntry>(node.steps.length);
       await forEachBounded(node.steps, node.concurrency, async (s, j) => {
-        entries[j] = await runStep(s, name, visible, state);
+        const entry = await runStep(s, name, visible, state);
+        entries[j] = entry;
+        onStep?.(entry);
       });
       const groupOutput: Record<string, unknown> = {};
+      // The trace keeps declaration order; onStep above reported completion order.
       for (const entry of entries) {
-        record(entry);
+        trace.push(entry);
         if (entry.status === 'ok' || entry.status === 'fallback') {
           outputs[entry.name] = entry.output;
           groupOutput[entry.name] = entry.output;
