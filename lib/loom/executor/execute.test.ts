@@ -237,10 +237,11 @@ describe('execute', () => {
     const provider = createFakeProvider({
       steps: [{ reply: 'a b c', usage: { inputTokens: 4, outputTokens: 3 } }],
     });
-    const fastClock = { now: () => (now += 5) };
+    // The provider call takes 5 ms of the injected clock's time.
+    const timed: Provider = { ...provider, complete: (r, o) => ((now += 5), provider.complete(r, o)) };
     const { options, records } = harness({
-      provider,
-      clock: fastClock,
+      provider: timed,
+      clock: { now: () => now },
       cost: () => 42,
       experiment: { id: 'exp1', variant: 'B' },
     });
@@ -260,7 +261,7 @@ describe('execute', () => {
         stream: false,
         experimentId: 'exp1',
         variant: 'B',
-        at: new Date(1_700_000_000_000 + 10),
+        at: new Date(1_700_000_000_000 + 5),
       },
     ]);
   });

@@ -1,7 +1,7 @@
 import { LoomError } from '../core';
 import type { StreamEvent } from '../provider';
 import { Run } from './run';
-import { CONSUMER_STOPPED, raceAbort, type Scope } from './signals';
+import { CONSUMER_STOPPED, type Attempt } from './signals';
 import type { ExecuteOptions, ExecuteResult, ExecuteStreamEvent } from './types';
 
 /**
@@ -15,10 +15,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
     for (;;) {
       const attempt = run.openAttempt();
       try {
-        const completion = await raceAbort(
-          run.provider.complete(request, { signal: attempt.signal }),
-          attempt.signal,
-        );
+        const completion = await attempt.race(run.provider.complete(request, { signal: attempt.signal }));
         return run.succeed(
           rendered,
           completion.text,
@@ -34,8 +31,6 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
     }
   } catch (error) {
     throw run.fail(error);
-  } finally {
-    run.total.dispose();
   }
 }
 
@@ -48,18 +43,18 @@ export async function* executeStream(
   options: ExecuteOptions,
 ): AsyncGenerator<ExecuteStreamEvent, void, undefined> {
   const run = new Run(options, true);
-  let attempt: Scope | undefined;
   try {
     const { rendered, request } = await run.prepare();
     for (;;) {
-      attempt = run.openAttempt();
+      const attempt: Attempt = run.openAttempt();
       let hasDelta = false;
+      let ended = false;
       let iterator: AsyncIterator<StreamEvent> | undefined;
       try {
         iterator = run.provider.stream(request, { signal: attempt.signal })[Symbol.asyncIterator]();
         let text = '';
         for (;;) {
-          const step = await raceAbort(iterator.next(), attempt.signal);
+          const step = await attempt.race(iterator.next());
           if (step.done) {
             throw new LoomError(
               'PROVIDER_ERROR',
@@ -76,17 +71,19 @@ export async function* executeStream(
             yield { type: 'delta', text: event.text };
             continue;
           }
+          ended = true;
           const result = run.succeed(rendered, text, event.usage, event.finishReason, event.model);
           yield { type: 'result', result };
           return;
         }
       } catch (error) {
+        ended = true;
         const failure = run.classify(error, attempt);
         if (hasDelta) throw failure;
         await run.beforeRetry(failure);
       } finally {
-        // Runs on success, failure and when the consumer stops early: never leave the request open.
-        if (!attempt.signal.aborted) attempt.abort(CONSUMER_STOPPED);
+        // The consumer stopped early: abort so the provider closes the request instead of draining it.
+        if (!ended) attempt.abort(CONSUMER_STOPPED);
         attempt.dispose();
         iterator?.return?.().catch(() => undefined);
       }
@@ -96,6 +93,5 @@ export async function* executeStream(
   } finally {
     // A consumer that stops reading before the result still gets its call recorded, as cancelled.
     if (!run.isSettled) run.fail(new LoomError('CANCELLED', 'The stream consumer stopped reading'));
-    run.total.dispose();
   }
 }

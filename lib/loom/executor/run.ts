@@ -11,9 +11,9 @@ import {
   ATTEMPT_TIMEOUT,
   CONSUMER_STOPPED,
   TOTAL_TIMEOUT,
-  openScope,
+  openAttempt,
   realSleep,
-  type Scope,
+  type Attempt,
 } from './signals';
 import {
   executeSettingsSchema,
@@ -32,13 +32,14 @@ type Settings = ReturnType<typeof executeSettingsSchema.parse>;
 export class Run {
   readonly settings: Settings;
   readonly provider: Provider;
-  readonly total: Scope;
   attempts = 0;
   private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly random: () => number;
   private readonly startedAt: number;
-  private model: string;
+  private readonly deadline: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly model: string;
   private settled = false;
 
   constructor(
@@ -67,15 +68,17 @@ export class Run {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.startedAt = this.clock.now();
+    this.deadline = this.startedAt + this.settings.timeout.totalMs;
+    this.signal = options.signal;
     this.model = this.settings.overrides.model ?? options.prompt.data.model.model;
-    this.total = openScope(options.signal, this.settings.timeout.totalMs, TOTAL_TIMEOUT);
   }
 
   /** Renders the prompt and builds the provider request: prompt model settings, then overrides. */
   async prepare(): Promise<{ rendered: Rendered; request: CompletionRequest }> {
     const { prompt } = this.options;
-    const rendered = await prompt.render(this.options.input, { signal: this.total.signal });
-    if (this.total.signal.aborted) throw this.total.signal.reason;
+    const rendered = await prompt.render(this.options.input, { signal: this.signal });
+    if (this.signal?.aborted) throw this.signal.reason;
+    if (this.clock.now() >= this.deadline) throw TOTAL_TIMEOUT;
     const settings = prompt.data.model;
     const request: CompletionRequest = { model: this.model, messages: rendered.messages };
     if (settings.temperature !== undefined) request.temperature = settings.temperature;
@@ -86,13 +89,18 @@ export class Run {
     return { rendered, request };
   }
 
-  openAttempt(): Scope {
+  /** The attempt ends at its own budget or the overall deadline, whichever comes first. */
+  openAttempt(): Attempt {
     this.attempts++;
-    return openScope(this.total.signal, this.settings.timeout.attemptMs, ATTEMPT_TIMEOUT);
+    const { attemptMs } = this.settings.timeout;
+    const remaining = this.deadline - this.clock.now();
+    return remaining < attemptMs
+      ? openAttempt(this.signal, Math.max(0, remaining), TOTAL_TIMEOUT)
+      : openAttempt(this.signal, attemptMs, ATTEMPT_TIMEOUT);
   }
 
   /** One error vocabulary: whichever budget or signal fired explains the failure better than the transport. */
-  classify(error: unknown, attempt?: Scope): LoomError {
+  classify(error: unknown, attempt?: Attempt): LoomError {
     const name = this.provider.name;
     if (this.options.signal?.aborted) {
       return error instanceof LoomError && error.code === 'CANCELLED'
@@ -102,7 +110,7 @@ export class Run {
     if (error === CONSUMER_STOPPED || attempt?.signal.reason === CONSUMER_STOPPED) {
       return new LoomError('CANCELLED', 'The stream consumer stopped reading', { provider: name });
     }
-    if (error === TOTAL_TIMEOUT || this.total.signal.reason === TOTAL_TIMEOUT) {
+    if (error === TOTAL_TIMEOUT || attempt?.signal.reason === TOTAL_TIMEOUT) {
       const { totalMs } = this.settings.timeout;
       return new LoomError('TIMEOUT', `The execution exceeded its ${totalMs} ms budget`, {
         provider: name,
@@ -125,7 +133,7 @@ export class Run {
   /** Waits out the backoff before another attempt, or throws `failure` when it must not be retried. */
   async beforeRetry(failure: LoomError): Promise<void> {
     const { attempts, baseMs, maxMs, maxRetryAfterMs } = this.settings.retry;
-    if (!failure.isRetryable || this.attempts >= attempts || this.total.signal.aborted) throw failure;
+    if (!failure.isRetryable || this.attempts >= attempts || this.signal?.aborted) throw failure;
     if (failure.details.scope === 'total') throw failure;
     // Full jitter: uniform in [0, min(max, base * 2^n)) spreads retrying clients apart.
     let delay = this.random() * Math.min(maxMs, baseMs * 2 ** (this.attempts - 1));
@@ -136,8 +144,8 @@ export class Run {
     }
     delay = Math.round(delay);
     // Waiting past the overall budget would only end in TIMEOUT; report the real failure instead.
-    if (this.clock.now() + delay - this.startedAt >= this.settings.timeout.totalMs) throw failure;
-    await this.sleep(delay, this.total.signal);
+    if (this.clock.now() + delay >= this.deadline) throw failure;
+    await this.sleep(delay, this.signal);
   }
 
   succeed(

@@ -13,6 +13,8 @@ const circuitBreakerOptionsSchema = z.object({
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
+const WINDOW_SLOTS = 10;
+
 export interface CircuitBreakerOptions {
   failureThreshold: number;
   minRequests: number;
@@ -52,7 +54,10 @@ export function circuitBreaker(options: CircuitBreakerOptions): Middleware {
     let state: CircuitState = 'closed';
     let openedAt = 0;
     let trialInFlight = false;
-    let outcomes: { at: number; failed: boolean }[] = [];
+    // The window as WINDOW_SLOTS time slots of counts: O(1) per call however busy the provider is.
+    const slotMs = Math.max(1, Math.ceil(windowMs / WINDOW_SLOTS));
+    const slots = Array.from({ length: WINDOW_SLOTS }, () => ({ index: -1, total: 0, failures: 0 }));
+    const resetWindow = () => slots.forEach((slot) => (slot.index = -1));
 
     const setState = (to: CircuitState) => {
       if (state === to) return;
@@ -89,21 +94,29 @@ export function circuitBreaker(options: CircuitBreakerOptions): Middleware {
           openedAt = now;
           setState('open');
         } else {
-          outcomes = [];
+          resetWindow();
           setState('closed');
         }
         return;
       }
       if (verdict === 'ignore' || state !== 'closed') return;
-      outcomes.push({ at: now, failed: verdict === 'failure' });
-      const since = now - windowMs;
-      const firstFresh = outcomes.findIndex((o) => o.at > since);
-      outcomes = firstFresh < 0 ? [] : outcomes.slice(firstFresh);
-      if (outcomes.length < minRequests) return;
-      const failures = outcomes.reduce((n, o) => n + (o.failed ? 1 : 0), 0);
-      if (failures / outcomes.length >= failureThreshold) {
+      const index = Math.floor(now / slotMs);
+      const current = slots[index % WINDOW_SLOTS];
+      if (!current) return;
+      if (current.index !== index) Object.assign(current, { index, total: 0, failures: 0 });
+      current.total += 1;
+      if (verdict === 'failure') current.failures += 1;
+      let total = 0;
+      let failures = 0;
+      for (const slot of slots) {
+        if (slot.index > index - WINDOW_SLOTS) {
+          total += slot.total;
+          failures += slot.failures;
+        }
+      }
+      if (total >= minRequests && failures / total >= failureThreshold) {
         openedAt = now;
-        outcomes = [];
+        resetWindow();
         setState('open');
       }
     };

@@ -327,3 +327,25 @@ describe('circuitBreaker', () => {
     expect(states).toEqual(['open']);
   });
 });
+
+describe('circuitBreaker window', () => {
+  it('forgets failures older than the window', async () => {
+    const clock = manualClock();
+    const states: CircuitState[] = [];
+    const provider = chain(
+      createFakeProvider({ steps: [{ error: down() }, { error: down() }, { error: down() }] }),
+      circuitBreaker({
+        failureThreshold: 0.5,
+        minRequests: 4,
+        windowMs: 1000,
+        cooldownMs: 1000,
+        clock,
+        onStateChange: (s) => states.push(s),
+      }),
+    );
+    for (const content of ['1', '2', '3']) await provider.complete(request(content)).catch(() => undefined);
+    clock.advance(1500);
+    for (const content of ['4', '5', '6', '7']) await provider.complete(request(content));
+    expect(states).toEqual([]);
+  });
+});
