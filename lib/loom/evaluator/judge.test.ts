@@ -15,6 +15,8 @@ describe('parseJudgeOutput', () => {
     ['Rating = 85%', 0.85],
     ['Score: 42 (out of 100 points)', 0.42],
     ['Reasoning first.\nI rate it 3 out of 5.', 0.6],
+    ['**Score:** 7.5 / 10', 0.75],
+    ['score: 10', 1],
   ])('reads %j as %d', (text, expected) => {
     expect(parseJudgeOutput(text).score).toBeCloseTo(expected, 10);
   });
@@ -32,6 +34,8 @@ describe('parseJudgeOutput', () => {
     ['Overall my verdict is: Fail.', false],
     ['This response is a clear PASS.', true],
     ['Result: Passed', true],
+    ['Fail - the capital is wrong', false],
+    ['**Verdict:** **PASS**', true],
   ])('reads the verdict in %j', (text, pass) => {
     const parsed = parseJudgeOutput(text);
     expect(parsed.pass).toBe(pass);
@@ -60,6 +64,8 @@ describe('parseJudgeOutput', () => {
     'The response might pass a casual reader.',
     'Score: 12/10',
     'Score: 250',
+    'Score: 12/10\nPASS',
+    'Pass the salt, please.',
     '',
   ])('treats %j as a judge error, never a pass', (text) => {
     expect(() => parseJudgeOutput(text)).toThrow(expect.objectContaining({ code: 'JUDGE_ERROR' }));

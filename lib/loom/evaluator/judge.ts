@@ -52,9 +52,9 @@ const FRACTION = new RegExp(String.raw`\b${NUMBER}\s*(?:/|out\s+of)\s*${NUMBER}\
 
 const VERDICT_WORD = String.raw`(pass(?:ed|es)?|fail(?:ed|s|ure)?)`;
 const VERDICT_LABEL = String.raw`(?:final\s+)?(?:verdict|result|decision|judge?ment|outcome|grade)`;
-/** A line that is the verdict: "PASS", "**FAIL**", "Verdict: pass". */
+/** A line that is, or starts with, the verdict: "PASS", "**FAIL**", "Verdict: pass", "Fail - wrong city". */
 const VERDICT_LINE = new RegExp(
-  String.raw`^[\s*#>_\-]*(?:${VERDICT_LABEL}\s*[:=\-–]?\s*)?[*_\`"']*\s*${VERDICT_WORD}\b[\s*_\`"'.!]*$`,
+  String.raw`^[\s*#>_\-]*(?:${VERDICT_LABEL}\s*[:=\-–]?\s*)?[*_\`"']*\s*${VERDICT_WORD}\b[*_\`"']*(?:[\s.!]*$|\s*[:\-–]\s)`,
   'gim',
 );
 /** A labelled verdict inside a sentence: "... so my verdict is: Pass." */
@@ -92,16 +92,18 @@ function normalise(
   return undefined;
 }
 
-function findScore(text: string): number | undefined {
+/** `found` with no `value` is a score that cannot be one (12/10): the reply is not to be trusted. */
+function findScore(text: string): { found: boolean; value?: number; raw?: string } {
   for (const pattern of [SCORE_LINE, SCORE_MENTION]) {
     const match = lastMatch(pattern, text);
     if (match) {
       const unit = match[2]?.startsWith('%') ? '%' : undefined;
-      return normalise(Number(match[1]), unit, match[3]);
+      return { found: true, value: normalise(Number(match[1]), unit, match[3]), raw: match[0] };
     }
   }
   const fraction = lastMatch(FRACTION, text);
-  return fraction ? normalise(Number(fraction[1]), undefined, fraction[2]) : undefined;
+  if (!fraction) return { found: false };
+  return { found: true, value: normalise(Number(fraction[1]), undefined, fraction[2]), raw: fraction[0] };
 }
 
 function findVerdict(text: string): boolean | undefined {
@@ -131,8 +133,14 @@ export function parseJudgeOutput(text: string, options: { threshold?: number } =
       issues: [{ path: 'threshold', message: String(threshold) }],
     });
   }
-  const score = findScore(text);
+  const found = findScore(text);
+  const score = found.value;
   const verdict = findVerdict(text);
+  if (found.found && score === undefined) {
+    throw new LoomError('JUDGE_ERROR', `The judge gave an impossible score: ${found.raw?.trim() ?? ''}`, {
+      output: text.slice(0, REASON_LIMIT),
+    });
+  }
   if (score === undefined && verdict === undefined) {
     throw new LoomError('JUDGE_ERROR', 'Could not find a score or a PASS/FAIL verdict in the judge output', {
       output: text.slice(0, REASON_LIMIT),
