@@ -1,0 +1,36 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+/** The tabs of one prompt's pages; each is its own route so it loads only what it needs. */
+export function PromptTabs({ promptId }: { promptId: string }) {
+  const pathname = usePathname();
+  const base = `/prompts/${encodeURIComponent(promptId)}`;
+  const tabs = [
+    { href: base, label: 'Editor' },
+    { href: `${base}/history`, label: 'History' },
+    { href: `${base}/playground`, label: 'Playground' },
+  ];
+  return (
+    <nav aria-label="Prompt" className="flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+      {tabs.map((tab) => {
+        const active = tab.href === base ? pathname === base : pathname.startsWith(tab.href);
+        return (
+          <Link
+            key={tab.href}
+            href={tab.href}
+            aria-current={active ? 'page' : undefined}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm ${
+              active
+                ? 'border-accent font-medium text-zinc-900 dark:text-zinc-50'
+                : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'
+            }`}
+          >
+            {tab.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,66 @@
+import 'server-only';
+import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
+import type { Viewer } from './auth/session';
+
+export type AuditAction =
+  | 'label.set'
+  | 'label.remove'
+  | 'prompt.archive'
+  | 'prompt.unarchive'
+  | 'provider.update'
+  | 'provider.delete'
+  | 'member.add'
+  | 'member.role'
+  | 'member.remove';
+
+export interface AuditEntry {
+  id: string;
+  actorEmail: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** Appends one event; pass a transaction client to make it part of the change it records. */
+export async function writeAudit(
+  db: Db,
+  viewer: Pick<Viewer, 'workspaceId' | 'userId' | 'email'>,
+  action: AuditAction,
+  subject: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await db.auditEvent.create({
+    data: {
+      workspaceId: viewer.workspaceId,
+      actorId: viewer.userId,
+      actorEmail: viewer.email,
+      action,
+      subject,
+      details: details as Prisma.InputJsonValue,
+    },
+  });
+}
+
+/** Newest first; `subject` narrows to one thing, e.g. `prompt:support-reply`. */
+export async function listAudit(
+  db: PrismaClient,
+  workspaceId: string,
+  options: { subject?: string; limit?: number } = {},
+): Promise<AuditEntry[]> {
+  const rows = await db.auditEvent.findMany({
+    where: { workspaceId, ...(options.subject ? { subject: options.subject } : {}) },
+    orderBy: { createdAt: 'desc' },
+    take: options.limit ?? 100,
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    actorEmail: r.actorEmail,
+    action: r.action,
+    subject: r.subject,
+    details: r.details as Record<string, unknown>,
+    createdAt: r.createdAt,
+  }));
+}
