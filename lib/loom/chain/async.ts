@@ -48,7 +48,8 @@ export async function runWithDeadline<T>(
 ): Promise<T> {
   if (signal?.aborted) throw cancelledError(signal);
   const controller = new AbortController();
-  const timer = new AbortController();
+  // Cancels the timeout's sleep once the task settles, so no timer outlives the call.
+  const timer = timeoutMs === undefined ? undefined : new AbortController();
   let onParentAbort: (() => void) | undefined;
   const cancelled = new Promise<never>((_, reject) => {
     onParentAbort = () => {
@@ -59,7 +60,7 @@ export async function runWithDeadline<T>(
     signal?.addEventListener('abort', onParentAbort, { once: true });
   });
   const contenders: Promise<T>[] = [Promise.resolve().then(() => task(controller.signal)), cancelled];
-  if (timeoutMs !== undefined) {
+  if (timeoutMs !== undefined && timer) {
     contenders.push(
       wait(timeoutMs, timer.signal).then(() => {
         const error = new LoomError('TIMEOUT', `${what} timed out after ${timeoutMs} ms`, { timeoutMs });
@@ -71,7 +72,7 @@ export async function runWithDeadline<T>(
   try {
     return await Promise.race(contenders);
   } finally {
-    timer.abort();
+    timer?.abort();
     if (onParentAbort) signal?.removeEventListener('abort', onParentAbort);
   }
 }
