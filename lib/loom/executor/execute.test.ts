@@ -3,7 +3,7 @@ import { LoomError, prompt, promptSchema, required, string, type Input, type Ren
 import { createTemplateEngine } from '../template';
 import type { CallOptions, CompletionRequest, Provider, StreamEvent } from '../provider';
 import { createFakeProvider } from '../testing/fake-provider';
-import { execute, executeStream } from './execute';
+import { createExecutor, execute, executeStream } from './execute';
 import type { ExecuteOptions, Renderable, RunRecord } from './types';
 
 function makePrompt(overrides: Partial<Parameters<typeof promptSchema.parse>[0]> = {}): Renderable {
@@ -409,5 +409,40 @@ describe('execute with the real Prompt and template engine', () => {
     const result = await execute(options);
     expect(result.costMicros).toBeUndefined();
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('createExecutor', () => {
+  it('validates its policies once and applies them to every call', async () => {
+    expect(() => createExecutor({ provider: createFakeProvider(), timeout: { attemptMs: -1 } })).toThrow(
+      LoomError,
+    );
+    const sleeps: number[] = [];
+    const provider = createFakeProvider({ steps: [{ error: unavailable() }, { reply: 'ok' }] });
+    const records: RunRecord[] = [];
+    const executor = createExecutor({
+      provider,
+      retry: { attempts: 2, baseMs: 40 },
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+      onRecord: (r) => void records.push(r),
+    });
+    const result = await executor.execute({
+      prompt: makePrompt(),
+      input: { name: 'Ada' },
+      experiment: { id: 'e', variant: 'A' },
+    });
+    expect(result).toMatchObject({ output: 'ok', attempts: 2 });
+    expect(sleeps).toEqual([20]);
+    expect(records[0]).toMatchObject({ success: true, experimentId: 'e', variant: 'A' });
+  });
+
+  it('lets a call use another provider', async () => {
+    const other = createFakeProvider({ name: 'other', steps: [{ reply: 'from other' }] });
+    const executor = createExecutor({ provider: createFakeProvider() });
+    const events = await collect(
+      executor.executeStream({ prompt: makePrompt(), input: { name: 'Ada' }, provider: other }),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'result', result: { output: 'from other' } });
   });
 });

@@ -1,15 +1,27 @@
 import { LoomError } from '../core';
 import type { StreamEvent } from '../provider';
-import { Run } from './run';
+import { Run, parsePolicies } from './run';
 import { CONSUMER_STOPPED, type Attempt } from './signals';
-import type { ExecuteOptions, ExecuteResult, ExecuteStreamEvent } from './types';
+import type {
+  ExecuteCall,
+  ExecuteOptions,
+  ExecuteResult,
+  ExecuteStreamEvent,
+  Executor,
+  ExecutorConfig,
+  Policies,
+} from './types';
 
 /**
  * Renders the prompt and calls the provider, retrying RATE_LIMITED/TIMEOUT/UNAVAILABLE with
  * backoff within the attempt and total budgets. Throws LoomError; records every call via `onRecord`.
  */
-export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
-  const run = new Run(options, false);
+export function execute(options: ExecuteOptions): Promise<ExecuteResult> {
+  return runExecute(options);
+}
+
+async function runExecute(options: ExecuteOptions, policies?: Policies): Promise<ExecuteResult> {
+  const run = new Run(options, false, policies);
   try {
     const { rendered, request } = await run.prepare();
     for (;;) {
@@ -39,10 +51,15 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteResult> {
  * before the first delta is retried like `execute`; after it, the error is thrown (text already
  * shown cannot be taken back). Stopping the iteration cancels the provider call.
  */
-export async function* executeStream(
+export function executeStream(options: ExecuteOptions): AsyncGenerator<ExecuteStreamEvent, void, undefined> {
+  return runExecuteStream(options);
+}
+
+async function* runExecuteStream(
   options: ExecuteOptions,
+  policies?: Policies,
 ): AsyncGenerator<ExecuteStreamEvent, void, undefined> {
-  const run = new Run(options, true);
+  const run = new Run(options, true, policies);
   try {
     const { rendered, request } = await run.prepare();
     for (;;) {
@@ -94,4 +111,26 @@ export async function* executeStream(
     // A consumer that stops reading before the result still gets its call recorded, as cancelled.
     if (!run.isSettled) run.fail(new LoomError('CANCELLED', 'The stream consumer stopped reading'));
   }
+}
+
+/**
+ * An executor with its provider, policies and hooks fixed: policies are validated once here
+ * instead of on every call. The composition root builds one per provider.
+ */
+export function createExecutor(config: ExecutorConfig): Executor {
+  if (typeof config?.provider?.complete !== 'function') {
+    throw new LoomError('INVALID_INPUT', 'createExecutor needs a provider', {
+      issues: [{ path: 'provider', message: 'missing' }],
+    });
+  }
+  const policies = parsePolicies(config.retry, config.timeout);
+  const merge = (call: ExecuteCall): ExecuteOptions => ({
+    ...config,
+    ...call,
+    provider: call.provider ?? config.provider,
+  });
+  return {
+    execute: (call) => runExecute(merge(call), policies),
+    executeStream: (call) => runExecuteStream(merge(call), policies),
+  };
 }

@@ -1,4 +1,4 @@
-export { execute, executeStream } from './execute';
+export { execute, executeStream, createExecutor } from './execute';
 export {
   retryPolicySchema,
   timeoutPolicySchema,
@@ -15,4 +15,9 @@ export {
   type ExecuteOptions,
   type ExecuteResult,
   type ExecuteStreamEvent,
+  type ExecuteCall,
+  type Executor,
+  type ExecutorConfig,
+  type Policies,
+  policiesSchema,
 } from './types';

@@ -15,8 +15,11 @@ import {
   realSleep,
   type Attempt,
 } from './signals';
+import type { z } from 'zod';
 import {
-  executeSettingsSchema,
+  callSettingsSchema,
+  policiesSchema,
+  type Policies,
   type Clock,
   type ExecuteOptions,
   type ExecuteResult,
@@ -26,7 +29,30 @@ import {
 
 const systemClock: Clock = { now: () => Date.now() };
 
-type Settings = ReturnType<typeof executeSettingsSchema.parse>;
+type Settings = Policies & z.infer<typeof callSettingsSchema>;
+
+// Most calls carry no overrides: skip zod for them (validation runs per call on the hot path).
+const NO_CALL_SETTINGS: z.infer<typeof callSettingsSchema> = Object.freeze({ overrides: Object.freeze({}) });
+
+function invalid(error: z.ZodError): LoomError {
+  return new LoomError('INVALID_INPUT', 'Invalid execute options', { issues: toLoomIssues(error) });
+}
+
+export function parsePolicies(retry: unknown, timeout: unknown): Policies {
+  const parsed = policiesSchema.safeParse({ retry, timeout });
+  if (!parsed.success) throw invalid(parsed.error);
+  return parsed.data;
+}
+
+function parseCallSettings(options: ExecuteOptions): z.infer<typeof callSettingsSchema> {
+  if (options.overrides === undefined && options.experiment === undefined) return NO_CALL_SETTINGS;
+  const parsed = callSettingsSchema.safeParse({
+    overrides: options.overrides,
+    experiment: options.experiment,
+  });
+  if (!parsed.success) throw invalid(parsed.error);
+  return parsed.data;
+}
 
 /** The state of one execute/executeStream call: validated settings, budgets, attempt count, record. */
 export class Run {
@@ -45,6 +71,7 @@ export class Run {
   constructor(
     private readonly options: ExecuteOptions,
     private readonly isStream: boolean,
+    policies?: Policies,
   ) {
     if (typeof options?.prompt?.render !== 'function' || typeof options.provider?.complete !== 'function') {
       throw new LoomError('INVALID_INPUT', 'execute needs a prompt with render() and a provider', {
@@ -53,16 +80,10 @@ export class Run {
         ],
       });
     }
-    const parsed = executeSettingsSchema.safeParse({
-      retry: options.retry,
-      timeout: options.timeout,
-      overrides: options.overrides,
-      experiment: options.experiment,
-    });
-    if (!parsed.success) {
-      throw new LoomError('INVALID_INPUT', 'Invalid execute options', { issues: toLoomIssues(parsed.error) });
-    }
-    this.settings = parsed.data;
+    this.settings = {
+      ...(policies ?? parsePolicies(options.retry, options.timeout)),
+      ...parseCallSettings(options),
+    };
     this.provider = options.provider;
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? realSleep;

@@ -73,9 +73,14 @@ export const requestOverridesSchema = z.object({
 /** Per-call settings that win over the prompt's own model settings. */
 export type RequestOverrides = Partial<Omit<CompletionRequest, 'messages'>>;
 
-export const executeSettingsSchema = z.object({
+/** Retry and timeout policies: validated once per executor, or per call by `execute`. */
+export const policiesSchema = z.object({
   retry: retryPolicySchema.default(retryPolicySchema.parse({})),
   timeout: timeoutPolicySchema.default(timeoutPolicySchema.parse({})),
+});
+export type Policies = z.infer<typeof policiesSchema>;
+
+export const callSettingsSchema = z.object({
   overrides: requestOverridesSchema.default({}),
   experiment: z.object({ id: z.string().min(1), variant: z.string().min(1) }).optional(),
 });
@@ -112,3 +117,17 @@ export interface ExecuteResult {
 }
 
 export type ExecuteStreamEvent = { type: 'delta'; text: string } | { type: 'result'; result: ExecuteResult };
+
+/** The per-call part of `ExecuteOptions` when an executor holds the rest. */
+export type ExecuteCall = Pick<ExecuteOptions, 'prompt' | 'input' | 'signal' | 'overrides' | 'experiment'> & {
+  /** Replaces the executor's provider for this call (e.g. an experiment variant on another backend). */
+  provider?: Provider;
+};
+
+/** Everything of `ExecuteOptions` that stays the same across calls. */
+export type ExecutorConfig = Omit<ExecuteOptions, 'prompt' | 'input' | 'signal' | 'overrides' | 'experiment'>;
+
+export interface Executor {
+  execute(call: ExecuteCall): Promise<ExecuteResult>;
+  executeStream(call: ExecuteCall): AsyncGenerator<ExecuteStreamEvent, void, undefined>;
+}
