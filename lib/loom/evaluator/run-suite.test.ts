@@ -273,7 +273,7 @@ describe('runSuite: validation', () => {
 
   it('rejects a malformed suite before calling anything', async () => {
     await expect(
-      runSuite({ suite: { ...capitalSuite(), evaluators: [{ kind: 'nope' }] }, target }),
+      runSuite({ suite: { ...capitalSuite(), evaluators: [{ kind: 'nope' } as never] }, target }),
     ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       details: { issues: [expect.objectContaining({ path: 'evaluators.0.kind' })] },

@@ -21,7 +21,7 @@ import {
   summarizeRun,
 } from './results';
 import { createMemoryRunStore, type RunStore } from './run-store';
-import { parseSuite, type TestCase } from './suite';
+import { parseSuite, type SuiteInput, type TestCase } from './suite';
 
 /** A plain function under test: variables in, text out. */
 export type TargetFn = (input: Input, options: { signal: AbortSignal }) => Promise<string>;
@@ -42,8 +42,8 @@ export interface RunProgress {
 }
 
 export interface RunSuiteOptions {
-  /** A suite object; validated here, so raw YAML/JSON input is fine. */
-  suite: unknown;
+  /** Validated here; raw YAML/JSON may be passed through `parseSuite` first for typed errors early. */
+  suite: SuiteInput;
   target: SuiteTarget;
   /** Required when the suite has an llmJudge evaluator. */
   judge?: LLMJudge;

@@ -50,6 +50,20 @@ describe('parseSuite', () => {
     ]);
   });
 
+  it('rejects unknown fields, so a typo is not silently ignored', () => {
+    const error = rejection(() =>
+      parseSuite({
+        ...validSuite,
+        cases: [{ id: 'c1', input: {}, expected: 'x', expect: 'y' }],
+        evaluators: [{ kind: 'contains', allof: ['a'] }],
+      }),
+    );
+    expect(error.details.issues).toEqual([
+      { path: 'cases.0.expect', message: 'unknown field "expect"' },
+      { path: 'evaluators.0.allof', message: 'unknown field "allof"' },
+    ]);
+  });
+
   it('rejects duplicate case ids and evaluator names', () => {
     const error = rejection(() =>
       parseSuite({

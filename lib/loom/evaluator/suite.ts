@@ -8,7 +8,7 @@ export const MAX_JUDGE_SAMPLES = 10;
 
 const evaluatorName = z.string().min(1).max(100).optional();
 
-export const exactMatchSchema = z.object({
+export const exactMatchSchema = z.strictObject({
   kind: z.literal('exactMatch'),
   name: evaluatorName,
   /** Compared against instead of the case's `expected`. */
@@ -17,7 +17,7 @@ export const exactMatchSchema = z.object({
   ignoreCase: z.boolean().default(false),
 });
 
-export const containsSchema = z.object({
+export const containsSchema = z.strictObject({
   kind: z.literal('contains'),
   name: evaluatorName,
   /** Without allOf/anyOf the case's `expected` must appear. */
@@ -26,7 +26,7 @@ export const containsSchema = z.object({
   ignoreCase: z.boolean().default(false),
 });
 
-export const regexSchema = z.object({
+export const regexSchema = z.strictObject({
   kind: z.literal('regex'),
   name: evaluatorName,
   pattern: z.string().min(1),
@@ -38,21 +38,21 @@ export const regexSchema = z.object({
   negate: z.boolean().default(false),
 });
 
-export const validJsonSchema = z.object({
+export const validJsonSchema = z.strictObject({
   kind: z.literal('validJson'),
   name: evaluatorName,
   /** Accept a reply wrapped in one Markdown code fence, as chat models often do. */
   allowCodeFence: z.boolean().default(false),
 });
 
-export const jsonSchemaEvaluatorSchema = z.object({
+export const jsonSchemaEvaluatorSchema = z.strictObject({
   kind: z.literal('jsonSchema'),
   name: evaluatorName,
   schema: z.union([z.record(z.string(), z.unknown()), z.boolean()]),
   allowCodeFence: z.boolean().default(false),
 });
 
-export const llmJudgeSchema = z.object({
+export const llmJudgeSchema = z.strictObject({
   kind: z.literal('llmJudge'),
   name: evaluatorName,
   /** What good looks like; the judge's default rubric when absent. */
@@ -75,7 +75,7 @@ export type EvaluatorConfig = z.infer<typeof evaluatorConfigSchema>;
 export type EvaluatorConfigInput = z.input<typeof evaluatorConfigSchema>;
 export type EvaluatorKind = EvaluatorConfig['kind'];
 
-export const testCaseSchema = z.object({
+export const testCaseSchema = z.strictObject({
   id: z.string().min(1).max(200),
   /** The target's variables. */
   input: z.record(z.string(), z.unknown()),
@@ -85,7 +85,7 @@ export const testCaseSchema = z.object({
 export type TestCase = z.infer<typeof testCaseSchema>;
 
 export const suiteSchema = z
-  .object({
+  .strictObject({
     id: z.string().min(1).max(100),
     name: z.string().min(1).max(200),
     cases: z.array(testCaseSchema).min(1).max(MAX_CASES),
@@ -143,15 +143,20 @@ export function evaluatorNameOf(
   return sameKind > 1 ? `${config.kind}#${index}` : config.kind;
 }
 
-export function issuesFromZod(error: z.ZodError): LoomIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+function suiteIssues(error: z.ZodError): LoomIssue[] {
+  return error.issues.flatMap((issue) =>
+    // A typo such as `expect` for `expected` would otherwise be dropped silently: point at each key.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: `unknown field "${key}"` }))
+      : [{ path: issue.path.join('.'), message: issue.message }],
+  );
 }
 
 /** Validates a suite (e.g. parsed from YAML or a form); every problem is reported with its path. */
 export function parseSuite(raw: unknown): Suite {
   const parsed = suiteSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new LoomError('INVALID_INPUT', 'Invalid suite', { issues: issuesFromZod(parsed.error) });
+    throw new LoomError('INVALID_INPUT', 'Invalid suite', { issues: suiteIssues(parsed.error) });
   }
   return parsed.data;
 }
