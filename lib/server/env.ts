@@ -1,5 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
+import { isLoomError } from '@/lib/loom/core';
+import { parseKeyring } from './secret-box';
 
 /** Secrets shorter than this are guessable; `openssl rand -base64 32` gives 44 characters. */
 const MIN_SECRET_LENGTH = 32;
@@ -18,6 +20,12 @@ const envSchema = z
     NEXTAUTH_SECRET: z.string().optional(),
     LOOM_ADMIN_EMAIL: z.email().optional(),
     LOOM_ADMIN_PASSWORD: z.string().min(8).optional(),
+    /** Seals provider API keys: "[v<n>:]<base64 of 32 bytes>"; see lib/server/secret-box.ts. */
+    LOOM_ENCRYPTION_KEY: z.string().trim().min(1).optional(),
+    /** Older keys, for opening values sealed before a rotation: "v1:<base64>,v2:<base64>". */
+    LOOM_ENCRYPTION_KEY_PREVIOUS: z.string().trim().optional(),
+    /** The offline simulator (lib/adapters/fake-llm) that `npm start` runs beside the studio. */
+    LOOM_SIMULATOR_URL: z.url().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (env.NEXTAUTH_SECRET ?? '').length < MIN_SECRET_LENGTH) {
@@ -25,6 +33,27 @@ const envSchema = z
         code: 'custom',
         path: ['NEXTAUTH_SECRET'],
         message: `must be set to a random secret of at least ${MIN_SECRET_LENGTH} characters in production (e.g. openssl rand -base64 32)`,
+      });
+    }
+    if (env.LOOM_ENCRYPTION_KEY) {
+      try {
+        parseKeyring(env.LOOM_ENCRYPTION_KEY, env.LOOM_ENCRYPTION_KEY_PREVIOUS);
+      } catch (error) {
+        if (!isLoomError(error)) throw error;
+        for (const issue of error.details.issues ?? []) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [issue.path ?? 'LOOM_ENCRYPTION_KEY'],
+            message: issue.message,
+          });
+        }
+      }
+    } else if (env.LOOM_ENCRYPTION_KEY_PREVIOUS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LOOM_ENCRYPTION_KEY'],
+        message:
+          'must be set when LOOM_ENCRYPTION_KEY_PREVIOUS is (the current key seals, previous ones only open)',
       });
     }
     if (Boolean(env.LOOM_ADMIN_EMAIL) !== Boolean(env.LOOM_ADMIN_PASSWORD)) {
