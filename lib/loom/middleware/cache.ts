@@ -22,16 +22,6 @@ interface Entry {
   expiresAt: number;
 }
 
-/** JSON with object keys sorted at every level: equal requests give equal strings. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
 /** cyrb53: a fast 53-bit string hash; entries also keep their canonical text, so a collision is a miss. */
 function hash53(text: string): string {
   let h1 = 0xdeadbeef;
@@ -46,10 +36,23 @@ function hash53(text: string): string {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
-/** The cache key of a request: everything that shapes the answer; `metadata` (tracing) is left out. */
+/**
+ * The cache key of a request: everything that shapes the answer; `metadata` (tracing) is left out.
+ * Fields are written in a fixed order (canonical by construction, and one JSON.stringify instead of
+ * a sort per object: this runs on every call).
+ */
 export function cacheKey(request: CompletionRequest): { key: string; canonical: string } {
-  const { metadata: _ignored, ...shaping } = request;
-  const canonical = canonicalJson(shaping);
+  const canonical = JSON.stringify([
+    request.model,
+    request.messages.map((m) => [m.role, m.content]),
+    request.temperature ?? null,
+    request.maxTokens ?? null,
+    request.topP ?? null,
+    request.stop ?? null,
+    request.responseFormat ?? null,
+    request.seed ?? null,
+    request.user ?? null,
+  ]);
   return { key: hash53(canonical), canonical };
 }
 

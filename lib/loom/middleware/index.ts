@@ -22,6 +22,6 @@ export {
   type HistogramSnapshot,
   type Labels,
 } from './metrics';
-export { cache, cacheKey, canonicalJson, type CacheOptions } from './cache';
+export { cache, cacheKey, type CacheOptions } from './cache';
 export { rateLimit, type RateLimitOptions } from './rate-limit';
 export { circuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker';

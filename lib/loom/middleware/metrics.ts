@@ -23,17 +23,30 @@ export function metrics(options: MetricsOptions): Middleware {
   const { sink } = options;
   const clock = options.clock ?? systemClock;
   return (next) => {
+    // Label objects are reused per (model, method, outcome): sinks may key caches on their identity.
+    const labelSets = new Map<string, { request: Labels; latency: Labels; input: Labels; output: Labels }>();
+    const labelsFor = (model: string, method: string, outcome: string) => {
+      const key = `${model}\u0000${method}\u0000${outcome}`;
+      let sets = labelSets.get(key);
+      if (!sets) {
+        const provider = next.name;
+        sets = {
+          request: { provider, model, method, outcome },
+          latency: { provider, model, method },
+          input: { provider, model, direction: 'input' },
+          output: { provider, model, direction: 'output' },
+        };
+        labelSets.set(key, sets);
+      }
+      return sets;
+    };
     const record = (method: string, model: string, started: number, outcome: string, usage?: Usage) => {
-      const labels = { provider: next.name, model, method };
-      sink.increment(METRIC_REQUESTS, { ...labels, outcome });
-      sink.observe(METRIC_LATENCY, labels, clock.now() - started);
+      const labels = labelsFor(model, method, outcome);
+      sink.increment(METRIC_REQUESTS, labels.request);
+      sink.observe(METRIC_LATENCY, labels.latency, clock.now() - started);
       if (usage) {
-        sink.increment(METRIC_TOKENS, { provider: next.name, model, direction: 'input' }, usage.inputTokens);
-        sink.increment(
-          METRIC_TOKENS,
-          { provider: next.name, model, direction: 'output' },
-          usage.outputTokens,
-        );
+        sink.increment(METRIC_TOKENS, labels.input, usage.inputTokens);
+        sink.increment(METRIC_TOKENS, labels.output, usage.outputTokens);
       }
     };
     return wrapProvider(next, {
@@ -91,13 +104,21 @@ export function createMemoryMetricsSink(
   const les = [...bounds].sort((a, b) => a - b).concat(Infinity);
   const counters = new Map<string, Series>();
   const histograms = new Map<string, Series>();
-  const keyOf = (name: string, labels: Labels) =>
-    `${name}{${Object.keys(labels)
-      .sort()
-      .map((k) => `${k}=${labels[k]}`)
-      .join(',')}}`;
+  // Callers that reuse label objects (the metrics middleware does) skip building the key.
+  const labelKeys = new WeakMap<Labels, string>();
+  const labelKey = (labels: Labels) => {
+    let key = labelKeys.get(labels);
+    if (key === undefined) {
+      key = Object.keys(labels)
+        .sort()
+        .map((k) => `${k}=${labels[k]}`)
+        .join(',');
+      labelKeys.set(labels, key);
+    }
+    return key;
+  };
   const series = (store: Map<string, Series>, name: string, labels: Labels) => {
-    const key = keyOf(name, labels);
+    const key = `${name}{${labelKey(labels)}}`;
     let entry = store.get(key);
     if (!entry) {
       entry = { labels: { ...labels, __name__: name }, value: 0, sum: 0, counts: les.map(() => 0) };
@@ -118,9 +139,10 @@ export function createMemoryMetricsSink(
       const entry = series(histograms, name, labels);
       entry.value += 1;
       entry.sum += value;
-      les.forEach((le, i) => {
-        if (value <= le) entry.counts[i] = (entry.counts[i] ?? 0) + 1;
-      });
+      // Stored per bucket; made cumulative when read.
+      let i = 0;
+      while (i < les.length - 1 && value > (les[i] ?? Infinity)) i++;
+      entry.counts[i] = (entry.counts[i] ?? 0) + 1;
     },
     counter(name, labels = {}) {
       return matching(counters, name, labels).reduce((sum, s) => sum + s.value, 0);
@@ -130,7 +152,10 @@ export function createMemoryMetricsSink(
       return {
         count: found.reduce((sum, s) => sum + s.value, 0),
         sum: found.reduce((sum, s) => sum + s.sum, 0),
-        buckets: les.map((le, i) => ({ le, count: found.reduce((sum, s) => sum + (s.counts[i] ?? 0), 0) })),
+        buckets: les.map((le, i) => ({
+          le,
+          count: found.reduce((sum, s) => sum + s.counts.slice(0, i + 1).reduce((a, b) => a + b, 0), 0),
+        })),
       };
     },
   };
