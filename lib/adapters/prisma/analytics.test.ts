@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryStore, type AnalyticsQueryInput, type RunRecord } from '@/lib/loom/analytics';
+import { runAnalyticsStoreContract } from '@/lib/loom/testing/analytics-contract';
+import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@/test/db';
+import { createPrismaAnalyticsStore, type PrismaAnalyticsStore } from './analytics';
+
+const HOUR = 3_600_000;
+const BASE = Date.UTC(2026, 2, 1);
+
+/** Deterministic pseudo-random runs over three days, with odd minutes so edges fall mid-hour. */
+function sampleRuns(count: number, seed: number): RunRecord[] {
+  let state = seed;
+  const next = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  return Array.from({ length: count }, () => {
+    const success = next() > 0.1;
+    return {
+      promptId: `prompt-${Math.floor(next() * 4)}`,
+      version: 1 + Math.floor(next() * 3),
+      model: next() > 0.5 ? 'gpt-4o-mini' : 'llama3',
+      provider: 'openai',
+      latencyMs: next() < 0.02 ? 0 : Math.exp(5 + next() * 3),
+      inputTokens: Math.floor(next() * 2000),
+      outputTokens: Math.floor(next() * 800),
+      costMicros: Math.floor(next() * 5_000_000),
+      success,
+      ...(success ? {} : { errorKind: 'TIMEOUT' }),
+      at: new Date(BASE + Math.floor(next() * 72 * HOUR)),
+    };
+  });
+}
+
+const QUERIES: AnalyticsQueryInput[] = [
+  { from: new Date(BASE - HOUR), to: new Date(BASE + 80 * HOUR) },
+  { from: new Date(BASE), to: new Date(BASE + 72 * HOUR), groupBy: ['day'] },
+  { from: new Date(BASE + 1_234_567), to: new Date(BASE + 70 * HOUR - 98_765), groupBy: ['day', 'prompt'] },
+  { from: new Date(BASE + 5 * HOUR), to: new Date(BASE + 29 * HOUR), groupBy: ['hour'] },
+  { from: new Date(BASE), to: new Date(BASE + 72 * HOUR), groupBy: ['version', 'model'] },
+  {
+    from: new Date(BASE),
+    to: new Date(BASE + 72 * HOUR),
+    groupBy: ['day'],
+    filter: { promptId: 'prompt-1' },
+  },
+  {
+    from: new Date(BASE + 30 * 60_000),
+    to: new Date(BASE + 60 * HOUR),
+    groupBy: ['hour', 'model'],
+    filter: { promptId: 'prompt-2', version: 2 },
+  },
+];
+
+function runOn(kind: TestDatabaseKind) {
+  describe(kind, () => {
+    let db: TestDatabase | undefined;
+    let counter = 0;
+    beforeAll(async () => {
+      db = await createTestDatabase({ kind });
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    const workspace = () => `analytics-${kind}-${++counter}`;
+    const store = (workspaceId = workspace()) => createPrismaAnalyticsStore(db!.prisma, workspaceId);
+
+    runAnalyticsStoreContract(`prisma (${kind}), before the rollup`, () => store());
+    runAnalyticsStoreContract(`prisma (${kind}), rolled up after every write`, () => {
+      const inner = store();
+      return {
+        record: async (records, options) => {
+          await inner.record(records, options);
+          await inner.rollup();
+        },
+        query: (query, options) => inner.query(query, options),
+      };
+    });
+
+    it('answers like the memory store before, during and after the rollup', async () => {
+      const pg = createPrismaAnalyticsStore(db!.prisma, workspace(), { rollupBatchSize: 250 });
+      const memory = createMemoryStore();
+      const runs = sampleRuns(1500, 7);
+      for (let i = 0; i < runs.length; i += 500) {
+        await pg.record(runs.slice(i, i + 500));
+        await memory.record(runs.slice(i, i + 500));
+      }
+      const check = async () => {
+        for (const query of QUERIES) expect(await pg.query(query)).toEqual(await memory.query(query));
+      };
+      await check();
+      expect(await pg.rollup()).toEqual({ folded: 1500, busy: false });
+      await check();
+      // Late runs land in hours that are already rolled up: rollups and raw tail add up.
+      const late = sampleRuns(300, 11);
+      await pg.record(late);
+      await memory.record(late);
+      await check();
+      expect((await pg.rollup()).folded).toBe(300);
+      await check();
+    });
+
+    it('keeps every rollup level equal to the raw sums, even with concurrent rollups', async () => {
+      const workspaceId = workspace();
+      const stores: PrismaAnalyticsStore[] = [1, 2, 3].map(() =>
+        createPrismaAnalyticsStore(db!.prisma, workspaceId, { rollupBatchSize: 100 }),
+      );
+      const runs = sampleRuns(1200, 3);
+      await Promise.all(
+        [0, 1, 2, 3].map(async (part) => {
+          const mine = runs.slice(part * 300, part * 300 + 300);
+          const writer = stores[part % 3]!;
+          for (let i = 0; i < mine.length; i += 50) {
+            await writer.record(mine.slice(i, i + 50));
+            await writer.rollup();
+          }
+        }),
+      );
+      for (const s of stores) await s.rollup();
+      const raw = await db!.prisma.$queryRawUnsafe<
+        { n: bigint; s: bigint; it: bigint; ot: bigint; c: bigint }[]
+      >(
+        `SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE "success") AS s, SUM("inputTokens")::int8 AS it,
+           SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS c
+         FROM "AnalyticsRun" WHERE "workspaceId" = $1`,
+        workspaceId,
+      );
+      expect(Number(raw[0]?.n)).toBe(1200);
+      for (const table of [
+        'AnalyticsHourly',
+        'AnalyticsHourlyTotal',
+        'AnalyticsDailyPrompt',
+        'AnalyticsDailyTotal',
+      ]) {
+        const [sums] = await db!.prisma.$queryRawUnsafe<
+          { n: bigint; s: bigint; it: bigint; ot: bigint; c: bigint; buckets: bigint }[]
+        >(
+          `SELECT SUM("count")::int8 AS n, SUM("successes")::int8 AS s, SUM("inputTokens")::int8 AS it,
+             SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS c,
+             (SELECT SUM((e->>1)::int8 ) FROM "${table}" t2, jsonb_array_elements(t2."latencyBuckets") e
+              WHERE t2."workspaceId" = $1)::int8 + SUM("latencyZero")::int8 AS buckets
+           FROM "${table}" WHERE "workspaceId" = $1`,
+          workspaceId,
+        );
+        expect({ table, ...sums }).toEqual({ table, ...raw[0], buckets: raw[0]?.n });
+      }
+      await Promise.all(stores.map((s) => s.close()));
+    });
+
+    it('folds in the background when given an interval, and reports its progress', async () => {
+      const workspaceId = workspace();
+      const background = createPrismaAnalyticsStore(db!.prisma, workspaceId, { rollupIntervalMs: 20 });
+      await background.record(sampleRuns(40, 5));
+      const deadline = Date.now() + 10_000;
+      let folded = -1;
+      while (Date.now() < deadline) {
+        const rows = await db!.prisma.$queryRawUnsafe<{ n: bigint | null }[]>(
+          `SELECT SUM("count")::int8 AS n FROM "AnalyticsHourlyTotal" WHERE "workspaceId" = $1`,
+          workspaceId,
+        );
+        folded = Number(rows[0]?.n ?? 0);
+        if (folded === 40) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await background.close();
+      expect(folded).toBe(40);
+      expect(await background.rollup()).toEqual({ folded: 0, busy: false });
+    });
+
+    it('rejects bad options with the field named', () => {
+      expect(() => createPrismaAnalyticsStore(db!.prisma, 'w', { rollupBatchSize: 0 })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_INPUT',
+          details: { issues: [expect.objectContaining({ path: 'rollupBatchSize' })] },
+        }),
+      );
+    });
+  });
+}
+
+runOn('postgres');
+runOn('pglite');

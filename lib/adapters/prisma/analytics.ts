@@ -1,0 +1,513 @@
+import 'server-only';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { LoomError, throwIfAborted } from '@/lib/loom/core';
+import {
+  DEFAULT_GAMMA,
+  Histogram,
+  MIN_TRACKED_VALUE,
+  parseAnalyticsQuery,
+  parseRunRecords,
+  sortRows,
+  startOfUtcDay,
+  startOfUtcHour,
+  toAnalyticsRow,
+  type AnalyticsCallOptions,
+  type AnalyticsGroup,
+  type AnalyticsQuery,
+  type AnalyticsRow,
+  type AnalyticsStore,
+} from '@/lib/loom/analytics';
+
+export interface PrismaAnalyticsStoreOptions {
+  /** Fold new runs into the rollups every this many ms in the background; off when absent. */
+  rollupIntervalMs?: number;
+  /** Runs folded per rollup transaction, so one transaction never holds a huge backlog. */
+  rollupBatchSize?: number;
+  /** Longest one rollup transaction may take before it is rolled back (nothing is counted). */
+  rollupTimeoutMs?: number;
+  /** Failures of the background rollup; the next tick retries, since nothing was half-folded. */
+  onError?: (error: unknown) => void;
+}
+
+export interface RollupResult {
+  /** Runs folded into the rollups by this call. */
+  folded: number;
+  /** True when another instance held the workspace's rollup lock, so this call folded nothing. */
+  busy: boolean;
+}
+
+export interface PrismaAnalyticsStore extends AnalyticsStore {
+  /**
+   * Folds runs of finished transactions into the hourly and daily rollups, batch by batch, until
+   * none are left. Safe to call from many instances at once: an advisory lock lets one fold at a time.
+   */
+  rollup(options?: AnalyticsCallOptions): Promise<RollupResult>;
+  /** Stops the background rollup and waits for a running one. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_ROLLUP_BATCH_SIZE = 200_000;
+/** A batch of 200k runs folds in a few seconds; a minute leaves room for a busy server. */
+const DEFAULT_ROLLUP_TIMEOUT_MS = 60_000;
+/** First key of the rollup advisory lock (the second is the workspace's hash): "loom" in ASCII. */
+const ROLLUP_LOCK_CLASS = 0x6c6f6f6d;
+
+type Dimension = 'promptId' | 'version' | 'model';
+const DIMENSIONS: readonly Dimension[] = ['promptId', 'version', 'model'];
+
+/** A rollup table: its time unit and the dimensions it keeps. */
+interface Level {
+  table: string;
+  unit: 'hour' | 'day';
+  dims: readonly Dimension[];
+}
+
+// Ordered cheapest first: a query uses the first level of the right unit that keeps every
+// dimension it groups or filters by.
+const LEVELS: readonly Level[] = [
+  { table: 'AnalyticsDailyTotal', unit: 'day', dims: [] },
+  { table: 'AnalyticsDailyPrompt', unit: 'day', dims: ['promptId'] },
+  { table: 'AnalyticsHourlyTotal', unit: 'hour', dims: [] },
+  { table: 'AnalyticsHourly', unit: 'hour', dims: ['promptId', 'version', 'model'] },
+];
+
+const q = (name: string) => `"${name}"`;
+
+/** The histogram bucket of a latency, as Histogram.record computes it; NULL for the zero bucket. */
+const BUCKET_SQL = `CASE WHEN "latencyMs" > ${MIN_TRACKED_VALUE} THEN CEIL(LN("latencyMs") / LN(${DEFAULT_GAMMA}::float8))::int END`;
+
+/** Adds two [[index, count], ...] JSON histograms bucket by bucket. */
+function mergeBucketsSql(a: string, b: string): string {
+  return `(SELECT COALESCE(jsonb_agg(jsonb_build_array(i, n) ORDER BY i), '[]'::jsonb)
+    FROM (SELECT (e->>0)::int AS i, SUM((e->>1)::int8) AS n
+          FROM jsonb_array_elements(${a} || ${b}) AS e GROUP BY 1) AS merged)`;
+}
+
+/** Collects positional parameters for raw SQL. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+  /** A UTC instant as a `timestamp` (the columns hold UTC wall-clock time). */
+  time(date: Date): string {
+    return `${this.add(date.toISOString())}::timestamp`;
+  }
+}
+
+interface ResultRow {
+  t: Date | null;
+  promptId: string | null;
+  version: number | null;
+  model: string | null;
+  count: bigint | number;
+  successes: bigint | number;
+  inputTokens: bigint | number;
+  outputTokens: bigint | number;
+  costMicros: bigint | number;
+  latencySum: number;
+  latencyMin: number;
+  latencyMax: number;
+  latencyZero: bigint | number;
+  buckets: unknown;
+  bucket: number | null;
+}
+
+interface Accumulator {
+  group: AnalyticsGroup;
+  count: number;
+  successes: number;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  latencySum: number;
+  latencyMin: number;
+  latencyMax: number;
+  latencyZero: number;
+  buckets: Map<number, number>;
+}
+
+function toHistogram(acc: Accumulator): Histogram {
+  return Histogram.deserialize({
+    gamma: DEFAULT_GAMMA,
+    count: acc.count,
+    sum: acc.latencySum,
+    min: acc.count > 0 ? acc.latencyMin : null,
+    max: acc.count > 0 ? acc.latencyMax : null,
+    zeroCount: acc.latencyZero,
+    buckets: [...acc.buckets.entries()].sort((a, b) => a[0] - b[0]),
+  });
+}
+
+function addBuckets(into: Map<number, number>, json: unknown): void {
+  const pairs = (typeof json === 'string' ? JSON.parse(json) : json) as [number, number][];
+  for (const [index, count] of pairs) into.set(index, (into.get(index) ?? 0) + Number(count));
+}
+
+/** What a query needs from storage: which dimensions, and the finest time unit it groups by. */
+function needsOf(query: AnalyticsQuery) {
+  const dims = new Set<Dimension>();
+  if (query.groupBy.includes('prompt') || query.groupBy.includes('version')) dims.add('promptId');
+  if (query.groupBy.includes('version')) dims.add('version');
+  if (query.groupBy.includes('model')) dims.add('model');
+  const grouped = new Set(dims);
+  if (query.filter.promptId !== undefined) dims.add('promptId');
+  if (query.filter.version !== undefined) dims.add('version');
+  if (query.filter.model !== undefined) dims.add('model');
+  const grain: 'hour' | 'day' | undefined = query.groupBy.includes('hour')
+    ? 'hour'
+    : query.groupBy.includes('day')
+      ? 'day'
+      : undefined;
+  return { dims, grouped, grain };
+}
+
+function levelFor(unit: 'hour' | 'day', dims: Set<Dimension>): Level | undefined {
+  return LEVELS.find((level) => level.unit === unit && [...dims].every((d) => level.dims.includes(d)));
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const ceilTo = (date: Date, unit: number) => new Date(Math.ceil(date.getTime() / unit) * unit);
+
+/**
+ * The PostgreSQL analytics store of one workspace. `record` appends raw runs with one INSERT per
+ * batch; `rollup` (or the background timer) folds them into hourly and daily rollups off the
+ * request path. `query` reads the coarsest rollups that can answer it, plus the raw runs at
+ * partial-hour edges and those not yet folded, all in one statement (one snapshot), so answers
+ * are exact and current whether or not the rollup has run.
+ */
+export function createPrismaAnalyticsStore(
+  db: PrismaClient,
+  workspaceId: string,
+  options: PrismaAnalyticsStoreOptions = {},
+): PrismaAnalyticsStore {
+  const batchSize = options.rollupBatchSize ?? DEFAULT_ROLLUP_BATCH_SIZE;
+  const rollupTimeoutMs = options.rollupTimeoutMs ?? DEFAULT_ROLLUP_TIMEOUT_MS;
+  for (const [path, value] of [
+    ['rollupBatchSize', batchSize],
+    ['rollupTimeoutMs', rollupTimeoutMs],
+    ['rollupIntervalMs', options.rollupIntervalMs ?? 1],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new LoomError('INVALID_INPUT', 'Invalid analytics store options', {
+        issues: [{ path, message: `must be a positive integer, got ${value}` }],
+      });
+    }
+  }
+
+  async function record(input: unknown, callOptions?: AnalyticsCallOptions): Promise<void> {
+    throwIfAborted(callOptions?.signal);
+    const records = parseRunRecords(input);
+    if (records.length === 0) return;
+    // One statement per batch whatever its size: columns travel as arrays and are unnested.
+    await db.$executeRawUnsafe(
+      `INSERT INTO "AnalyticsRun" ("workspaceId", "at", "promptId", "version", "model", "provider",
+         "latencyMs", "inputTokens", "outputTokens", "costMicros", "success", "errorKind", "experimentId", "variant")
+       SELECT $1, u.at::timestamp, u.p, u.v, u.m, u.pr, u.l, u.it, u.ot, u.c, u.s, u.e, u.x, u.va
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::float8[], $8::int[],
+                   $9::int[], $10::int8[], $11::bool[], $12::text[], $13::text[], $14::text[])
+         AS u(at, p, v, m, pr, l, it, ot, c, s, e, x, va)`,
+      workspaceId,
+      records.map((r) => r.at.toISOString()),
+      records.map((r) => r.promptId),
+      records.map((r) => r.version),
+      records.map((r) => r.model),
+      records.map((r) => r.provider),
+      records.map((r) => r.latencyMs),
+      records.map((r) => r.inputTokens),
+      records.map((r) => r.outputTokens),
+      records.map((r) => r.costMicros),
+      records.map((r) => r.success),
+      records.map((r) => r.errorKind ?? null),
+      records.map((r) => r.experimentId ?? null),
+      records.map((r) => r.variant ?? null),
+    );
+  }
+
+  /** SELECT list naming the output group of a row, given the level's time and dimension columns. */
+  function groupColumns(
+    grain: 'hour' | 'day' | undefined,
+    timeColumn: string,
+    grouped: Set<Dimension>,
+    dimensionSql: (d: Dimension) => string,
+  ): string {
+    const t =
+      grain === undefined
+        ? 'NULL::timestamp'
+        : grain === 'day'
+          ? `date_trunc('day', ${timeColumn})`
+          : `date_trunc('hour', ${timeColumn})`;
+    const casts: Record<Dimension, string> = { promptId: 'text', version: 'int', model: 'text' };
+    return [
+      `${t} AS t`,
+      ...DIMENSIONS.map((d) => `${grouped.has(d) ? dimensionSql(d) : `NULL::${casts[d]}`} AS ${q(d)}`),
+    ].join(', ');
+  }
+
+  function filterSql(query: AnalyticsQuery, params: Params): string {
+    const parts: string[] = [];
+    if (query.filter.promptId !== undefined) parts.push(`"promptId" = ${params.add(query.filter.promptId)}`);
+    if (query.filter.version !== undefined) parts.push(`"version" = ${params.add(query.filter.version)}`);
+    if (query.filter.model !== undefined) parts.push(`"model" = ${params.add(query.filter.model)}`);
+    return parts.map((p) => ` AND ${p}`).join('');
+  }
+
+  function buildQuery(query: AnalyticsQuery): { sql: string; params: unknown[] } {
+    const { dims, grouped, grain } = needsOf(query);
+    const params = new Params();
+    const ws = params.add(workspaceId);
+    const filters = filterSql(query, params);
+    const selects: string[] = [];
+
+    const rollupSelect = (level: Level, from: Date, to: Date) => {
+      selects.push(`SELECT ${groupColumns(grain, '"start"', grouped, q)},
+        "count"::int8 AS "count", "successes"::int8 AS "successes", "inputTokens", "outputTokens", "costMicros", "latencySum",
+        "latencyMin", "latencyMax", "latencyZero"::int8 AS "latencyZero", "latencyBuckets" AS buckets, NULL::int AS bucket
+        FROM ${q(level.table)}
+        WHERE "workspaceId" = ${ws} AND "start" >= ${params.time(from)} AND "start" < ${params.time(to)}${filters}`);
+    };
+
+    // Whole hours inside the range come from rollups (whole days from daily ones when the query
+    // does not group by hour); the partial hours at its edges come from raw runs.
+    const firstHour = ceilTo(query.from, HOUR_MS);
+    const endHour = startOfUtcHour(query.to);
+    const hourLevel = levelFor('hour', dims);
+    const dayLevel = grain === 'hour' ? undefined : levelFor('day', dims);
+    const useRollups = hourLevel !== undefined && firstHour < endHour;
+    if (useRollups) {
+      const firstDay = ceilTo(firstHour, DAY_MS);
+      const endDay = startOfUtcDay(endHour);
+      if (dayLevel && firstDay < endDay) {
+        if (firstHour < firstDay) rollupSelect(hourLevel, firstHour, firstDay);
+        rollupSelect(dayLevel, firstDay, endDay);
+        if (endDay < endHour) rollupSelect(hourLevel, endDay, endHour);
+      } else {
+        rollupSelect(hourLevel, firstHour, endHour);
+      }
+    }
+    // Raw runs: the partial-hour edges, and inside the rolled-up hours those the rollup has not
+    // folded yet. Reading the watermark in this same statement keeps rollups and raw runs from one
+    // snapshot, so a rollup committing meanwhile can never make a run count twice or not at all.
+    const notRolledUp = `("txid", "id") > (SELECT COALESCE(s."txid", 0), COALESCE(s."lastId", 0)
+        FROM (SELECT 1) AS one LEFT JOIN "AnalyticsRollupState" s ON s."workspaceId" = ${ws})`;
+    const rawScope = useRollups
+      ? `("at" < ${params.time(firstHour)} OR "at" >= ${params.time(endHour)} OR ${notRolledUp})`
+      : 'TRUE';
+    selects.push(`SELECT ${groupColumns(grain, '"at"', grouped, q)},
+      COUNT(*) AS "count", COUNT(*) FILTER (WHERE "success") AS "successes",
+      SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
+      SUM("costMicros")::int8 AS "costMicros", SUM("latencyMs") AS "latencySum",
+      MIN("latencyMs") AS "latencyMin", MAX("latencyMs") AS "latencyMax",
+      COUNT(*) FILTER (WHERE "latencyMs" <= ${MIN_TRACKED_VALUE}) AS "latencyZero", NULL::jsonb AS buckets,
+      ${BUCKET_SQL} AS bucket
+      FROM "AnalyticsRun"
+      WHERE "workspaceId" = ${ws} AND "at" >= ${params.time(query.from)} AND "at" < ${params.time(query.to)}
+        AND ${rawScope}${filters}
+      GROUP BY 1, 2, 3, 4, bucket`);
+    return { sql: selects.join('\nUNION ALL\n'), params: params.values };
+  }
+
+  async function query(input: unknown, callOptions?: AnalyticsCallOptions): Promise<AnalyticsRow[]> {
+    throwIfAborted(callOptions?.signal);
+    const parsed = parseAnalyticsQuery(input);
+    const { grouped, grain } = needsOf(parsed);
+    const { sql, params } = buildQuery(parsed);
+    const rows = await db.$queryRawUnsafe<ResultRow[]>(sql, ...params);
+    throwIfAborted(callOptions?.signal);
+
+    const groups = new Map<string, Accumulator>();
+    for (const row of rows) {
+      const key = `${row.t?.getTime()}|${row.promptId}|${row.version}|${row.model}`;
+      let acc = groups.get(key);
+      if (!acc) {
+        const group: AnalyticsGroup = {};
+        if (grouped.has('promptId') && row.promptId !== null) group.promptId = row.promptId;
+        if (grouped.has('version') && row.version !== null) group.version = row.version;
+        if (grouped.has('model') && row.model !== null) group.model = row.model;
+        if (row.t !== null && parsed.groupBy.includes('day')) group.day = startOfUtcDay(row.t);
+        if (row.t !== null && grain === 'hour') group.hour = row.t;
+        acc = {
+          group,
+          count: 0,
+          successes: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          costMicros: 0,
+          latencySum: 0,
+          latencyMin: Infinity,
+          latencyMax: -Infinity,
+          latencyZero: 0,
+          buckets: new Map(),
+        };
+        groups.set(key, acc);
+      }
+      const count = Number(row.count);
+      acc.count += count;
+      acc.successes += Number(row.successes);
+      acc.inputTokens += Number(row.inputTokens);
+      acc.outputTokens += Number(row.outputTokens);
+      acc.costMicros += Number(row.costMicros);
+      acc.latencySum += Number(row.latencySum);
+      acc.latencyMin = Math.min(acc.latencyMin, Number(row.latencyMin));
+      acc.latencyMax = Math.max(acc.latencyMax, Number(row.latencyMax));
+      acc.latencyZero += Number(row.latencyZero);
+      if (row.buckets !== null) addBuckets(acc.buckets, row.buckets);
+      else if (row.bucket !== null) acc.buckets.set(row.bucket, (acc.buckets.get(row.bucket) ?? 0) + count);
+    }
+    const result = [...groups.values()].map((acc) => {
+      const histogram = toHistogram(acc);
+      return toAnalyticsRow(acc.group, { ...acc, latency: histogram });
+    });
+    return sortRows(result, parsed.groupBy);
+  }
+
+  /** Upserts one level from the batch's per-hour groups and buckets (temporary tables). */
+  function upsertLevelSql(level: Level): string {
+    const t = level.unit === 'hour' ? '"hour"' : `date_trunc('day', "hour")`;
+    const dims = level.dims.map(q);
+    const groupKey = ['t', ...dims].join(', ');
+    const keyColumns = ['"workspaceId"', '"start"', ...dims].join(', ');
+    const join = ['b.t = g.t', ...dims.map((d) => `b.${d} = g.${d}`)].join(' AND ');
+    const target = q(level.table);
+    const add = (column: string) => `${q(column)} = ${target}.${q(column)} + EXCLUDED.${q(column)}`;
+    return `INSERT INTO ${target} (${keyColumns}, "count", "successes", "inputTokens", "outputTokens",
+        "costMicros", "latencySum", "latencyMin", "latencyMax", "latencyZero", "latencyBuckets")
+      SELECT $1, g.t${dims.map((d) => `, g.${d}`).join('')}, g.count, g.successes, g.it, g.ot, g.cost,
+        g.lsum, g.lmin, g.lmax, g.zero, COALESCE(b.buckets, '[]'::jsonb)
+      FROM (SELECT ${t} AS t${dims.map((d) => `, ${d}`).join('')}, SUM("count")::int AS count,
+              SUM("successes")::int AS successes, SUM("inputTokens")::int8 AS it,
+              SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS cost, SUM("latencySum") AS lsum,
+              MIN("latencyMin") AS lmin, MAX("latencyMax") AS lmax, SUM("latencyZero")::int AS zero
+            FROM _loom_rollup_groups GROUP BY ${groupKey}) AS g
+      LEFT JOIN (SELECT ${groupKey}, jsonb_agg(jsonb_build_array(bucket, n) ORDER BY bucket) AS buckets
+            FROM (SELECT ${t} AS t${dims.map((d) => `, ${d}`).join('')}, bucket, SUM(n)::int8 AS n
+                  FROM _loom_rollup_buckets GROUP BY ${groupKey}, bucket) AS per_bucket
+            GROUP BY ${groupKey}) AS b ON ${join}
+      ON CONFLICT (${keyColumns}) DO UPDATE SET
+        ${['count', 'successes', 'inputTokens', 'outputTokens', 'costMicros', 'latencySum', 'latencyZero'].map(add).join(', ')},
+        "latencyMin" = LEAST(${target}."latencyMin", EXCLUDED."latencyMin"),
+        "latencyMax" = GREATEST(${target}."latencyMax", EXCLUDED."latencyMax"),
+        "latencyBuckets" = ${mergeBucketsSql(`${target}."latencyBuckets"`, 'EXCLUDED."latencyBuckets"')}`;
+  }
+
+  const upserts = LEVELS.map(upsertLevelSql);
+
+  /** Folds one batch in one transaction; returns how many runs it folded, or undefined when busy. */
+  async function rollupBatch(): Promise<number | undefined> {
+    return db.$transaction(
+      async (tx) => {
+        const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(
+          `SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK_CLASS}, hashtext($1)) AS locked`,
+          workspaceId,
+        );
+        if (!lock?.locked) return undefined;
+        await tx.$executeRawUnsafe(
+          `INSERT INTO "AnalyticsRollupState" ("workspaceId", "txid", "lastId", "updatedAt")
+           VALUES ($1, 0, 0, now()) ON CONFLICT DO NOTHING`,
+          workspaceId,
+        );
+        // Transactions below the snapshot's xmin have all finished, so no run can still appear
+        // behind the new watermark: that is what makes the high-water mark safe.
+        const [state] = await tx.$queryRawUnsafe<{ txid: bigint; lastId: bigint; horizon: bigint }[]>(
+          `SELECT "txid", "lastId", (pg_snapshot_xmin(pg_current_snapshot())::text)::int8 AS horizon
+           FROM "AnalyticsRollupState" WHERE "workspaceId" = $1 FOR UPDATE`,
+          workspaceId,
+        );
+        if (!state) throw new LoomError('INTERNAL', 'Analytics rollup state vanished', { workspaceId });
+        await tx.$executeRawUnsafe(
+          `CREATE TEMPORARY TABLE _loom_rollup_batch ON COMMIT DROP AS
+           SELECT "id", "txid", "at", "promptId", "version", "model", "latencyMs", "inputTokens",
+                  "outputTokens", "costMicros", "success"
+           FROM "AnalyticsRun"
+           WHERE "workspaceId" = $1 AND ("txid", "id") > ($2::int8, $3::int8) AND "txid" < $4::int8
+           ORDER BY "txid", "id" LIMIT $5`,
+          workspaceId,
+          state.txid,
+          state.lastId,
+          state.horizon,
+          batchSize,
+        );
+        // Counted separately: PGlite reports no row count for CREATE TABLE AS.
+        const [size] = await tx.$queryRawUnsafe<{ n: bigint }[]>(
+          `SELECT COUNT(*) AS n FROM _loom_rollup_batch`,
+        );
+        const folded = Number(size?.n ?? 0);
+        if (folded === 0) return 0;
+        await tx.$executeRawUnsafe(
+          `CREATE TEMPORARY TABLE _loom_rollup_groups ON COMMIT DROP AS
+           SELECT date_trunc('hour', "at") AS "hour", "promptId", "version", "model",
+             COUNT(*) AS "count", COUNT(*) FILTER (WHERE "success") AS "successes",
+             SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
+             SUM("costMicros")::int8 AS "costMicros", SUM("latencyMs") AS "latencySum",
+             MIN("latencyMs") AS "latencyMin", MAX("latencyMs") AS "latencyMax",
+             COUNT(*) FILTER (WHERE "latencyMs" <= ${MIN_TRACKED_VALUE}) AS "latencyZero"
+           FROM _loom_rollup_batch GROUP BY 1, 2, 3, 4`,
+        );
+        await tx.$executeRawUnsafe(
+          `CREATE TEMPORARY TABLE _loom_rollup_buckets ON COMMIT DROP AS
+           SELECT date_trunc('hour', "at") AS "hour", "promptId", "version", "model",
+             ${BUCKET_SQL} AS bucket, COUNT(*) AS n
+           FROM _loom_rollup_batch WHERE "latencyMs" > ${MIN_TRACKED_VALUE} GROUP BY 1, 2, 3, 4, 5`,
+        );
+        for (const sql of upserts) await tx.$executeRawUnsafe(sql, workspaceId);
+        await tx.$executeRawUnsafe(
+          `UPDATE "AnalyticsRollupState" s SET "txid" = last."txid", "lastId" = last."id", "updatedAt" = now()
+           FROM (SELECT "txid", "id" FROM _loom_rollup_batch ORDER BY "txid" DESC, "id" DESC LIMIT 1) AS last
+           WHERE s."workspaceId" = $1`,
+          workspaceId,
+        );
+        return folded;
+      },
+      { maxWait: rollupTimeoutMs, timeout: rollupTimeoutMs },
+    );
+  }
+
+  let running: Promise<RollupResult> | undefined;
+
+  async function rollupAll(signal?: AbortSignal): Promise<RollupResult> {
+    let folded = 0;
+    for (;;) {
+      throwIfAborted(signal);
+      const batch = await rollupBatch();
+      if (batch === undefined) return { folded, busy: true };
+      folded += batch;
+      if (batch < batchSize) return { folded, busy: false };
+    }
+  }
+
+  /** One rollup at a time per store instance; a second caller waits for the running one, then runs. */
+  async function rollup(callOptions?: AnalyticsCallOptions): Promise<RollupResult> {
+    throwIfAborted(callOptions?.signal);
+    while (running) await running.catch(() => undefined);
+    const current = rollupAll(callOptions?.signal);
+    running = current;
+    try {
+      return await current;
+    } finally {
+      if (running === current) running = undefined;
+    }
+  }
+
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (options.rollupIntervalMs !== undefined) {
+    const onError = options.onError ?? (() => undefined);
+    timer = setInterval(() => {
+      if (running) return;
+      rollup().catch(onError);
+    }, options.rollupIntervalMs);
+    timer.unref?.();
+  }
+
+  return {
+    record,
+    query,
+    rollup,
+    async close() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+    },
+  };
+}
