@@ -285,11 +285,13 @@ describe('runSuite: validation', () => {
       suite: capitalSuite(),
       target: 'x' as never,
       concurrency: 0,
+      confidence: 95,
       timeoutMs: -5,
     }).catch((e) => e);
     expect(error.details.issues.map((i: { path: string }) => i.path)).toEqual([
       'target',
       'concurrency',
+      'confidence',
       'timeoutMs',
     ]);
   });

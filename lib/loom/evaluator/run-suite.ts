@@ -89,6 +89,10 @@ function checkOptions(options: RunSuiteOptions): void {
   ) {
     issues.push({ path: 'concurrency', message: `an integer from 1 to ${MAX_CONCURRENCY}` });
   }
+  // Checked now, not when the summary is computed after every case has been paid for.
+  if (options.confidence !== undefined && !(options.confidence > 0 && options.confidence < 1)) {
+    issues.push({ path: 'confidence', message: 'strictly between 0 and 1' });
+  }
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     issues.push({ path: 'timeoutMs', message: 'a positive number of milliseconds' });
   }
