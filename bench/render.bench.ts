@@ -18,8 +18,11 @@ import {
 import { createTemplateEngine } from '@/lib/loom/template';
 import { measureOpsPerSecond, median } from './harness';
 
-const ROUNDS = 5;
-const ROUND_MS = 300;
+// Many short interleaved rounds and the median ratio: machines here are shared, and load shifts
+// within seconds; a burst then hits one round of both sides rather than one side only.
+const ROUNDS = 15;
+const ROUND_MS = 150;
+const WARMUP_MS = 500;
 
 const PARAGRAPH =
   'Keep answers short, factual and kind. Never promise refunds or delivery dates you cannot confirm, ' +
@@ -99,9 +102,11 @@ async function ratio(
   const ratios: number[] = [];
   const loomOps: number[] = [];
   const peerOps: number[] = [];
+  await measureOpsPerSecond(loom, { durationMs: WARMUP_MS });
+  await measureOpsPerSecond(peer, { durationMs: WARMUP_MS });
   for (let round = 0; round < ROUNDS; round++) {
-    const l = await measureOpsPerSecond(loom, { durationMs: ROUND_MS });
-    const p = await measureOpsPerSecond(peer, { durationMs: ROUND_MS });
+    const l = await measureOpsPerSecond(loom, { durationMs: ROUND_MS, warmupMs: 20 });
+    const p = await measureOpsPerSecond(peer, { durationMs: ROUND_MS, warmupMs: 20 });
     loomOps.push(l);
     peerOps.push(p);
     ratios.push(l / p);

@@ -59,13 +59,16 @@ export class Prompt {
     return new Prompt(this.data, renderer);
   }
 
-  async render(input: Input, options: { signal?: AbortSignal } = {}): Promise<Rendered> {
+  render(input: Input, options: { signal?: AbortSignal } = {}): Promise<Rendered> {
     if (this.renderer === undefined) {
-      throw new LoomError(
-        'INVALID_INPUT',
-        `Prompt "${this.id}" has no renderer attached: use prompt.withRenderer(engine) or attach(data, engine)`,
+      return Promise.reject(
+        new LoomError(
+          'INVALID_INPUT',
+          `Prompt "${this.id}" has no renderer attached: use prompt.withRenderer(engine) or attach(data, engine)`,
+        ),
       );
     }
+    // Not async: an extra async frame would add promise hops to every render.
     return this.renderer.render(this.data, input, options);
   }
 }

@@ -4,7 +4,13 @@ import type { Input, Variable } from './prompt';
 /** Validates and coerces one render's input; built once per variable list (see compileInputValidator). */
 export type InputValidator = (input: unknown) => Record<string, unknown>;
 
-type Coerced = { ok: true; value: unknown } | { ok: false; message: string };
+/** A rejected value; coercers return the coerced value itself otherwise, so success allocates nothing. */
+class Failure {
+  constructor(readonly message: string) {}
+}
+
+/** The coerced value, or a Failure. */
+type Coerced = unknown;
 
 interface Plan {
   name: string;
@@ -18,8 +24,7 @@ const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const TRUE_TEXT = new Set(['true', '1', 'on']);
 const FALSE_TEXT = new Set(['false', '0', 'off']);
 
-const ok = (value: unknown): Coerced => ({ ok: true, value });
-const fail = (message: string): Coerced => ({ ok: false, message });
+const fail = (message: string): Failure => new Failure(message);
 
 /** Absent values: forms send '' for an empty field, JSON sends null. */
 export function isMissingValue(value: unknown): boolean {
@@ -58,7 +63,7 @@ function assign(target: Record<string, unknown>, name: string, value: unknown): 
 
 function parseJson(text: string): Coerced {
   try {
-    return ok(JSON.parse(text) as unknown);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     return fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
@@ -109,7 +114,7 @@ function stringCoercer(variable: Variable): (raw: unknown) => Coerced {
     const problem = firstFailure(checks, raw.length);
     if (problem !== undefined) return fail(problem);
     if (regex !== undefined && !regex.test(raw)) return fail(`must match the pattern ${variable.pattern}`);
-    return ok(raw);
+    return raw;
   };
 }
 
@@ -123,17 +128,17 @@ function numberCoercer(variable: Variable): (raw: unknown) => Coerced {
     if (!Number.isFinite(value)) return fail('must be a finite number');
     if (min !== undefined && value < min) return fail(`must be at least ${min}`);
     if (max !== undefined && value > max) return fail(`must be at most ${max}`);
-    return ok(value);
+    return value;
   };
 }
 
 function booleanCoercer(): (raw: unknown) => Coerced {
   return (raw) => {
-    if (typeof raw === 'boolean') return ok(raw);
+    if (typeof raw === 'boolean') return raw;
     if (typeof raw === 'string') {
       const text = raw.trim().toLowerCase();
-      if (TRUE_TEXT.has(text)) return ok(true);
-      if (FALSE_TEXT.has(text)) return ok(false);
+      if (TRUE_TEXT.has(text)) return true;
+      if (FALSE_TEXT.has(text)) return false;
     }
     return fail('must be a boolean (true/false, 1/0, on/off)');
   };
@@ -143,42 +148,38 @@ function enumCoercer(variable: Variable): (raw: unknown) => Coerced {
   const values = variable.values ?? [];
   const allowed = new Set(values);
   return (raw) =>
-    typeof raw === 'string' && allowed.has(raw) ? ok(raw) : fail(`must be one of: ${values.join(', ')}`);
+    typeof raw === 'string' && allowed.has(raw) ? raw : fail(`must be one of: ${values.join(', ')}`);
 }
 
 function splitList(text: string): Coerced {
   const trimmed = text.trim();
   if (trimmed.startsWith('[')) {
     const parsed = parseJson(trimmed);
-    if (!parsed.ok) return parsed;
-    return Array.isArray(parsed.value) ? parsed : fail('must be a JSON array');
+    return parsed instanceof Failure || Array.isArray(parsed) ? parsed : fail('must be a JSON array');
   }
   const separator = trimmed.includes('\n') ? /\r?\n/ : ',';
-  return ok(
-    trimmed
-      .split(separator)
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  );
+  return trimmed
+    .split(separator)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function listCoercer(variable: Variable): (raw: unknown) => Coerced {
   const checks = lengthChecks(variable, 'items');
   return (raw) => {
-    const result = typeof raw === 'string' ? splitList(raw) : ok(raw);
-    if (!result.ok) return result;
-    if (!Array.isArray(result.value) || !isJsonValue(result.value))
-      return fail('must be a list of JSON values');
-    const problem = firstFailure(checks, result.value.length);
+    const result = typeof raw === 'string' ? splitList(raw) : raw;
+    if (result instanceof Failure) return result;
+    if (!Array.isArray(result) || !isJsonValue(result)) return fail('must be a list of JSON values');
+    const problem = firstFailure(checks, result.length);
     return problem === undefined ? result : fail(problem);
   };
 }
 
 function jsonCoercer(): (raw: unknown) => Coerced {
   return (raw) => {
-    const result = typeof raw === 'string' ? parseJson(raw) : ok(raw);
-    if (!result.ok) return result;
-    return isJsonValue(result.value)
+    const result = typeof raw === 'string' ? parseJson(raw) : raw;
+    if (result instanceof Failure) return result;
+    return isJsonValue(result)
       ? result
       : fail('must be a JSON value (no functions, class instances or cycles)');
   };
@@ -207,7 +208,7 @@ export function checkVariableValue(
   raw: unknown,
 ): { value: unknown } | { message: string } {
   const result = coercerFor(variable)(raw);
-  return result.ok ? { value: result.value } : { message: result.message };
+  return result instanceof Failure ? { message: result.message } : { value: result };
 }
 
 function planFor(variable: Variable): Plan {
@@ -216,14 +217,14 @@ function planFor(variable: Variable): Plan {
   let defaultValue: unknown;
   if (hasDefault) {
     const coerced = coerce(variable.default);
-    if (!coerced.ok) {
+    if (coerced instanceof Failure) {
       throw new LoomError('INVALID_INPUT', `The default of variable "${variable.name}" ${coerced.message}`, {
         issues: [
           { path: `variables.${variable.name}.default`, variable: variable.name, message: coerced.message },
         ],
       });
     }
-    defaultValue = coerced.value;
+    defaultValue = coerced;
   }
   return { name: variable.name, required: variable.required, hasDefault, defaultValue, coerce };
 }
@@ -261,7 +262,7 @@ export function compileInputValidator(variables: readonly Variable[]): InputVali
         continue;
       }
       const coerced = plan.coerce(raw);
-      if (coerced.ok) assign(values, plan.name, coerced.value);
+      if (!(coerced instanceof Failure)) assign(values, plan.name, coerced);
       else
         (issues ??= []).push({
           path: plan.name,

@@ -118,10 +118,14 @@ function compileToken(token: Token): Evaluate | undefined {
   }
   const variable = access.variable === undefined ? undefined : compileToken(access.variable);
   if (access.variable !== undefined && variable === undefined) return undefined;
+  // `a.b.c` and `a["b"]` have constant keys: resolve them once instead of on every render.
+  const constantKeys = access.props.every((prop) => 'content' in prop)
+    ? access.props.map((prop) => toValue((prop as { content: unknown }).content))
+    : undefined;
   return (context) => {
-    const keys = props.map((prop) => prop(context));
+    const keys = constantKeys ?? props.map((prop) => prop(context));
     let value: unknown = variable === undefined ? findScope(context, keys[0]) : variable(context);
-    for (const key of keys) value = context.readProperty(value as object, key as string);
+    for (let i = 0; i < keys.length; i++) value = context.readProperty(value as object, keys[i] as string);
     return value;
   };
 }
@@ -173,17 +177,21 @@ function compileValue(value: ValueLike, liquid: Liquid): Evaluate | undefined {
       if (evaluate === undefined) return undefined;
       args.push(Array.isArray(arg) ? (context) => [arg[0], evaluate(context)] : evaluate);
     }
-    filters.push((context, input) =>
-      settle(
-        filter.handler.apply({ context, token: filter.token, liquid }, [
-          input,
-          ...args.map((arg) => arg(context)),
-        ]),
-      ),
+    const { handler, token } = filter;
+    filters.push(
+      args.length === 0
+        ? (context, input) => settle(handler.call({ context, token, liquid }, input))
+        : (context, input) =>
+            settle(handler.apply({ context, token, liquid }, [input, ...args.map((arg) => arg(context))])),
     );
   }
   if (filters.length === 0) return initial;
-  return (context) => filters.reduce((input, filter) => filter(context, input), initial(context));
+  return (context) => {
+    let result = initial(context);
+    for (let i = 0; i < filters.length; i++)
+      result = (filters[i] as (typeof filters)[number])(context, result);
+    return result;
+  };
 }
 
 /** Liquid wraps non-Liquid errors with the failing template's position; so do we. */

@@ -8,6 +8,8 @@ import { LruCache } from './lru-cache';
 export interface Interpolation {
   root: string;
   path: readonly string[];
+  /** No segment is one of Liquid's computed properties (size, first, last). */
+  isPlainLookup: boolean;
 }
 
 export interface CompiledTemplate {
@@ -25,6 +27,8 @@ const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
 const INTERPOLATION = new RegExp(`\\{\\{\\s*(${IDENTIFIER}(?:\\.${IDENTIFIER})*)\\s*\\}\\}`, 'g');
 /** Liquid literals look like identifiers but are not variables. */
 const LITERALS = new Set(['true', 'false', 'nil', 'null', 'empty', 'blank']);
+/** Properties Liquid computes for arrays and strings; any other key is an own-property read. */
+const LIQUID_COMPUTED = new Set(['size', 'first', 'last']);
 const BLOCK_TAGS = new Set(['if', 'unless', 'for', 'case', 'capture', 'tablerow', 'comment', 'raw']);
 const TAG_NAME = /\{%-?\s*([a-z]+)/g;
 
@@ -49,7 +53,7 @@ function compileInterpolations(
     const [root = '', ...path] = (match[1] ?? '').split('.');
     if (LITERALS.has(root)) return undefined;
     pieces.push(source.slice(last, match.index));
-    pieces.push({ root, path });
+    pieces.push({ root, path, isPlainLookup: ![root, ...path].some((key) => LIQUID_COMPUTED.has(key)) });
     // Point at the name, as Liquid's analysis does.
     if (!roots.has(root)) roots.set(root, positionAt(source, match.index + match[0].indexOf(root)));
     last = match.index + match[0].length;

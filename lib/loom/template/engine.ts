@@ -85,6 +85,19 @@ function newSandbox(limits: TemplateLimits): Liquid {
   return liquid;
 }
 
+/**
+ * What Liquid's lookup (with ownPropertyOnly) returns for validated input, which is JSON data: no
+ * functions to call, no drops, so a path of plain keys is a chain of own-property reads.
+ */
+function readOwnPath(values: Record<string, unknown>, piece: Interpolation): unknown {
+  let value: unknown = Object.hasOwn(values, piece.root) ? values[piece.root] : undefined;
+  for (const key of piece.path) {
+    if (value === null || value === undefined) return value;
+    value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
+
 class LiquidTemplateEngine implements TemplateEngine {
   private readonly limits: TemplateLimits;
   private readonly liquid: Liquid;
@@ -108,8 +121,17 @@ class LiquidTemplateEngine implements TemplateEngine {
     this.lookup = new Context({}, this.liquid.options);
   }
 
-  async render(prompt: PromptData, input: Input, options: { signal?: AbortSignal } = {}): Promise<Rendered> {
-    throwIfAborted(options.signal);
+  render(prompt: PromptData, input: Input, options: { signal?: AbortSignal } = {}): Promise<Rendered> {
+    // Rendering is synchronous work; settle the promise directly rather than through an async frame.
+    try {
+      return Promise.resolve(this.renderNow(prompt, input, options.signal));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private renderNow(prompt: PromptData, input: Input, signal: AbortSignal | undefined): Rendered {
+    throwIfAborted(signal);
     const plan = this.promptPlanFor(prompt);
     const values = plan.validate(input);
     const budget: Budget = {
@@ -118,9 +140,9 @@ class LiquidTemplateEngine implements TemplateEngine {
       limiters: undefined,
     };
     const systemText = this.run(plan.system, values, budget, 'system');
-    throwIfAborted(options.signal);
+    throwIfAborted(signal);
     const examples = this.examplesFor(prompt, plan, budget);
-    throwIfAborted(options.signal);
+    throwIfAborted(signal);
     const userText = this.run(plan.user, values, budget, 'user');
     const messages: Message[] = systemText === '' ? [] : [{ role: 'system', content: systemText }];
     messages.push(...examples, { role: 'user', content: userText });
@@ -235,12 +257,19 @@ class LiquidTemplateEngine implements TemplateEngine {
         out += piece;
         continue;
       }
-      // Liquid falls back to its (empty) globals when no scope has the root.
-      let value: unknown = this.lookup.readProperty(piece.root in values ? values : {}, piece.root);
-      for (const key of piece.path) value = this.lookup.readProperty(value as object, key);
-      out += toOutputString(value);
+      out += toOutputString(
+        piece.isPlainLookup ? readOwnPath(values, piece) : this.readLiquidPath(values, piece),
+      );
     }
     return out;
+  }
+
+  /** Liquid's own property lookup, for paths using its computed properties (size, first, last). */
+  private readLiquidPath(values: Record<string, unknown>, piece: Interpolation): unknown {
+    // Liquid falls back to its (empty) globals when no scope has the root.
+    let value: unknown = this.lookup.readProperty(piece.root in values ? values : {}, piece.root);
+    for (const key of piece.path) value = this.lookup.readProperty(value as object, key);
+    return value;
   }
 
   private runLiquid(
