@@ -1,0 +1,113 @@
+// Promotion, rollback and labels through the actions a browser calls; only the session is faked.
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
+import type { Viewer } from '@/lib/server/auth/session';
+import { createTestDatabase, type TestDatabase } from '@/test/db';
+
+const session = vi.hoisted(() => ({ viewer: null as Viewer | null, prisma: undefined as unknown }));
+vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
+vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
+
+const { promoteVersionAction, removeLabelAction, setLabelAction } = await import('./actions');
+
+let db: TestDatabase;
+let workspaceId: string;
+const registry = () => createPrismaRegistry(db.prisma, workspaceId);
+const as = (role: Viewer['role']) => {
+  session.viewer = {
+    userId: 'u1',
+    email: `${role}@x.test`,
+    name: role,
+    workspaceId,
+    workspaceName: 'W',
+    role,
+  };
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase({ kind: 'postgres' });
+  session.prisma = db.prisma;
+  workspaceId = (await db.prisma.workspace.create({ data: { slug: 'w', name: 'W' } })).id;
+  await registry().save({ id: 'faq', version: 0, name: 'FAQ', user: 'one' });
+  await registry().save({ id: 'faq', version: 0, name: 'FAQ', user: 'two' });
+});
+afterAll(() => db.close());
+beforeEach(() => as('editor'));
+
+const audit = () =>
+  db.prisma.auditEvent.findMany({ where: { subject: 'prompt:faq' }, orderBy: { createdAt: 'asc' } });
+
+describe('promote and roll back', () => {
+  it('moves production forward and back, writing who moved it from where to where', async () => {
+    expect(await promoteVersionAction({ promptId: 'faq', version: 2 })).toEqual({
+      ok: true,
+      data: { label: 'production', to: 2 },
+    });
+    as('admin');
+    expect(await promoteVersionAction({ promptId: 'faq', version: 1 })).toEqual({
+      ok: true,
+      data: { label: 'production', from: 2, to: 1 },
+    });
+    expect((await registry().getByLabel('faq', 'production')).version).toBe(1);
+    expect((await audit()).map((e) => [e.actorEmail, e.action, e.details])).toEqual([
+      ['editor@x.test', 'label.set', { label: 'production', from: null, to: 2 }],
+      ['admin@x.test', 'label.set', { label: 'production', from: 2, to: 1 }],
+    ]);
+  });
+
+  it('refuses a viewer, whatever it sends, and changes nothing', async () => {
+    const before = (await audit()).length;
+    as('viewer');
+    for (const result of [
+      await promoteVersionAction({ promptId: 'faq', version: 2 }),
+      await setLabelAction({ promptId: 'faq', label: 'production', version: 2 }),
+      await setLabelAction({ promptId: 'faq', label: 'staging', version: 2 }),
+      await removeLabelAction({ promptId: 'faq', label: 'production' }),
+    ]) {
+      expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect((await registry().getByLabel('faq', 'production')).version).toBe(1);
+    expect(await audit()).toHaveLength(before);
+  });
+
+  it('refuses a version that does not exist', async () => {
+    expect(await promoteVersionAction({ promptId: 'faq', version: 7 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+  });
+});
+
+describe('other labels', () => {
+  it('sets, moves and removes a custom label, normalising its case', async () => {
+    expect(await setLabelAction({ promptId: 'faq', label: ' Canary ', version: 1 })).toMatchObject({
+      ok: true,
+      data: { label: 'canary', to: 1 },
+    });
+    expect(await setLabelAction({ promptId: 'faq', label: 'canary', version: 2 })).toMatchObject({
+      ok: true,
+      data: { from: 1, to: 2 },
+    });
+    expect(await removeLabelAction({ promptId: 'faq', label: 'canary' })).toEqual({
+      ok: true,
+      data: { label: 'canary', from: 2 },
+    });
+    expect(await registry().findByLabel('faq', 'canary')).toBeUndefined();
+    expect((await audit()).slice(-3).map((e) => e.action)).toEqual([
+      'label.set',
+      'label.set',
+      'label.remove',
+    ]);
+  });
+
+  it('gives a field error for a label that is not a slug and NOT_FOUND for one that is not set', async () => {
+    expect(await setLabelAction({ promptId: 'faq', label: 'no spaces!', version: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', fieldErrors: { label: [expect.stringContaining('lowercase')] } },
+    });
+    expect(await removeLabelAction({ promptId: 'faq', label: 'never-set' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+  });
+});

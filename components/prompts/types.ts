@@ -1,0 +1,62 @@
+/** Serializable shapes the prompts screens receive from server components and GET routes. */
+
+export interface PromptRow {
+  id: string;
+  name: string;
+  description: string;
+  tags: string[];
+  latestVersion: number;
+  labels: Record<string, number>;
+  archived: boolean;
+  /** ISO time of the latest save and who made it (the last editor). */
+  updatedAt: string;
+  updatedBy: string | null;
+  /** Where production points and since when (ISO), if it is set. */
+  production: { version: number; since: string } | null;
+}
+
+export interface PromptListResponse {
+  prompts: PromptRow[];
+  /** Every tag in the workspace, for the tag filter. */
+  tags: string[];
+  /** Server time of the answer (ISO), so ages render the same on the server and in the browser. */
+  now: string;
+}
+
+export interface PromptListQuery {
+  search: string;
+  tag: string;
+  includeArchived: boolean;
+}
+
+export interface VersionRow {
+  version: number;
+  author: string | null;
+  message: string | null;
+  createdAt: string;
+  labels: string[];
+}
+
+export interface AuditRow {
+  id: string;
+  actorEmail: string;
+  action: string;
+  details: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface VersionText {
+  version: number;
+  /** The canonical YAML of the version: stable key order, every part of the prompt. */
+  text: string;
+}
+
+export interface ImportResult {
+  /** Prompts saved as a new version, with the number they got. */
+  saved: { id: string; version: number }[];
+  /** Prompts whose content equals their latest version: nothing was saved for them. */
+  unchanged: string[];
+}
+
+export const PRODUCTION = 'production';
+export const STAGING = 'staging';

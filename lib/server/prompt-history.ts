@@ -1,0 +1,163 @@
+import 'server-only';
+import { stringify } from 'yaml';
+import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
+import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
+import { LoomError, type PromptData } from '@/lib/loom/core';
+import type { LabelMove, LabelRemoval, PromptRegistry } from '@/lib/loom/registry';
+import type { AuditRow, VersionRow } from '@/components/prompts/types';
+import { listAudit, writeAudit } from './audit';
+import { can } from './auth/permissions';
+import type { Viewer } from './auth/session';
+
+type Actor = Pick<Viewer, 'workspaceId' | 'userId' | 'email' | 'role'>;
+
+/**
+ * Runs `fn` with a registry whose writes join ONE database transaction, together with whatever
+ * `fn` writes through `tx` (the audit event): both commit, or neither does. The Prisma registry
+ * opens its own transaction per call; inside ours, that call simply runs on our transaction client.
+ */
+export async function inRegistryTransaction<T>(
+  prisma: PrismaClient,
+  workspaceId: string,
+  fn: (registry: PromptRegistry, tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  return prisma.$transaction(async (tx) => {
+    const joined = new Proxy(tx, {
+      get(target, property) {
+        if (property === '$transaction') {
+          return (inner: (client: Prisma.TransactionClient) => Promise<unknown>) => inner(target);
+        }
+        return Reflect.get(target, property, target) as unknown;
+      },
+    }) as unknown as PrismaClient;
+    return fn(createPrismaRegistry(joined, workspaceId), tx);
+  });
+}
+
+export const promptSubject = (id: string) => `prompt:${id}`;
+
+/** Production is the label applications serve: moving it needs `promote`, other labels `write`. */
+function assertMayMove(actor: Actor, label: string): void {
+  const permission = label === 'production' ? 'promote' : 'write';
+  if (!can(actor.role, permission)) {
+    throw new LoomError('FORBIDDEN', `Your role (${actor.role}) may not move the "${label}" label.`, {
+      label,
+    });
+  }
+}
+
+/** Points `label` at `version` and records who moved it from where to where, atomically. */
+export async function moveLabel(
+  prisma: PrismaClient,
+  actor: Actor,
+  input: { promptId: string; label: string; version: number },
+): Promise<LabelMove> {
+  assertMayMove(actor, input.label);
+  return inRegistryTransaction(prisma, actor.workspaceId, async (registry, tx) => {
+    const move = await registry.setLabel(input.promptId, input.label, input.version, { actor: actor.email });
+    await writeAudit(tx, actor, 'label.set', promptSubject(input.promptId), {
+      label: move.label,
+      from: move.from ?? null,
+      to: move.to,
+    });
+    return move;
+  });
+}
+
+export async function removeLabel(
+  prisma: PrismaClient,
+  actor: Actor,
+  input: { promptId: string; label: string },
+): Promise<LabelRemoval> {
+  assertMayMove(actor, input.label);
+  return inRegistryTransaction(prisma, actor.workspaceId, async (registry, tx) => {
+    const removal = await registry.removeLabel(input.promptId, input.label, { actor: actor.email });
+    if (removal.from === undefined) {
+      throw new LoomError('NOT_FOUND', `Prompt "${input.promptId}" has no label "${input.label}".`, {
+        label: input.label,
+      });
+    }
+    await writeAudit(tx, actor, 'label.remove', promptSubject(input.promptId), {
+      label: removal.label,
+      from: removal.from,
+    });
+    return removal;
+  });
+}
+
+export async function setArchived(
+  prisma: PrismaClient,
+  actor: Actor,
+  input: { promptId: string; archived: boolean },
+): Promise<void> {
+  await inRegistryTransaction(prisma, actor.workspaceId, async (registry, tx) => {
+    if (input.archived) await registry.archive(input.promptId);
+    else await registry.unarchive(input.promptId);
+    await writeAudit(
+      tx,
+      actor,
+      input.archived ? 'prompt.archive' : 'prompt.unarchive',
+      promptSubject(input.promptId),
+    );
+  });
+}
+
+/** The History tab's data: every version newest first, and the prompt's audit log. */
+export async function loadHistory(
+  prisma: PrismaClient,
+  registry: PromptRegistry,
+  workspaceId: string,
+  promptId: string,
+): Promise<{ versions: VersionRow[]; audit: AuditRow[] }> {
+  const [versions, audit] = await Promise.all([
+    registry.listVersions(promptId),
+    listAudit(prisma, workspaceId, { subject: promptSubject(promptId) }),
+  ]);
+  return {
+    versions: versions.map((v) => ({
+      version: v.version,
+      author: v.author ?? null,
+      message: v.message ?? null,
+      createdAt: v.createdAt.toISOString(),
+      labels: v.labels,
+    })),
+    audit: audit.map((a) => ({
+      id: a.id,
+      actorEmail: a.actorEmail,
+      action: a.action,
+      details: a.details,
+      createdAt: a.createdAt.toISOString(),
+    })),
+  };
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, inner]) => [key, sortKeys(inner)]),
+  );
+}
+
+/**
+ * The text the diff compares: every part of a version (settings, variables, templates, examples,
+ * metadata) as YAML in a fixed order with nested keys sorted, so two versions differ only where
+ * their content does. Who saved it, when and why are shown beside the diff, not in it.
+ */
+export function canonicalVersionText(data: PromptData): string {
+  const content = {
+    id: data.id,
+    name: data.name,
+    description: data.description,
+    tags: data.tags,
+    model: sortKeys(data.model),
+    variables: sortKeys(data.variables),
+    system: data.system,
+    user: data.user,
+    examples: sortKeys(data.examples),
+    metadata: sortKeys(data.metadata),
+  };
+  return stringify(content, { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });
+}

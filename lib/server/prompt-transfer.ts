@@ -1,0 +1,181 @@
+import 'server-only';
+import { isNode, isSeq, parse, parseAllDocuments, type Range } from 'yaml';
+import { z } from 'zod';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { isLoomError, LoomError, type LoomIssue, type PromptData } from '@/lib/loom/core';
+import { parsePromptDocument, serializePromptDocument, type PromptRegistry } from '@/lib/loom/registry';
+import type { ImportResult } from '@/components/prompts/types';
+import type { Viewer } from './auth/session';
+import { canonicalVersionText, inRegistryTransaction } from './prompt-history';
+
+/** Below Next's 1 MB server-action body limit, so an oversize file gets our message, not a 413. */
+export const MAX_IMPORT_BYTES = 900 * 1024;
+/** One import is one transaction; a few hundred prompts keep it well inside its time budget. */
+export const MAX_IMPORT_PROMPTS = 500;
+
+export const importPromptsSchema = z
+  .object({
+    files: z
+      .array(z.object({ name: z.string().trim().min(1).max(255), content: z.string() }))
+      .min(1, 'Choose a file or paste a prompt document.')
+      .max(50, 'Import at most 50 files at once.'),
+  })
+  .superRefine(({ files }, ctx) => {
+    let total = 0;
+    files.forEach((file, index) => {
+      total += Buffer.byteLength(file.content, 'utf8');
+      if (file.content.trim() === '') {
+        ctx.addIssue({ code: 'custom', path: ['files', index], message: `${file.name} is empty.` });
+      }
+    });
+    if (total > MAX_IMPORT_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['files'],
+        message: `The import is ${formatBytes(total)}; at most ${formatBytes(MAX_IMPORT_BYTES)} can be imported at once.`,
+      });
+    }
+  });
+export type ImportPromptsInput = z.infer<typeof importPromptsSchema>;
+
+export type ExportFormat = 'yaml' | 'json';
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/**
+ * Slices one prompt out of a file, blanking everything before it (newlines kept), so the line and
+ * column of every error are those of the original file.
+ */
+function isolate(text: string, range: Range): string {
+  return text.slice(0, range[0]).replace(/[^\n]/g, ' ') + text.slice(range[0], range[2]);
+}
+
+/**
+ * The prompt documents of one file: a YAML document, a YAML stream (`---` between prompts), a JSON
+ * object, or a JSON (or YAML) array of them. Throws INVALID_INPUT naming the file, the field and
+ * its line and column.
+ */
+export function parseImportFile(name: string, content: string): PromptData[] {
+  const documents = parseAllDocuments(content);
+  const parts: string[] = [];
+  if (!Array.isArray(documents)) {
+    // An empty or comment-only text.
+  } else if (documents.length === 1 && isSeq(documents[0]?.contents)) {
+    for (const item of documents[0].contents.items) {
+      parts.push(isNode(item) && item.range ? isolate(content, item.range) : '');
+    }
+  } else {
+    for (const doc of documents) {
+      if (doc.contents !== null || doc.errors.length > 0) parts.push(isolate(content, doc.range));
+    }
+  }
+  if (parts.length === 0) {
+    throw new LoomError('INVALID_INPUT', `${name} contains no prompt.`, {
+      file: name,
+      issues: [{ path: name, message: `${name} contains no prompt document` }],
+    });
+  }
+  return parts.map((part, index) => {
+    const where = parts.length === 1 ? name : `${name} (prompt ${index + 1})`;
+    try {
+      return parsePromptDocument(part, { path: where });
+    } catch (error) {
+      if (!isLoomError(error, 'INVALID_INPUT')) throw error;
+      // Keyed by file so the dialog groups the problems under the file they are in.
+      const issues: LoomIssue[] = (error.details.issues ?? []).map((issue) => ({
+        ...issue,
+        path: name,
+        message: [
+          issue.line === undefined ? where : `${where}, line ${issue.line}, column ${issue.column}`,
+          issue.path ? `"${issue.path}": ${issue.message}` : issue.message,
+        ].join(': '),
+      }));
+      throw new LoomError('INVALID_INPUT', error.message, { file: name, issues }, { cause: error });
+    }
+  });
+}
+
+/**
+ * Imports every prompt of every file in ONE transaction: all are saved or none is. A prompt whose
+ * content equals its latest version is left alone, so re-importing an export changes nothing.
+ */
+export async function importPrompts(
+  prisma: PrismaClient,
+  viewer: Pick<Viewer, 'workspaceId' | 'email'>,
+  input: ImportPromptsInput,
+): Promise<ImportResult> {
+  const documents = input.files.flatMap((file) =>
+    parseImportFile(file.name, file.content).map((data) => ({ file: file.name, data })),
+  );
+  if (documents.length > MAX_IMPORT_PROMPTS) {
+    throw new LoomError('INVALID_INPUT', `Import at most ${MAX_IMPORT_PROMPTS} prompts at once.`, {
+      issues: [{ path: 'files', message: `${documents.length} prompts found` }],
+    });
+  }
+  const seen = new Map<string, string>();
+  for (const { file, data } of documents) {
+    const first = seen.get(data.id);
+    if (first !== undefined) {
+      throw new LoomError('INVALID_INPUT', `Prompt "${data.id}" appears twice (${first} and ${file}).`, {
+        issues: [{ path: file, message: `${file}: prompt "${data.id}" is also in ${first}` }],
+      });
+    }
+    seen.set(data.id, file);
+  }
+  return inRegistryTransaction(prisma, viewer.workspaceId, async (registry) => {
+    const result: ImportResult = { saved: [], unchanged: [] };
+    for (const { file, data } of documents) {
+      const latest = await findLatest(registry, data.id);
+      if (latest && canonicalVersionText(latest) === canonicalVersionText(data)) {
+        result.unchanged.push(data.id);
+        continue;
+      }
+      const saved = await registry.save(data, {
+        author: viewer.email,
+        message: `Imported from ${file}`,
+        expectedLatest: latest?.version ?? 0,
+      });
+      result.saved.push({ id: saved.id, version: saved.version });
+    }
+    return result;
+  });
+}
+
+async function findLatest(registry: PromptRegistry, id: string): Promise<PromptData | undefined> {
+  try {
+    return await registry.getLatest(id);
+  } catch (error) {
+    if (isLoomError(error, 'NOT_FOUND')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The latest version of each prompt in the import format: a YAML stream (one document per prompt,
+ * `---` between) or a JSON array of the same objects. No ids means every prompt not archived.
+ */
+export async function exportPrompts(
+  registry: PromptRegistry,
+  ids: string[],
+  format: ExportFormat,
+): Promise<{ filename: string; contentType: string; body: string }> {
+  const selected = ids.length > 0 ? ids : (await registry.list()).map((s) => s.id);
+  const prompts = await Promise.all(selected.map((id) => registry.getLatest(id)));
+  const documents = prompts.map(serializePromptDocument);
+  const stem = prompts.length === 1 && prompts[0] ? prompts[0].id : 'prompts';
+  if (format === 'json') {
+    const objects: unknown[] = documents.map((text) => parse(text));
+    return {
+      filename: `${stem}.json`,
+      contentType: 'application/json; charset=utf-8',
+      body: `${JSON.stringify(objects, null, 2)}\n`,
+    };
+  }
+  return {
+    filename: `${stem}.yaml`,
+    contentType: 'application/yaml; charset=utf-8',
+    body: documents.join('---\n'),
+  };
+}
