@@ -1,6 +1,6 @@
 // `npm start`: builds when the sources changed, prepares secrets and the first admin, starts the
-// studio on the embedded PostgreSQL (or DATABASE_URL), waits until it is healthy and prints how to
-// sign in. Ctrl-C stops it cleanly.
+// offline simulator and the studio on the embedded PostgreSQL (or DATABASE_URL), waits until it is
+// healthy and prints how to sign in. Ctrl-C stops both cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,8 @@ const BUILD_INPUTS = [
 const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? '127.0.0.1';
 const HEALTH_TIMEOUT_MS = 120_000;
+/** Delay between streamed words of the simulator's `sim-slow` model: slow enough to watch and cancel. */
+const SLOW_CHUNK_DELAY_MS = 400;
 
 const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
 
@@ -120,6 +122,35 @@ async function waitForHealth(url, child) {
   return false;
 }
 
+/**
+ * The offline simulator (lib/adapters/fake-llm) on a free loopback port, in this process so it
+ * stops with the studio. It answers like OpenAI and Ollama; the model `sim-slow` streams slowly.
+ * Its TypeScript is loaded through tsx; without tsx (a production install without dev
+ * dependencies) the studio runs without it.
+ */
+async function startSimulator() {
+  let tsImport;
+  try {
+    ({ tsImport } = await import('tsx/esm/api'));
+  } catch {
+    console.log('• tsx is not installed, so the offline simulator is off.');
+    return undefined;
+  }
+  const { startFakeLlmServer } = await tsImport('../lib/adapters/fake-llm/server.ts', import.meta.url);
+  const { DEFAULT_FAKE_MODELS } = await tsImport('../lib/adapters/fake-llm/script.ts', import.meta.url);
+  return startFakeLlmServer({
+    port: 0,
+    script: {
+      chunkDelayMs: 30,
+      models: [
+        ...DEFAULT_FAKE_MODELS,
+        { id: 'sim-slow', contextWindow: 8_192, family: 'gpt', ownedBy: 'simulator' },
+      ],
+      rules: [{ model: 'sim-slow', chunkDelayMs: SLOW_CHUNK_DELAY_MS }],
+    },
+  });
+}
+
 async function main() {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19))
@@ -141,6 +172,9 @@ async function main() {
 
   buildIfNeeded();
 
+  const simulator = env.LOOM_SIMULATOR_URL ? undefined : await startSimulator();
+  if (simulator) env.LOOM_SIMULATOR_URL = simulator.url;
+
   const url = `http://${HOST === '0.0.0.0' ? 'localhost' : HOST}:${PORT}`;
   // Its own process group, so Ctrl-C reaches next-server and not just a wrapper.
   const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(PORT), '-H', HOST], {
@@ -154,6 +188,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log('\n• Stopping Loom Studio…');
+    simulator?.close().catch(() => {});
     try {
       process.kill(-child.pid, 'SIGTERM');
     } catch {
@@ -178,6 +213,7 @@ async function main() {
     console.log(`
   Loom Studio is running at ${url}
   Database: ${database}
+  Simulator: ${env.LOOM_SIMULATOR_URL ?? 'off'} (the "simulator" provider of the demo workspace)
   Sign in:  ${env.LOOM_ADMIN_EMAIL} / ${env.LOOM_ADMIN_PASSWORD}${process.env.LOOM_ADMIN_PASSWORD ? ' (from LOOM_ADMIN_PASSWORD)' : ''}
   (generated secrets are kept in ${path.relative(ROOT, SECRETS_FILE)}; Ctrl-C stops the studio)
 `);
