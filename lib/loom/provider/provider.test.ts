@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LoomError } from '../core';
-import { errorFromHttp, normalizeProviderError, parseCompletionRequest, parseRetryAfterMs } from './index';
+import {
+  completionRequestSchema,
+  errorFromHttp,
+  normalizeProviderError,
+  parseCompletionRequest,
+  parseRetryAfterMs,
+} from './index';
 
 const headers = (entries: Record<string, string>) => new Headers(entries);
 
@@ -82,5 +88,48 @@ describe('normalizeProviderError', () => {
     const original = new LoomError('TIMEOUT', 'slow');
     expect(normalizeProviderError(original, 'p')).toBe(original);
     expect(normalizeProviderError(new Error('weird'), 'p').code).toBe('PROVIDER_ERROR');
+  });
+});
+
+describe('parseCompletionRequest agrees with the schema', () => {
+  const base = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+  it.each([
+    base,
+    {
+      ...base,
+      temperature: 0,
+      maxTokens: 1,
+      topP: 1,
+      stop: ['x'],
+      responseFormat: 'json',
+      seed: -3,
+      user: 'u',
+    },
+    { ...base, metadata: { a: 'b' } },
+    { ...base, model: '' },
+    { ...base, messages: [] },
+    { ...base, messages: [{ role: 'tool', content: 'x' }] },
+    { ...base, messages: [{ role: 'user' }] },
+    { ...base, temperature: 2.5 },
+    { ...base, temperature: Number.NaN },
+    { ...base, maxTokens: 1.5 },
+    { ...base, maxTokens: 0 },
+    { ...base, topP: -0.1 },
+    { ...base, stop: ['a', 'b', 'c', 'd', 'e'] },
+    { ...base, stop: [''] },
+    { ...base, responseFormat: 'xml' },
+    { ...base, seed: 0.5 },
+    { ...base, user: 'u'.repeat(257) },
+    { ...base, metadata: { a: 1 } },
+    { ...base, temperature: null },
+  ])('%j', (candidate) => {
+    const expected = completionRequestSchema.safeParse(candidate).success;
+    let accepted = true;
+    try {
+      parseCompletionRequest(candidate);
+    } catch {
+      accepted = false;
+    }
+    expect(accepted).toBe(expected);
   });
 });
