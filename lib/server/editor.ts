@@ -28,6 +28,8 @@ export const MAX_TEMPLATE_CHARS = DEFAULT_TEMPLATE_LIMITS.maxSourceLength;
 /** Generous for real prompts; keeps one request's validation cheap. */
 const MAX_VARIABLES = 100;
 const MAX_EXAMPLES = 50;
+/** Two full-size templates plus variables, examples and sample input; larger bodies are refused unread. */
+export const MAX_PREVIEW_BODY_CHARS = 2 * MAX_TEMPLATE_CHARS + 512 * 1024;
 
 const templateSchema = z
   .string()

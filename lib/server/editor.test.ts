@@ -1,0 +1,99 @@
+// The live preview's server half: what the editor shows for good and bad drafts.
+import { describe, expect, it } from 'vitest';
+import type { EditorDraft } from '@/components/editor/types';
+import { createTemplateEngine } from '@/lib/loom/template';
+import { emptyBase, previewDraft } from './editor';
+
+const engine = createTemplateEngine();
+
+function draft(overrides: Partial<EditorDraft> = {}): EditorDraft {
+  return {
+    ...emptyBase('p', 'P').draft,
+    system: 'Be brief.',
+    user: 'Summarise for {{ audience }}: {{ text }}',
+    variables: [
+      { name: 'audience', type: 'enum', values: ['kids', 'experts'], required: false, default: 'kids' },
+      { name: 'text', type: 'string', required: true },
+    ],
+    ...overrides,
+  };
+}
+
+describe('previewDraft', () => {
+  it('returns the messages exactly as sent, with examples as turns, tokens and cost', async () => {
+    const result = await previewDraft(
+      engine,
+      draft({
+        examples: [{ input: { text: 'Cats purr.' }, output: 'Cats make a sound.' }],
+        model: { provider: 'openai', model: 'gpt-4o-mini', maxTokens: 100 },
+      }),
+      { text: 'Stars are hot.' },
+    );
+    expect(result.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Summarise for kids: Cats purr.' },
+      { role: 'assistant', content: 'Cats make a sound.' },
+      { role: 'user', content: 'Summarise for kids: Stars are hot.' },
+    ]);
+    expect(result.tokens).toMatchObject({ isExact: true, maxOutput: 100 });
+    expect(result.tokens?.input).toBeGreaterThan(20);
+    expect(result.costMicros).toBeGreaterThan(0);
+  });
+
+  it('marks undeclared names at their line and column and renders nothing', async () => {
+    const result = await previewDraft(engine, draft({ user: 'Hi\n  {{ text }} {{ tone }}' }), { text: 'x' });
+    expect(result.templates.user.undeclared).toEqual([{ name: 'tone', line: 2, column: 17 }]);
+    expect(result.messages).toBeNull();
+  });
+
+  it('reports a syntax error with its position instead of throwing', async () => {
+    const result = await previewDraft(engine, draft({ system: 'ok\n{% if %}' }), { text: 'x' });
+    expect(result.templates.system.errors[0]).toMatchObject({ line: 2 });
+    expect(result.messages).toBeNull();
+  });
+
+  it('reports sample input of the wrong type against the variable', async () => {
+    const result = await previewDraft(
+      engine,
+      draft({
+        user: '{{ n }}',
+        variables: [{ name: 'n', type: 'number', required: true }],
+      }),
+      { n: 'twelve' },
+    );
+    expect(result.inputIssues).toEqual([{ path: 'n', message: expect.stringContaining('"n"') }]);
+    expect(result.messages).toBeNull();
+  });
+
+  it('reports a duplicate variable at its row', async () => {
+    const result = await previewDraft(
+      engine,
+      draft({
+        variables: [
+          { name: 'text', type: 'string', required: true },
+          { name: 'text', type: 'string', required: false },
+          { name: 'audience', type: 'string', required: false },
+        ],
+      }),
+      {},
+    );
+    expect(result.issues).toEqual([
+      { path: 'variables.1.name', message: expect.stringContaining('declared more than once') },
+    ]);
+  });
+
+  it('says the cost is unknown for a model without a price, never 0', async () => {
+    const result = await previewDraft(engine, draft({ model: { provider: 'x', model: 'my-own-model' } }), {
+      text: 'x',
+    });
+    expect(result.tokens?.isExact).toBe(false);
+    expect(result.costMicros).toBeNull();
+  });
+
+  it('refuses an oversized template as an issue on that template', async () => {
+    const result = await previewDraft(engine, draft({ user: 'y'.repeat(300 * 1024) }), {});
+    expect(result.issues).toEqual([
+      { path: 'user', message: expect.stringContaining('Templates are limited to 256 KB.') },
+    ]);
+  });
+});
