@@ -260,7 +260,9 @@ export function compileInputValidator(variables: readonly Variable[]): InputVali
     let missing: string[] | undefined;
     let matched = 0;
     for (const name in values) {
-      const plan = byName.get(name);
+      // Inputs usually list variables in declaration order: try the next plan before the map.
+      const next = plans[matched];
+      const plan = next !== undefined && next.name === name ? next : byName.get(name);
       if (plan === undefined) {
         (issues ??= []).push({ path: name, variable: name, message: `"${name}" is not a declared variable` });
         continue;

@@ -145,7 +145,8 @@ class LiquidTemplateEngine implements TemplateEngine {
     throwIfAborted(signal);
     const userText = this.run(plan.user, values, budget, 'user');
     const messages: Message[] = systemText === '' ? [] : [{ role: 'system', content: systemText }];
-    messages.push(...examples, { role: 'user', content: userText });
+    for (const turn of examples) messages.push(turn);
+    messages.push({ role: 'user', content: userText });
     return { system: systemText, user: userText, messages, variables: values };
   }
 
