@@ -10,8 +10,12 @@ import { getViewer } from '@/lib/server/auth/session';
 export default async function StudioLayout({ children }: { children: ReactNode }) {
   const viewer = await getViewer();
   if (!viewer) redirect('/sign-in');
-  const items: NavItem[] = [{ href: '/', label: 'Overview' }];
+  const items: NavItem[] = [
+    { href: '/prompts', label: 'Prompts' },
+    { href: '/', label: 'Overview' },
+  ];
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/members', label: 'Members' });
+  if (can(viewer.role, 'manage')) items.push({ href: '/settings/providers', label: 'Providers' });
 
   return (
     <div className="flex min-h-screen">

@@ -58,5 +58,8 @@ export interface ImportResult {
   unchanged: string[];
 }
 
+/** Below Next's 1 MB server-action body limit, so an oversize import gets our message, not a 413. */
+export const MAX_IMPORT_BYTES = 900 * 1024;
+
 export const PRODUCTION = 'production';
 export const STAGING = 'staging';

@@ -4,12 +4,11 @@ import { z } from 'zod';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { isLoomError, LoomError, type LoomIssue, type PromptData } from '@/lib/loom/core';
 import { parsePromptDocument, serializePromptDocument, type PromptRegistry } from '@/lib/loom/registry';
-import type { ImportResult } from '@/components/prompts/types';
+import { formatBytes } from '@/components/prompts/format';
+import { MAX_IMPORT_BYTES, type ImportResult } from '@/components/prompts/types';
 import type { Viewer } from './auth/session';
 import { canonicalVersionText, inRegistryTransaction } from './prompt-history';
 
-/** Below Next's 1 MB server-action body limit, so an oversize file gets our message, not a 413. */
-export const MAX_IMPORT_BYTES = 900 * 1024;
 /** One import is one transaction; a few hundred prompts keep it well inside its time budget. */
 export const MAX_IMPORT_PROMPTS = 500;
 
@@ -39,10 +38,6 @@ export const importPromptsSchema = z
 export type ImportPromptsInput = z.infer<typeof importPromptsSchema>;
 
 export type ExportFormat = 'yaml' | 'json';
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
-}
 
 /**
  * Slices one prompt out of a file, blanking everything before it (newlines kept), so the line and

@@ -6,8 +6,9 @@ import { PRODUCTION, type PromptListQuery, type PromptListResponse } from '@/com
 
 /** The list's filters as they arrive in a URL; absent means "no filter". */
 export const promptListQuerySchema = z.object({
-  search: z.string().max(200).default(''),
-  tag: z.string().max(50).default(''),
+  // A hand-edited URL falls back to "no filter" rather than an error page.
+  search: z.string().max(200).default('').catch(''),
+  tag: z.string().max(50).default('').catch(''),
   includeArchived: z.boolean().default(false),
 });
 

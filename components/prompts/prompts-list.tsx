@@ -1,0 +1,253 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import type { ActionResult } from '@/lib/client/action-result';
+import { useActionMutation } from '@/lib/client/use-action-mutation';
+import { Button } from '../ui/button';
+import { Alert } from '../ui/card';
+import { formatAge, formatTime } from './format';
+import { ImportDialog, type ImportPrompts } from './import-dialog';
+import { LabelBadges } from './label-badges';
+import { promptKeys } from './query-keys';
+import type { PromptListQuery, PromptListResponse, PromptRow } from './types';
+
+/** Typing pauses this long before the list refetches, so a word costs one request, not one per key. */
+const SEARCH_DEBOUNCE_MS = 200;
+
+type PromptAction = (input: { promptId: string }) => Promise<ActionResult<void>>;
+
+function listUrl(query: PromptListQuery): string {
+  const params = new URLSearchParams();
+  if (query.search.trim()) params.set('search', query.search.trim());
+  if (query.tag) params.set('tag', query.tag);
+  if (query.includeArchived) params.set('archived', '1');
+  return params.size > 0 ? `?${params}` : '';
+}
+
+async function fetchList(query: PromptListQuery): Promise<PromptListResponse> {
+  const response = await fetch(`/api/prompts${listUrl(query)}`);
+  if (!response.ok) throw new Error(`Could not load the prompts (HTTP ${response.status}).`);
+  return (await response.json()) as PromptListResponse;
+}
+
+function exportHref(rows: PromptRow[], format: 'yaml' | 'json'): string {
+  const params = new URLSearchParams(rows.map((row) => ['id', row.id]));
+  params.set('format', format);
+  return `/api/prompts/export?${params}`;
+}
+
+/**
+ * The prompts list. The server renders the first page of data; filtering refetches through
+ * react-query (the previous rows stay visible meanwhile) and the URL keeps the filters.
+ */
+export function PromptsList({
+  initialQuery,
+  initialData,
+  canWrite,
+  importPrompts,
+  archivePrompt,
+  unarchivePrompt,
+}: {
+  initialQuery: PromptListQuery;
+  initialData: PromptListResponse;
+  canWrite: boolean;
+  importPrompts: ImportPrompts;
+  archivePrompt: PromptAction;
+  unarchivePrompt: PromptAction;
+}) {
+  const [search, setSearch] = useState(initialQuery.search);
+  const [tag, setTag] = useState(initialQuery.tag);
+  const [includeArchived, setIncludeArchived] = useState(initialQuery.includeArchived);
+  const [debouncedSearch, setDebouncedSearch] = useState(search);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebouncedSearch(search), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+  const query: PromptListQuery = { search: debouncedSearch, tag, includeArchived };
+  const isInitial =
+    query.search === initialQuery.search &&
+    query.tag === initialQuery.tag &&
+    query.includeArchived === initialQuery.includeArchived;
+  const list = useQuery({
+    queryKey: promptKeys.list(query),
+    queryFn: () => fetchList(query),
+    initialData: isInitial ? initialData : undefined,
+    placeholderData: keepPreviousData,
+  });
+  const archive = useActionMutation(archivePrompt, { invalidate: [promptKeys.all] });
+  const unarchive = useActionMutation(unarchivePrompt, { invalidate: [promptKeys.all] });
+  const data = list.data ?? initialData;
+
+  function update(next: Partial<PromptListQuery>) {
+    const merged = { search, tag, includeArchived, ...next };
+    window.history.replaceState(null, '', `/prompts${listUrl(merged)}`);
+  }
+
+  const actionError = archive.error ?? unarchive.error;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="flex-1 space-y-1 text-sm">
+          <span className="font-medium">Search</span>
+          <input
+            type="search"
+            value={search}
+            placeholder="Name, id or description"
+            onChange={(e) => {
+              setSearch(e.target.value);
+              update({ search: e.target.value });
+            }}
+            className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          />
+        </label>
+        <label className="space-y-1 text-sm">
+          <span className="font-medium">Tag</span>
+          <select
+            value={tag}
+            onChange={(e) => {
+              setTag(e.target.value);
+              update({ tag: e.target.value });
+            }}
+            className="block rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          >
+            <option value="">All tags</option>
+            {data.tags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex items-center gap-2 pb-1.5 text-sm">
+          <input
+            type="checkbox"
+            checked={includeArchived}
+            onChange={(e) => {
+              setIncludeArchived(e.target.checked);
+              update({ includeArchived: e.target.checked });
+            }}
+          />
+          Show archived
+        </label>
+        <div className="flex gap-2">
+          <a
+            href={exportHref(data.prompts, 'yaml')}
+            download
+            aria-disabled={data.prompts.length === 0}
+            className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 aria-disabled:pointer-events-none aria-disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
+            Export YAML
+          </a>
+          <a
+            href={exportHref(data.prompts, 'json')}
+            download
+            aria-disabled={data.prompts.length === 0}
+            className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 aria-disabled:pointer-events-none aria-disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
+            Export JSON
+          </a>
+          {canWrite ? (
+            <>
+              <ImportDialog importPrompts={importPrompts} />
+              <Link
+                href="/prompts/new"
+                className="bg-accent hover:bg-accent-strong rounded-md px-3 py-1.5 text-sm font-medium text-white"
+              >
+                New prompt
+              </Link>
+            </>
+          ) : null}
+        </div>
+      </div>
+      {list.isError ? <Alert>{list.error.message}</Alert> : null}
+      {actionError ? <Alert>{actionError.message}</Alert> : null}
+      <table className="w-full text-sm" aria-busy={list.isFetching}>
+        <thead className="text-left text-xs text-zinc-500 uppercase">
+          <tr>
+            <th className="pb-2">Prompt</th>
+            <th className="pb-2">Production</th>
+            <th className="pb-2">Latest</th>
+            <th className="pb-2">Last edited</th>
+            <th className="pb-2 sr-only">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.prompts.map((row) => (
+            <tr
+              key={row.id}
+              data-testid="prompt-row"
+              className="border-t border-zinc-100 align-top dark:border-zinc-800"
+            >
+              <td className="py-2 pr-4">
+                <Link href={`/prompts/${encodeURIComponent(row.id)}`} className="font-medium hover:underline">
+                  {row.name}
+                </Link>
+                {row.archived ? (
+                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">
+                    archived
+                  </span>
+                ) : null}
+                <div className="text-xs text-zinc-500">
+                  <code>{row.id}</code>
+                  {row.tags.map((t) => (
+                    <span key={t} className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 dark:bg-zinc-800">
+                      #{t}
+                    </span>
+                  ))}
+                </div>
+              </td>
+              <td className="py-2 pr-4" data-testid="production">
+                {row.production ? (
+                  <span title={`Promoted ${formatTime(row.production.since)}`}>
+                    v{row.production.version} · {formatAge(row.production.since, data.now)}
+                  </span>
+                ) : (
+                  <span className="text-zinc-400">not promoted</span>
+                )}
+              </td>
+              <td className="py-2 pr-4">
+                <span className="mr-2">v{row.latestVersion}</span>
+                <LabelBadges
+                  labels={Object.fromEntries(Object.entries(row.labels).filter(([l]) => l !== 'production'))}
+                />
+              </td>
+              <td className="py-2 pr-4" title={formatTime(row.updatedAt)}>
+                {row.updatedBy ?? 'unknown'} · {formatAge(row.updatedAt, data.now)}
+              </td>
+              <td className="py-2 text-right">
+                {canWrite ? (
+                  row.archived ? (
+                    <Button
+                      variant="secondary"
+                      aria-label={`Unarchive ${row.name}`}
+                      disabled={unarchive.isPending}
+                      onClick={() => unarchive.mutate({ promptId: row.id })}
+                    >
+                      Unarchive
+                    </Button>
+                  ) : (
+                    <Button
+                      variant="ghost"
+                      aria-label={`Archive ${row.name}`}
+                      disabled={archive.isPending}
+                      onClick={() => archive.mutate({ promptId: row.id })}
+                    >
+                      Archive
+                    </Button>
+                  )
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.prompts.length === 0 ? (
+        <p className="py-6 text-center text-sm text-zinc-500">
+          {query.search || query.tag ? 'No prompt matches these filters.' : 'No prompts yet.'}
+        </p>
+      ) : null}
+    </div>
+  );
+}
