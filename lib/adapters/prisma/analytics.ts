@@ -51,6 +51,8 @@ const DEFAULT_ROLLUP_BATCH_SIZE = 200_000;
 const DEFAULT_ROLLUP_TIMEOUT_MS = 60_000;
 /** First key of the rollup advisory lock (the second is the workspace's hash): "loom" in ASCII. */
 const ROLLUP_LOCK_CLASS = 0x6c6f6f6d;
+/** Per sort or hash of a rollup batch; a 200k-run batch needs a few tens of MB. */
+const ROLLUP_WORK_MEM = '64MB';
 
 type Dimension = 'promptId' | 'version' | 'model';
 const DIMENSIONS: readonly Dimension[] = ['promptId', 'version', 'model'];
@@ -110,7 +112,7 @@ interface ResultRow {
   latencyMin: number;
   latencyMax: number;
   latencyZero: bigint | number;
-  buckets: unknown;
+  buckets: string | null;
   bucket: number | null;
 }
 
@@ -140,8 +142,9 @@ function toHistogram(acc: Accumulator): Histogram {
   });
 }
 
-function addBuckets(into: Map<number, number>, json: unknown): void {
-  const pairs = (typeof json === 'string' ? JSON.parse(json) : json) as [number, number][];
+/** Buckets travel as JSON text: PostgreSQL prints it and V8 parses it faster than jsonb values. */
+function addBuckets(into: Map<number, number>, json: string): void {
+  const pairs = JSON.parse(json) as [number, number][];
   for (const [index, count] of pairs) into.set(index, (into.get(index) ?? 0) + Number(count));
 }
 
@@ -264,7 +267,8 @@ export function createPrismaAnalyticsStore(
     const rollupSelect = (level: Level, from: Date, to: Date) => {
       selects.push(`SELECT ${groupColumns(grain, '"start"', grouped, q)},
         "count"::int8 AS "count", "successes"::int8 AS "successes", "inputTokens", "outputTokens", "costMicros", "latencySum",
-        "latencyMin", "latencyMax", "latencyZero"::int8 AS "latencyZero", "latencyBuckets" AS buckets, NULL::int AS bucket
+        "latencyMin", "latencyMax", "latencyZero"::int8 AS "latencyZero",
+        "latencyBuckets"::text AS buckets, NULL::int AS bucket
         FROM ${q(level.table)}
         WHERE "workspaceId" = ${ws} AND "start" >= ${params.time(from)} AND "start" < ${params.time(to)}${filters}`);
     };
@@ -287,25 +291,33 @@ export function createPrismaAnalyticsStore(
         rollupSelect(hourLevel, firstHour, endHour);
       }
     }
-    // Raw runs: the partial-hour edges, and inside the rolled-up hours those the rollup has not
-    // folded yet. Reading the watermark in this same statement keeps rollups and raw runs from one
-    // snapshot, so a rollup committing meanwhile can never make a run count twice or not at all.
-    const notRolledUp = `("txid", "id") > (SELECT COALESCE(s."txid", 0), COALESCE(s."lastId", 0)
-        FROM (SELECT 1) AS one LEFT JOIN "AnalyticsRollupState" s ON s."workspaceId" = ${ws})`;
-    const rawScope = useRollups
-      ? `("at" < ${params.time(firstHour)} OR "at" >= ${params.time(endHour)} OR ${notRolledUp})`
-      : 'TRUE';
-    selects.push(`SELECT ${groupColumns(grain, '"at"', grouped, q)},
-      COUNT(*) AS "count", COUNT(*) FILTER (WHERE "success") AS "successes",
-      SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
-      SUM("costMicros")::int8 AS "costMicros", SUM("latencyMs") AS "latencySum",
-      MIN("latencyMs") AS "latencyMin", MAX("latencyMs") AS "latencyMax",
-      COUNT(*) FILTER (WHERE "latencyMs" <= ${MIN_TRACKED_VALUE}) AS "latencyZero", NULL::jsonb AS buckets,
-      ${BUCKET_SQL} AS bucket
-      FROM "AnalyticsRun"
-      WHERE "workspaceId" = ${ws} AND "at" >= ${params.time(query.from)} AND "at" < ${params.time(query.to)}
-        AND ${rawScope}${filters}
-      GROUP BY 1, 2, 3, 4, bucket`);
+    // Raw runs: the partial-hour edges (by time), and inside the rolled-up hours those the rollup
+    // has not folded yet (by the (txid, id) index, so this stays a short scan). The watermark is read
+    // in this same statement, so rollups and raw runs come from one snapshot: a rollup committing
+    // meanwhile can never make a run count twice or not at all.
+    const rawSelect = (from: string, scope: string) =>
+      selects.push(`SELECT ${groupColumns(grain, '"at"', grouped, q)},
+        COUNT(*) AS "count", COUNT(*) FILTER (WHERE "success") AS "successes",
+        SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
+        SUM("costMicros")::int8 AS "costMicros", SUM("latencyMs") AS "latencySum",
+        MIN("latencyMs") AS "latencyMin", MAX("latencyMs") AS "latencyMax",
+        COUNT(*) FILTER (WHERE "latencyMs" <= ${MIN_TRACKED_VALUE}) AS "latencyZero", NULL::text AS buckets,
+        ${BUCKET_SQL} AS bucket
+        FROM ${from}
+        WHERE "workspaceId" = ${ws} AND ${scope}${filters}
+        GROUP BY 1, 2, 3, 4, bucket`);
+    const between = (from: Date, to: Date) => `"at" >= ${params.time(from)} AND "at" < ${params.time(to)}`;
+    if (!useRollups) {
+      rawSelect('"AnalyticsRun"', between(query.from, query.to));
+    } else {
+      if (query.from < firstHour) rawSelect('"AnalyticsRun"', between(query.from, firstHour));
+      if (endHour < query.to) rawSelect('"AnalyticsRun"', between(endHour, query.to));
+      rawSelect(
+        `"AnalyticsRun" r, (SELECT COALESCE(s."txid", 0) AS wtx, COALESCE(s."lastId", 0) AS wid
+           FROM (SELECT 1) AS one LEFT JOIN "AnalyticsRollupState" s ON s."workspaceId" = ${ws}) AS w`,
+        `r."txid" >= w.wtx AND (r."txid", r."id") > (w.wtx, w.wid) AND ${between(firstHour, endHour)}`,
+      );
+    }
     return { sql: selects.join('\nUNION ALL\n'), params: params.values };
   }
 
@@ -363,28 +375,31 @@ export function createPrismaAnalyticsStore(
     return sortRows(result, parsed.groupBy);
   }
 
-  /** Upserts one level from the batch's per-hour groups and buckets (temporary tables). */
+  /**
+   * Upserts one level from the batch's per-(hour, prompt, version, model, bucket) sums: a level
+   * coarser than that first adds up equal buckets, then every group gets its scalars and its
+   * histogram in one aggregate, and an existing row adds them to its own.
+   */
   function upsertLevelSql(level: Level): string {
-    const t = level.unit === 'hour' ? '"hour"' : `date_trunc('day', "hour")`;
     const dims = level.dims.map(q);
     const groupKey = ['t', ...dims].join(', ');
     const keyColumns = ['"workspaceId"', '"start"', ...dims].join(', ');
-    const join = ['b.t = g.t', ...dims.map((d) => `b.${d} = g.${d}`)].join(' AND ');
+    const finest = level.unit === 'hour' && level.dims.length === DIMENSIONS.length;
+    const source = finest
+      ? `(SELECT "hour" AS t, * FROM _loom_rollup_buckets) AS per_bucket`
+      : `(SELECT ${level.unit === 'hour' ? '"hour"' : `date_trunc('day', "hour")`} AS t${dims.map((d) => `, ${d}`).join('')},
+            bucket, SUM(n) AS n, SUM(successes) AS successes, SUM(it) AS it, SUM(ot) AS ot, SUM(cost) AS cost,
+            SUM(lsum) AS lsum, MIN(lmin) AS lmin, MAX(lmax) AS lmax
+          FROM _loom_rollup_buckets GROUP BY ${groupKey}, bucket) AS per_bucket`;
     const target = q(level.table);
     const add = (column: string) => `${q(column)} = ${target}.${q(column)} + EXCLUDED.${q(column)}`;
     return `INSERT INTO ${target} (${keyColumns}, "count", "successes", "inputTokens", "outputTokens",
         "costMicros", "latencySum", "latencyMin", "latencyMax", "latencyZero", "latencyBuckets")
-      SELECT $1, g.t${dims.map((d) => `, g.${d}`).join('')}, g.count, g.successes, g.it, g.ot, g.cost,
-        g.lsum, g.lmin, g.lmax, g.zero, COALESCE(b.buckets, '[]'::jsonb)
-      FROM (SELECT ${t} AS t${dims.map((d) => `, ${d}`).join('')}, SUM("count")::int AS count,
-              SUM("successes")::int AS successes, SUM("inputTokens")::int8 AS it,
-              SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS cost, SUM("latencySum") AS lsum,
-              MIN("latencyMin") AS lmin, MAX("latencyMax") AS lmax, SUM("latencyZero")::int AS zero
-            FROM _loom_rollup_groups GROUP BY ${groupKey}) AS g
-      LEFT JOIN (SELECT ${groupKey}, jsonb_agg(jsonb_build_array(bucket, n) ORDER BY bucket) AS buckets
-            FROM (SELECT ${t} AS t${dims.map((d) => `, ${d}`).join('')}, bucket, SUM(n)::int8 AS n
-                  FROM _loom_rollup_buckets GROUP BY ${groupKey}, bucket) AS per_bucket
-            GROUP BY ${groupKey}) AS b ON ${join}
+      SELECT $1, ${groupKey}, SUM(n)::int, SUM(successes)::int, SUM(it)::int8, SUM(ot)::int8, SUM(cost)::int8,
+        SUM(lsum), MIN(lmin), MAX(lmax), COALESCE(SUM(n) FILTER (WHERE bucket IS NULL), 0)::int,
+        COALESCE(jsonb_agg(jsonb_build_array(bucket, n) ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL), '[]'::jsonb)
+      FROM ${source}
+      GROUP BY ${groupKey}
       ON CONFLICT (${keyColumns}) DO UPDATE SET
         ${['count', 'successes', 'inputTokens', 'outputTokens', 'costMicros', 'latencySum', 'latencyZero'].map(add).join(', ')},
         "latencyMin" = LEAST(${target}."latencyMin", EXCLUDED."latencyMin"),
@@ -403,6 +418,8 @@ export function createPrismaAnalyticsStore(
           workspaceId,
         );
         if (!lock?.locked) return undefined;
+        // Batches group hundreds of thousands of rows: sort and hash in memory, not on disk.
+        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${ROLLUP_WORK_MEM}'`);
         await tx.$executeRawUnsafe(
           `INSERT INTO "AnalyticsRollupState" ("workspaceId", "txid", "lastId", "updatedAt")
            VALUES ($1, 0, 0, now()) ON CONFLICT DO NOTHING`,
@@ -436,20 +453,12 @@ export function createPrismaAnalyticsStore(
         const folded = Number(size?.n ?? 0);
         if (folded === 0) return 0;
         await tx.$executeRawUnsafe(
-          `CREATE TEMPORARY TABLE _loom_rollup_groups ON COMMIT DROP AS
-           SELECT date_trunc('hour', "at") AS "hour", "promptId", "version", "model",
-             COUNT(*) AS "count", COUNT(*) FILTER (WHERE "success") AS "successes",
-             SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
-             SUM("costMicros")::int8 AS "costMicros", SUM("latencyMs") AS "latencySum",
-             MIN("latencyMs") AS "latencyMin", MAX("latencyMs") AS "latencyMax",
-             COUNT(*) FILTER (WHERE "latencyMs" <= ${MIN_TRACKED_VALUE}) AS "latencyZero"
-           FROM _loom_rollup_batch GROUP BY 1, 2, 3, 4`,
-        );
-        await tx.$executeRawUnsafe(
           `CREATE TEMPORARY TABLE _loom_rollup_buckets ON COMMIT DROP AS
-           SELECT date_trunc('hour', "at") AS "hour", "promptId", "version", "model",
-             ${BUCKET_SQL} AS bucket, COUNT(*) AS n
-           FROM _loom_rollup_batch WHERE "latencyMs" > ${MIN_TRACKED_VALUE} GROUP BY 1, 2, 3, 4, 5`,
+           SELECT date_trunc('hour', "at") AS "hour", "promptId", "version", "model", ${BUCKET_SQL} AS bucket,
+             COUNT(*) AS n, COUNT(*) FILTER (WHERE "success") AS successes, SUM("inputTokens")::int8 AS it,
+             SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS cost, SUM("latencyMs") AS lsum,
+             MIN("latencyMs") AS lmin, MAX("latencyMs") AS lmax
+           FROM _loom_rollup_batch GROUP BY 1, 2, 3, 4, 5`,
         );
         for (const sql of upserts) await tx.$executeRawUnsafe(sql, workspaceId);
         await tx.$executeRawUnsafe(
