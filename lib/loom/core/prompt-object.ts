@@ -69,7 +69,11 @@ export class Prompt {
       );
     }
     // Not async: an extra async frame would add promise hops to every render.
-    return this.renderer.render(this.data, input, options);
+    try {
+      return this.renderer.render(this.data, input, options);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 }
 
