@@ -81,11 +81,12 @@ export interface ConnectionReport {
   sample: string[];
 }
 
-function toView(row: ProviderConfig): ProviderConfigView {
+function toView(row: ProviderConfig, simulatorUrl?: string): ProviderConfigView {
   return {
     name: row.name,
     kind: row.kind === 'ollama' ? 'ollama' : 'openai',
-    baseUrl: row.baseUrl,
+    // The simulator moves to a free port at every start: show where it is now.
+    baseUrl: row.isSimulator && simulatorUrl ? simulatorV1(simulatorUrl) : row.baseUrl,
     organization: row.organization,
     apiKeyMasked: row.apiKeyCipher ? (row.apiKeyHint ?? '…') : null,
     isSimulator: row.isSimulator,
@@ -124,7 +125,8 @@ export async function listProviderConfigs(
   workspaceId: string,
 ): Promise<ProviderConfigView[]> {
   const rows = await db.providerConfig.findMany({ where: { workspaceId }, orderBy: { name: 'asc' } });
-  return rows.map(toView);
+  const simulatorUrl = rows.some((r) => r.isSimulator) ? getEnv().LOOM_SIMULATOR_URL : undefined;
+  return rows.map((row) => toView(row, simulatorUrl));
 }
 
 /** Creates or replaces a configuration and audits it, in one transaction; a blank key keeps the stored one. */
@@ -204,6 +206,8 @@ interface ProviderSettings {
   isSimulator: boolean;
 }
 
+const simulatorV1 = (url: string) => `${url.replace(/\/+$/, '')}/v1`;
+
 function simulatorBaseUrl(env: Pick<Env, 'LOOM_SIMULATOR_URL'>): string {
   if (!env.LOOM_SIMULATOR_URL) {
     throw new LoomError(
@@ -212,7 +216,7 @@ function simulatorBaseUrl(env: Pick<Env, 'LOOM_SIMULATOR_URL'>): string {
       { provider: 'simulator' },
     );
   }
-  return `${env.LOOM_SIMULATOR_URL.replace(/\/+$/, '')}/v1`;
+  return simulatorV1(env.LOOM_SIMULATOR_URL);
 }
 
 function buildProvider(settings: ProviderSettings, timeoutMs?: number): Provider {

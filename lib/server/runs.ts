@@ -7,9 +7,9 @@ import {
   type BatchingRecorder,
   type RunRecord as AnalyticsRecord,
 } from '@/lib/loom/analytics';
-import { attach, isLoomError, LoomError, type LoomIssue, type PromptDataInput } from '@/lib/loom/core';
+import { attach, isLoomError, LoomError, type PromptDataInput } from '@/lib/loom/core';
 import { executeStream, type RunRecord } from '@/lib/loom/executor';
-import type { FinishReason } from '@/lib/loom/provider';
+import type { RunEvent } from '@/components/playground/types';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
 import { getRegistry, getTemplateEngine } from './loom';
@@ -35,21 +35,7 @@ export const runRequestSchema = z.object({
 });
 export type RunRequestInput = z.input<typeof runRequestSchema>;
 
-export type RunEvent =
-  | { type: 'start'; promptId: string; version: number; provider: string; model: string }
-  | { type: 'delta'; text: string }
-  | {
-      type: 'done';
-      latencyMs: number;
-      inputTokens: number;
-      outputTokens: number;
-      /** Null when the model's price is unknown. */
-      costMicros: number | null;
-      model: string;
-      finishReason: FinishReason;
-      attempts: number;
-    }
-  | { type: 'error'; code: string; message: string; issues?: LoomIssue[] };
+export type { RunEvent } from '@/components/playground/types';
 
 /** The analytics store's shape of an executor record. An unknown price is stored as 0 (the store requires a number). */
 export function toAnalyticsRecord(record: RunRecord): AnalyticsRecord {
