@@ -261,3 +261,17 @@ describe('template engine: input validation on render', () => {
     expect(error.details.issues?.map((issue) => issue.variable)).toEqual(['n', 'j', 'extra']);
   });
 });
+
+describe('template engine: parse cache', () => {
+  it('stays correct when more templates are rendered than the cache holds', async () => {
+    const small = createTemplateEngine({ cacheSize: 2 });
+    const variables: PromptDataInput['variables'] = [{ name: 'x', type: 'string', required: false }];
+    for (let round = 0; round < 2; round++) {
+      for (const suffix of ['a', 'b', 'c']) {
+        const user = `{% if x %}{{ x }}-${suffix}{% endif %}`;
+        const rendered = await attach(data({ user, variables }), small).render({ x: 'v' });
+        expect(rendered.user).toBe(`v-${suffix}`);
+      }
+    }
+  });
+});
