@@ -152,12 +152,8 @@ monaco.languages.setLanguageConfiguration(LIQUID_LANGUAGE_ID, {
     ['{{', '}}'],
     ['{%', '%}'],
   ],
-  autoClosingPairs: [
-    { open: '{{', close: ' }}' },
-    { open: '{%', close: ' %}' },
-    { open: '"', close: '"' },
-    { open: "'", close: "'" },
-  ],
+  // No auto-closing: `{{` typed in prose is common and an inserted ` }}` would corrupt it.
+  autoClosingPairs: [],
 });
 
 /** True when the text before the cursor is inside an open `{{` or `{%`. */

@@ -1,0 +1,24 @@
+import type { Metadata } from 'next';
+import { PromptEditor } from '@/components/editor/prompt-editor';
+import { can } from '@/lib/server/auth/permissions';
+import { toEditorBase } from '@/lib/server/editor';
+import { loadModelChoices } from '@/lib/server/editor-page';
+import { loadPromptPage } from '@/lib/server/prompt-page';
+import { saveVersionAction } from './actions';
+
+export const metadata: Metadata = { title: 'Editor' };
+
+/** The Editor tab: the latest version, editable by writers, read-only for viewers. */
+export default async function PromptEditorPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { viewer, latest } = await loadPromptPage(decodeURIComponent(id));
+  const modelChoices = await loadModelChoices(viewer);
+  return (
+    <PromptEditor
+      base={toEditorBase(latest)}
+      readOnly={!can(viewer.role, 'write')}
+      saveVersion={saveVersionAction}
+      modelChoices={modelChoices}
+    />
+  );
+}

@@ -1,0 +1,147 @@
+'use client';
+
+import { useState } from 'react';
+import type { ModelSettings } from '@/lib/loom/core/prompt';
+import { IssueList } from './issue-list';
+import { issuesAt } from './issues';
+import type { EditorIssue } from './types';
+
+const CONTROL =
+  'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900';
+
+/** Models to offer per provider; `source` says whether the provider answered or we fell back. */
+export interface ModelChoices {
+  providers: {
+    name: string;
+    label: string;
+    models: string[];
+    source: 'provider' | 'price-list';
+    note?: string;
+  }[];
+}
+
+function optionalNumber(text: string): number | undefined {
+  if (text.trim() === '') return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function withField<K extends keyof ModelSettings>(
+  settings: ModelSettings,
+  key: K,
+  value: ModelSettings[K] | undefined,
+): ModelSettings {
+  const next = { ...settings };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return next;
+}
+
+export function ModelSettingsForm({
+  settings,
+  choices,
+  onChange,
+  issues,
+  readOnly,
+}: {
+  settings: ModelSettings;
+  choices: ModelChoices;
+  onChange: (settings: ModelSettings) => void;
+  issues: readonly EditorIssue[];
+  readOnly: boolean;
+}) {
+  const [stopText, setStopText] = useState((settings.stop ?? []).join('\n'));
+  const provider = choices.providers.find((p) => p.name === settings.provider);
+  const providerNames = choices.providers.map((p) => p.name);
+  if (!providerNames.includes(settings.provider)) providerNames.unshift(settings.provider);
+
+  return (
+    <div className="grid grid-cols-2 gap-3 text-sm" data-testid="model-settings">
+      <label className="space-y-1">
+        <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Provider</span>
+        <select
+          className={CONTROL}
+          aria-label="Provider"
+          disabled={readOnly}
+          value={settings.provider}
+          onChange={(e) => onChange({ ...settings, provider: e.target.value })}
+        >
+          {providerNames.map((name) => (
+            <option key={name} value={name}>
+              {choices.providers.find((p) => p.name === name)?.label ?? name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="space-y-1">
+        <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Model</span>
+        <input
+          className={CONTROL}
+          aria-label="Model"
+          list="editor-model-options"
+          readOnly={readOnly}
+          value={settings.model}
+          aria-invalid={issuesAt(issues, 'model.model').length > 0}
+          onChange={(e) => onChange({ ...settings, model: e.target.value })}
+        />
+        <datalist id="editor-model-options">
+          {(provider?.models ?? []).map((model) => (
+            <option key={model} value={model} />
+          ))}
+        </datalist>
+        <span className="block text-xs text-zinc-500">
+          {provider?.source === 'provider'
+            ? `${provider.models.length} models from ${provider.label}`
+            : (provider?.note ?? 'Suggestions from the price list; any model name is accepted.')}
+        </span>
+      </label>
+      <label className="space-y-1">
+        <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Temperature (0–2)</span>
+        <input
+          type="number"
+          step="0.1"
+          min={0}
+          max={2}
+          className={CONTROL}
+          aria-label="Temperature"
+          readOnly={readOnly}
+          value={settings.temperature ?? ''}
+          onChange={(e) => onChange(withField(settings, 'temperature', optionalNumber(e.target.value)))}
+        />
+      </label>
+      <label className="space-y-1">
+        <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Max tokens</span>
+        <input
+          type="number"
+          min={1}
+          step={1}
+          className={CONTROL}
+          aria-label="Max tokens"
+          readOnly={readOnly}
+          value={settings.maxTokens ?? ''}
+          onChange={(e) => onChange(withField(settings, 'maxTokens', optionalNumber(e.target.value)))}
+        />
+      </label>
+      <label className="col-span-2 space-y-1">
+        <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+          Stop sequences (one per line, at most 4)
+        </span>
+        <textarea
+          className={CONTROL}
+          rows={2}
+          aria-label="Stop sequences"
+          readOnly={readOnly}
+          value={stopText}
+          onChange={(e) => {
+            setStopText(e.target.value);
+            const stop = e.target.value.split('\n').filter((line) => line !== '');
+            onChange(withField(settings, 'stop', stop.length > 0 ? stop : undefined));
+          }}
+        />
+      </label>
+      <div className="col-span-2">
+        <IssueList messages={issuesAt(issues, 'model')} testId="model-issues" />
+      </div>
+    </div>
+  );
+}

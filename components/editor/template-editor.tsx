@@ -1,0 +1,83 @@
+'use client';
+
+// Monaco for one template. Loaded only through TemplateEditorLazy (next/dynamic, ssr: false).
+import { Editor, type OnMount } from '@monaco-editor/react';
+import { useEffect, useRef, useState } from 'react';
+import {
+  LIQUID_LANGUAGE_ID,
+  registerLiquidCompletion,
+  setTemplateMarkers,
+  type monaco,
+} from './monaco-setup';
+import type { TemplateCheck } from './types';
+
+export interface TemplateEditorProps {
+  /** Unique per editor on the page, e.g. `system`; becomes the model's URI. */
+  modelPath: string;
+  value: string;
+  onChange: (value: string) => void;
+  readOnly: boolean;
+  variables: readonly { name: string; description?: string }[];
+  check: TemplateCheck | undefined;
+  ariaLabel: string;
+}
+
+export function TemplateEditor({
+  modelPath,
+  value,
+  onChange,
+  readOnly,
+  variables,
+  check,
+  ariaLabel,
+}: TemplateEditorProps) {
+  const [model, setModel] = useState<monaco.editor.ITextModel | null>(null);
+  const variablesRef = useRef(variables);
+  useEffect(() => {
+    variablesRef.current = variables;
+  }, [variables]);
+
+  const onMount: OnMount = (editor) => setModel(editor.getModel());
+
+  useEffect(() => {
+    if (!model) return;
+    const completion = registerLiquidCompletion(model, () => variablesRef.current);
+    return () => completion.dispose();
+  }, [model]);
+
+  useEffect(() => {
+    if (!model || model.isDisposed()) return;
+    setTemplateMarkers(model, [
+      ...(check?.errors ?? []).map((e) => ({ ...e, severity: 'error' as const })),
+      ...(check?.undeclared ?? []).map((u) => ({
+        message: `"${u.name}" is not a declared variable: add it to the variables table or remove it.`,
+        line: u.line,
+        column: u.column,
+        length: u.name.length,
+        severity: 'error' as const,
+      })),
+    ]);
+  }, [model, check]);
+
+  return (
+    <Editor
+      height="12rem"
+      path={modelPath}
+      language={LIQUID_LANGUAGE_ID}
+      value={value}
+      onChange={(next) => onChange(next ?? '')}
+      onMount={onMount}
+      options={{
+        readOnly,
+        ariaLabel,
+        minimap: { enabled: false },
+        wordWrap: 'on',
+        lineNumbers: 'on',
+        scrollBeyondLastLine: false,
+        fontSize: 13,
+        renderValidationDecorations: 'on',
+        automaticLayout: true,
+      }}
+    />
+  );
+}

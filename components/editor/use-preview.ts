@@ -1,0 +1,63 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { EditorDraft, PreviewResult } from './types';
+
+/** Typing pauses shorter than this are one edit: one request, not one per keystroke. */
+export const PREVIEW_DEBOUNCE_MS = 100;
+
+export type PreviewState =
+  | { status: 'idle' | 'loading'; result: PreviewResult | null; error: null }
+  | { status: 'ready'; result: PreviewResult; error: null }
+  | { status: 'error'; result: PreviewResult | null; error: string };
+
+/**
+ * Renders the draft on the server (POST /api/prompts/preview) after each pause in typing. A newer
+ * edit aborts the request in flight, so an old answer never overwrites a newer one. `blocked`
+ * (e.g. an oversized template) skips the request and keeps the last result.
+ */
+export function usePreview(
+  draft: EditorDraft,
+  input: Record<string, string>,
+  blocked: string | null,
+): PreviewState {
+  const [state, setState] = useState<PreviewState>({ status: 'idle', result: null, error: null });
+  const body = blocked ? null : JSON.stringify({ draft, input });
+
+  useEffect(() => {
+    if (body === null) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      fetch('/api/prompts/preview', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: controller.signal,
+      })
+        .then(async (response) => {
+          const json: unknown = await response.json();
+          if (!response.ok) {
+            const message = (json as { message?: string }).message ?? `Preview failed (${response.status}).`;
+            setState((previous) => ({ status: 'error', result: previous.result, error: message }));
+            return;
+          }
+          setState({ status: 'ready', result: json as PreviewResult, error: null });
+        })
+        .catch((error: unknown) => {
+          if (controller.signal.aborted) return;
+          const message = error instanceof Error ? error.message : String(error);
+          setState((previous) => ({
+            status: 'error',
+            result: previous.result,
+            error: `Preview unavailable: ${message}`,
+          }));
+        });
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [body]);
+
+  return state;
+}

@@ -1,0 +1,82 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export type TemplatePart = 'system' | 'user';
+
+/** The prompt editor (Editor tab and /prompts/new). */
+export class EditorPage {
+  constructor(readonly page: Page) {}
+
+  async create(id: string, name: string) {
+    await this.page.goto('/prompts/new');
+    await this.page.getByLabel('Id').fill(id);
+    await this.page.getByLabel('Name').fill(name);
+    await this.page.getByRole('button', { name: 'Continue to the editor' }).click();
+    await this.waitForMonaco('user');
+  }
+
+  async goto(id: string) {
+    await this.page.goto(`/prompts/${encodeURIComponent(id)}`);
+    await this.waitForMonaco('user');
+  }
+
+  template(part: TemplatePart): Locator {
+    return this.page.getByTestId(`template-${part}`);
+  }
+
+  async waitForMonaco(part: TemplatePart) {
+    await expect(this.template(part).locator('.monaco-editor .view-lines')).toBeVisible();
+  }
+
+  /** Types at the end of a template, as a user would. */
+  async typeAtEnd(part: TemplatePart, text: string) {
+    await this.template(part).locator('.view-lines').click();
+    await this.page.keyboard.press('ControlOrMeta+End');
+    await this.page.keyboard.type(text);
+  }
+
+  errorMarkers(part: TemplatePart): Locator {
+    return this.template(part).locator('.squiggly-error');
+  }
+
+  templateIssues(part: TemplatePart): Locator {
+    return this.page.getByTestId(`template-${part}-issues`);
+  }
+
+  variableRows(): Locator {
+    return this.page.getByTestId('variable-row');
+  }
+
+  async addVariable(name: string) {
+    await this.page.getByRole('button', { name: 'Add variable' }).click();
+    await this.variableRows().last().getByLabel('Variable name').fill(name);
+  }
+
+  sample(name: string): Locator {
+    return this.page.getByLabel(`Sample ${name}`);
+  }
+
+  previewMessages(): Locator {
+    return this.page.getByTestId('preview-message');
+  }
+
+  previewCost(): Locator {
+    return this.page.getByTestId('preview-cost');
+  }
+
+  saveButton(): Locator {
+    return this.page.getByRole('button', { name: /^Save v\d+$/ });
+  }
+
+  async save(message: string) {
+    await this.page.getByLabel('Commit message').fill(message);
+    await this.saveButton().click();
+  }
+
+  status(): Locator {
+    return this.page.getByTestId('editor-status');
+  }
+
+  conflict(): Locator {
+    return this.page.getByTestId('save-conflict');
+  }
+}

@@ -1,0 +1,131 @@
+// Bundle budget, checked on the production build in .next/ (npm test runs it after the e2e run,
+// which builds the app). Fails when:
+//  - the first-load JavaScript of the prompts list (/prompts) exceeds 150 KB gzip, or
+//  - Monaco is in any chunk that some route loads up front (it must only ever be fetched lazily,
+//    by the editor routes' next/dynamic import).
+// How Next 16 + Turbopack records it (verified on a real build): .next/build-manifest.json lists
+// `rootMainFiles` (loaded by every route); each page's .next/server/app/<route>/page_client-reference-manifest.js
+// sets globalThis.__RSC_MANIFEST[route].entryJSFiles: the chunks of each layout and page entry.
+// Prints the figures and writes them to test-results/bundle-budget.json.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { gzipSync } from 'node:zlib';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const NEXT = path.join(ROOT, '.next');
+const OUT = path.join(ROOT, 'test-results', 'bundle-budget.json');
+/** The issue's budget for the page a prompt engineer opens most. */
+const LIST_BUDGET_BYTES = 150 * 1024;
+const LIST_ROUTE = '/(studio)/prompts/page';
+const EDITOR_ROUTE = '/(studio)/prompts/[id]/page';
+/** Strings only Monaco's own code contains (its worker bootstrap and standalone services). */
+const MONACO_MARKERS = ['MonacoEnvironment', 'vs/editor/', 'StandaloneCodeEditor', 'monaco-editor'];
+
+function fail(message) {
+  console.error(`bundle budget: ${message}`);
+  process.exit(1);
+}
+
+if (!existsSync(path.join(NEXT, 'build-manifest.json')))
+  fail('no production build in .next/ (run `next build`)');
+const buildManifest = JSON.parse(readFileSync(path.join(NEXT, 'build-manifest.json'), 'utf8'));
+const rootMainFiles = buildManifest.rootMainFiles ?? [];
+
+/** route ("/(studio)/prompts/page") -> { entryKey -> chunk files } from every client reference manifest. */
+function readRouteManifests() {
+  const routes = new Map();
+  const dir = path.join(NEXT, 'server', 'app');
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('_client-reference-manifest.js')) continue;
+    const sandbox = { globalThis: {} };
+    sandbox.self = sandbox.globalThis;
+    vm.runInNewContext(
+      `var globalThis = this.globalThis; ${readFileSync(path.join(dir, file), 'utf8')}`,
+      sandbox,
+    );
+    for (const [route, manifest] of Object.entries(sandbox.globalThis.__RSC_MANIFEST ?? {})) {
+      routes.set(route, manifest.entryJSFiles ?? {});
+    }
+  }
+  return routes;
+}
+
+/** The chunks a route loads before it is interactive: root main files, its layouts and its page. */
+function firstLoadChunks(route, entries) {
+  const segments = route
+    .replace(/\/page$/, '')
+    .split('/')
+    .filter(Boolean);
+  const keys = ['[project]/app/layout'];
+  for (let i = 1; i <= segments.length; i++)
+    keys.push(`[project]/app/${segments.slice(0, i).join('/')}/layout`);
+  keys.push(`[project]/app${route}`);
+  const chunks = new Set(rootMainFiles);
+  for (const key of keys) for (const chunk of entries[key] ?? []) chunks.add(chunk);
+  return [...chunks].filter((chunk) => chunk.endsWith('.js'));
+}
+
+const cache = new Map();
+function chunk(file) {
+  if (!cache.has(file)) {
+    const source = readFileSync(path.join(NEXT, file));
+    const text = source.toString('utf8');
+    cache.set(file, {
+      gzip: gzipSync(source, { level: 9 }).length,
+      isMonaco: MONACO_MARKERS.filter((marker) => text.includes(marker)).length >= 2,
+    });
+  }
+  return cache.get(file);
+}
+
+const kb = (bytes) => Math.round((bytes / 1024) * 10) / 10;
+const routes = readRouteManifests();
+if (!routes.has(LIST_ROUTE)) fail(`the build has no ${LIST_ROUTE} (is the prompts list built?)`);
+
+const figures = {};
+for (const route of [LIST_ROUTE, EDITOR_ROUTE]) {
+  const entries = routes.get(route);
+  if (!entries) continue;
+  const files = firstLoadChunks(route, entries);
+  figures[route] = { files: files.length, gzipBytes: files.reduce((sum, file) => sum + chunk(file).gzip, 0) };
+}
+
+// Every chunk some route loads up front; Monaco must be in none of them.
+const upFront = new Set(rootMainFiles);
+for (const [route, entries] of routes) for (const file of firstLoadChunks(route, entries)) upFront.add(file);
+const monacoUpFront = [...upFront].filter((file) => file.endsWith('.js') && chunk(file).isMonaco);
+const staticChunks = path.join(NEXT, 'static', 'chunks');
+const monacoLazy = readdirSync(staticChunks)
+  .map((name) => `static/chunks/${name}`)
+  .filter((file) => file.endsWith('.js') && !upFront.has(file) && chunk(file).isMonaco);
+
+const list = figures[LIST_ROUTE];
+const report = {
+  budgetBytes: LIST_BUDGET_BYTES,
+  routes: figures,
+  monacoInFirstLoadChunks: monacoUpFront,
+  monacoLazyChunks: monacoLazy.map((file) => ({ file, gzipBytes: chunk(file).gzip })),
+};
+mkdirSync(path.dirname(OUT), { recursive: true });
+writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+
+for (const [route, figure] of Object.entries(figures)) {
+  console.log(`first-load JS ${route}: ${kb(figure.gzipBytes)} KB gzip in ${figure.files} chunks`);
+}
+console.log(
+  `Monaco: ${monacoLazy.length} lazy chunk(s), ${kb(monacoLazy.reduce((sum, file) => sum + chunk(file).gzip, 0))} KB gzip; in first-load chunks: ${monacoUpFront.length === 0 ? 'none' : monacoUpFront.join(', ')}`,
+);
+
+const problems = [];
+if (list.gzipBytes > LIST_BUDGET_BYTES) {
+  problems.push(
+    `/prompts loads ${kb(list.gzipBytes)} KB gzip of JavaScript; the budget is ${kb(LIST_BUDGET_BYTES)} KB`,
+  );
+}
+if (monacoUpFront.length > 0) problems.push(`Monaco is in first-load chunks: ${monacoUpFront.join(', ')}`);
+if (figures[EDITOR_ROUTE] && monacoLazy.length === 0) {
+  problems.push('no lazy Monaco chunk found: the markers no longer match the build (update MONACO_MARKERS)');
+}
+if (problems.length > 0) fail(problems.join('; '));
+console.log('bundle budget: ok');
