@@ -40,6 +40,11 @@ results.push(
   ]),
 );
 if (!skipE2e) results.push(run('End-to-end tests (Playwright, Chromium)', npx, ['playwright', 'test']));
+// The e2e run built the app: check its bundle budget on that build.
+if (!skipE2e)
+  results.push(
+    run('Bundle budget (/prompts first-load JS, Monaco lazy)', 'node', ['scripts/bundle-budget.mjs']),
+  );
 
 const vitest = readJson(path.join(OUT, 'vitest.json'));
 const e2e = readJson(path.join(OUT, 'e2e.json'));
