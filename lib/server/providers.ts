@@ -158,11 +158,18 @@ export async function saveProviderConfig(
         ],
       });
     }
+    let keptCipher = keepsKey ? (existing?.apiKeyCipher ?? null) : null;
+    if (keptCipher) {
+      // A key sealed before a rotation is sealed again with the current key whenever its row is saved.
+      const box = secretBoxFromEnv();
+      const context = sealContext(workspaceId, draft.name);
+      if (box.needsResealing(keptCipher)) keptCipher = box.seal(box.open(keptCipher, context), context);
+    }
     const fields = {
       kind: draft.kind,
       baseUrl: draft.kind === 'openai' ? (draft.baseUrl ?? null) : draft.host,
       organization: draft.kind === 'openai' ? (draft.organization ?? null) : null,
-      apiKeyCipher: sealed?.apiKeyCipher ?? (keepsKey ? (existing?.apiKeyCipher ?? null) : null),
+      apiKeyCipher: sealed?.apiKeyCipher ?? keptCipher,
       apiKeyHint: sealed?.apiKeyHint ?? (keepsKey ? (existing?.apiKeyHint ?? null) : null),
       isSimulator: false,
       updatedBy: viewer.email,

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@/test/db';
 
 const session = vi.hoisted(() => {
   process.env.LOOM_ENCRYPTION_KEY = `v3:${Buffer.alloc(32, 7).toString('base64')}`;
+  process.env.LOOM_ENCRYPTION_KEY_PREVIOUS = `v2:${Buffer.alloc(32, 2).toString('base64')}`;
   return { viewer: null as Viewer | null, prisma: undefined as unknown };
 });
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
@@ -16,6 +17,7 @@ vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
 const { saveProviderAction, deleteProviderAction, testProviderAction, testProviderDraftAction } =
   await import('./actions');
 const { listProviderConfigs } = await import('@/lib/server/providers');
+const { createSecretBox, parseKeyring } = await import('@/lib/server/secret-box');
 
 const API_KEY = `sk-test-${randomBytes(12).toString('hex')}wxyz`;
 
@@ -188,6 +190,32 @@ describe('provider settings actions', () => {
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
+  });
+
+  it('uses a key sealed before a rotation, and seals it again with the current key on save', async () => {
+    const before = createSecretBox(parseKeyring(`v2:${Buffer.alloc(32, 2).toString('base64')}`));
+    await db.prisma.providerConfig.create({
+      data: {
+        workspaceId,
+        name: 'rotated',
+        kind: 'openai',
+        baseUrl: `${fake.url}/v1`,
+        apiKeyCipher: before.seal(API_KEY, `provider:${workspaceId}/rotated`),
+        apiKeyHint: 'sk-…wxyz',
+      },
+    });
+    expect(await testProviderAction({ name: 'rotated' })).toMatchObject({ ok: true, data: { models: 4 } });
+    expect(
+      await saveProviderAction({ kind: 'openai', name: 'rotated', baseUrl: `${fake.url}/v1` }),
+    ).toMatchObject({
+      ok: true,
+      data: { apiKeyMasked: 'sk-…wxyz' },
+    });
+    const row = await db.prisma.providerConfig.findUniqueOrThrow({
+      where: { workspaceId_name: { workspaceId, name: 'rotated' } },
+    });
+    expect(row.apiKeyCipher).toMatch(/^v3\./);
+    expect(await testProviderAction({ name: 'rotated' })).toMatchObject({ ok: true });
   });
 
   it('refuses a stored key that was altered in the database', async () => {
