@@ -138,7 +138,7 @@ function runOn(kind: TestDatabaseKind) {
         >(
           `SELECT SUM("count")::int8 AS n, SUM("successes")::int8 AS s, SUM("inputTokens")::int8 AS it,
              SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS c,
-             (SELECT SUM((e->>1)::int8 ) FROM "${table}" t2, jsonb_array_elements(t2."latencyBuckets") e
+             (SELECT SUM((e->>1)::int8 ) FROM "${table}" t2, jsonb_array_elements(t2."latencyBuckets"::jsonb) e
               WHERE t2."workspaceId" = $1)::int8 + SUM("latencyZero")::int8 AS buckets
            FROM "${table}" WHERE "workspaceId" = $1`,
           workspaceId,

@@ -51,6 +51,8 @@ const DEFAULT_ROLLUP_BATCH_SIZE = 200_000;
 const DEFAULT_ROLLUP_TIMEOUT_MS = 60_000;
 /** First key of the rollup advisory lock (the second is the workspace's hash): "loom" in ASCII. */
 const ROLLUP_LOCK_CLASS = 0x6c6f6f6d;
+/** First key of the lock writers hold shared while inserting runs: "loow". */
+const WRITERS_LOCK_CLASS = 0x6c6f6f77;
 /** Per sort or hash of a rollup batch; a 200k-run batch needs a few tens of MB. */
 const ROLLUP_WORK_MEM = '64MB';
 
@@ -78,7 +80,7 @@ const q = (name: string) => `"${name}"`;
 /** The histogram bucket of a latency, as Histogram.record computes it; NULL for the zero bucket. */
 const BUCKET_SQL = `CASE WHEN "latencyMs" > ${MIN_TRACKED_VALUE} THEN CEIL(LN("latencyMs") / LN(${DEFAULT_GAMMA}::float8))::int END`;
 
-/** Adds two [[index, count], ...] JSON histograms bucket by bucket. */
+/** Adds two [[index, count], ...] JSON histograms bucket by bucket (rare: only late runs need it). */
 function mergeBucketsSql(a: string, b: string): string {
   return `(SELECT COALESCE(jsonb_agg(jsonb_build_array(i, n) ORDER BY i), '[]'::jsonb)
     FROM (SELECT (e->>0)::int AS i, SUM((e->>1)::int8) AS n
@@ -142,10 +144,12 @@ function toHistogram(acc: Accumulator): Histogram {
   });
 }
 
-/** Buckets travel as JSON text: PostgreSQL prints it and V8 parses it faster than jsonb values. */
-function addBuckets(into: Map<number, number>, json: string): void {
-  const pairs = JSON.parse(json) as [number, number][];
-  for (const [index, count] of pairs) into.set(index, (into.get(index) ?? 0) + Number(count));
+/** Adds the histograms of `joined`: comma-joined JSON texts of [[index, count], ...] arrays. */
+function addBuckets(into: Map<number, number>, joined: string): void {
+  const histograms = JSON.parse(`[${joined}]`) as [number, number][][];
+  for (const pairs of histograms) {
+    for (const [index, count] of pairs) into.set(index, (into.get(index) ?? 0) + count);
+  }
 }
 
 /** What a query needs from storage: which dimensions, and the finest time unit it groups by. */
@@ -204,29 +208,36 @@ export function createPrismaAnalyticsStore(
     throwIfAborted(callOptions?.signal);
     const records = parseRunRecords(input);
     if (records.length === 0) return;
-    // One statement per batch whatever its size: columns travel as arrays and are unnested.
-    await db.$executeRawUnsafe(
-      `INSERT INTO "AnalyticsRun" ("workspaceId", "at", "promptId", "version", "model", "provider",
+    // One INSERT per batch whatever its size (columns travel as arrays and are unnested), under
+    // the workspace's shared writer lock: see `safeHorizon`.
+    await db.$transaction([
+      db.$executeRawUnsafe(
+        `SELECT pg_advisory_xact_lock_shared(${WRITERS_LOCK_CLASS}, hashtext($1))`,
+        workspaceId,
+      ),
+      db.$executeRawUnsafe(
+        `INSERT INTO "AnalyticsRun" ("workspaceId", "at", "promptId", "version", "model", "provider",
          "latencyMs", "inputTokens", "outputTokens", "costMicros", "success", "errorKind", "experimentId", "variant")
        SELECT $1, u.at::timestamp, u.p, u.v, u.m, u.pr, u.l, u.it, u.ot, u.c, u.s, u.e, u.x, u.va
        FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::float8[], $8::int[],
                    $9::int[], $10::int8[], $11::bool[], $12::text[], $13::text[], $14::text[])
          AS u(at, p, v, m, pr, l, it, ot, c, s, e, x, va)`,
-      workspaceId,
-      records.map((r) => r.at.toISOString()),
-      records.map((r) => r.promptId),
-      records.map((r) => r.version),
-      records.map((r) => r.model),
-      records.map((r) => r.provider),
-      records.map((r) => r.latencyMs),
-      records.map((r) => r.inputTokens),
-      records.map((r) => r.outputTokens),
-      records.map((r) => r.costMicros),
-      records.map((r) => r.success),
-      records.map((r) => r.errorKind ?? null),
-      records.map((r) => r.experimentId ?? null),
-      records.map((r) => r.variant ?? null),
-    );
+        workspaceId,
+        records.map((r) => r.at.toISOString()),
+        records.map((r) => r.promptId),
+        records.map((r) => r.version),
+        records.map((r) => r.model),
+        records.map((r) => r.provider),
+        records.map((r) => r.latencyMs),
+        records.map((r) => r.inputTokens),
+        records.map((r) => r.outputTokens),
+        records.map((r) => r.costMicros),
+        records.map((r) => r.success),
+        records.map((r) => r.errorKind ?? null),
+        records.map((r) => r.experimentId ?? null),
+        records.map((r) => r.variant ?? null),
+      ),
+    ]);
   }
 
   /** SELECT list naming the output group of a row, given the level's time and dimension columns. */
@@ -265,12 +276,16 @@ export function createPrismaAnalyticsStore(
     const selects: string[] = [];
 
     const rollupSelect = (level: Level, from: Date, to: Date) => {
+      // Scalars add up here; histograms are concatenated text (cheap) that the caller parses once.
       selects.push(`SELECT ${groupColumns(grain, '"start"', grouped, q)},
-        "count"::int8 AS "count", "successes"::int8 AS "successes", "inputTokens", "outputTokens", "costMicros", "latencySum",
-        "latencyMin", "latencyMax", "latencyZero"::int8 AS "latencyZero",
-        "latencyBuckets"::text AS buckets, NULL::int AS bucket
+        SUM("count")::int8 AS "count", SUM("successes")::int8 AS "successes",
+        SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
+        SUM("costMicros")::int8 AS "costMicros", SUM("latencySum") AS "latencySum",
+        MIN("latencyMin") AS "latencyMin", MAX("latencyMax") AS "latencyMax",
+        SUM("latencyZero")::int8 AS "latencyZero", string_agg("latencyBuckets", ',') AS buckets, NULL::int AS bucket
         FROM ${q(level.table)}
-        WHERE "workspaceId" = ${ws} AND "start" >= ${params.time(from)} AND "start" < ${params.time(to)}${filters}`);
+        WHERE "workspaceId" = ${ws} AND "start" >= ${params.time(from)} AND "start" < ${params.time(to)}${filters}
+        GROUP BY 1, 2, 3, 4`);
     };
 
     // Whole hours inside the range come from rollups (whole days from daily ones when the query
@@ -292,7 +307,7 @@ export function createPrismaAnalyticsStore(
       }
     }
     // Raw runs: the partial-hour edges (by time), and inside the rolled-up hours those the rollup
-    // has not folded yet (by the (txid, id) index, so this stays a short scan). The watermark is read
+    // has not folded yet (by the (workspaceId, id) index, so this stays a short scan). The watermark is read
     // in this same statement, so rollups and raw runs come from one snapshot: a rollup committing
     // meanwhile can never make a run count twice or not at all.
     const rawSelect = (from: string, scope: string) =>
@@ -313,9 +328,9 @@ export function createPrismaAnalyticsStore(
       if (query.from < firstHour) rawSelect('"AnalyticsRun"', between(query.from, firstHour));
       if (endHour < query.to) rawSelect('"AnalyticsRun"', between(endHour, query.to));
       rawSelect(
-        `"AnalyticsRun" r, (SELECT COALESCE(s."txid", 0) AS wtx, COALESCE(s."lastId", 0) AS wid
+        `"AnalyticsRun" r, (SELECT COALESCE(s."lastId", 0) AS wid
            FROM (SELECT 1) AS one LEFT JOIN "AnalyticsRollupState" s ON s."workspaceId" = ${ws}) AS w`,
-        `r."txid" >= w.wtx AND (r."txid", r."id") > (w.wtx, w.wid) AND ${between(firstHour, endHour)}`,
+        `r."id" > w.wid AND ${between(firstHour, endHour)}`,
       );
     }
     return { sql: selects.join('\nUNION ALL\n'), params: params.values };
@@ -397,20 +412,37 @@ export function createPrismaAnalyticsStore(
         "costMicros", "latencySum", "latencyMin", "latencyMax", "latencyZero", "latencyBuckets")
       SELECT $1, ${groupKey}, SUM(n)::int, SUM(successes)::int, SUM(it)::int8, SUM(ot)::int8, SUM(cost)::int8,
         SUM(lsum), MIN(lmin), MAX(lmax), COALESCE(SUM(n) FILTER (WHERE bucket IS NULL), 0)::int,
-        COALESCE(jsonb_agg(jsonb_build_array(bucket, n) ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL), '[]'::jsonb)
+        COALESCE(jsonb_agg(jsonb_build_array(bucket, n) ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL), '[]'::jsonb)::text
       FROM ${source}
       GROUP BY ${groupKey}
       ON CONFLICT (${keyColumns}) DO UPDATE SET
         ${['count', 'successes', 'inputTokens', 'outputTokens', 'costMicros', 'latencySum', 'latencyZero'].map(add).join(', ')},
         "latencyMin" = LEAST(${target}."latencyMin", EXCLUDED."latencyMin"),
         "latencyMax" = GREATEST(${target}."latencyMax", EXCLUDED."latencyMax"),
-        "latencyBuckets" = ${mergeBucketsSql(`${target}."latencyBuckets"`, 'EXCLUDED."latencyBuckets"')}`;
+        "latencyBuckets" = ${mergeBucketsSql(`${target}."latencyBuckets"::jsonb`, 'EXCLUDED."latencyBuckets"::jsonb')}::text`;
   }
 
   const upserts = LEVELS.map(upsertLevelSql);
 
+  /**
+   * The largest run id below which every run is committed or never will be. Writers insert under
+   * the workspace's shared lock and take their ids inside it; taking the lock exclusively waits for
+   * those in flight, and the id read under it is final. Held for one indexed read, so writers wait
+   * at most that long, and long transactions elsewhere in the cluster never hold the rollup back.
+   */
+  async function safeHorizon(): Promise<bigint> {
+    const [, rows] = await db.$transaction([
+      db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${WRITERS_LOCK_CLASS}, hashtext($1))`, workspaceId),
+      db.$queryRawUnsafe<{ horizon: bigint }[]>(
+        `SELECT COALESCE(MAX("id"), 0)::int8 AS horizon FROM "AnalyticsRun" WHERE "workspaceId" = $1`,
+        workspaceId,
+      ),
+    ]);
+    return rows[0]?.horizon ?? BigInt(0);
+  }
+
   /** Folds one batch in one transaction; returns how many runs it folded, or undefined when busy. */
-  async function rollupBatch(): Promise<number | undefined> {
+  async function rollupBatch(horizon: bigint): Promise<number | undefined> {
     return db.$transaction(
       async (tx) => {
         const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(
@@ -421,29 +453,25 @@ export function createPrismaAnalyticsStore(
         // Batches group hundreds of thousands of rows: sort and hash in memory, not on disk.
         await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${ROLLUP_WORK_MEM}'`);
         await tx.$executeRawUnsafe(
-          `INSERT INTO "AnalyticsRollupState" ("workspaceId", "txid", "lastId", "updatedAt")
-           VALUES ($1, 0, 0, now()) ON CONFLICT DO NOTHING`,
+          `INSERT INTO "AnalyticsRollupState" ("workspaceId", "lastId", "updatedAt")
+           VALUES ($1, 0, now()) ON CONFLICT DO NOTHING`,
           workspaceId,
         );
-        // Transactions below the snapshot's xmin have all finished, so no run can still appear
-        // behind the new watermark: that is what makes the high-water mark safe.
-        const [state] = await tx.$queryRawUnsafe<{ txid: bigint; lastId: bigint; horizon: bigint }[]>(
-          `SELECT "txid", "lastId", (pg_snapshot_xmin(pg_current_snapshot())::text)::int8 AS horizon
-           FROM "AnalyticsRollupState" WHERE "workspaceId" = $1 FOR UPDATE`,
+        const [state] = await tx.$queryRawUnsafe<{ lastId: bigint }[]>(
+          `SELECT "lastId" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1 FOR UPDATE`,
           workspaceId,
         );
         if (!state) throw new LoomError('INTERNAL', 'Analytics rollup state vanished', { workspaceId });
         await tx.$executeRawUnsafe(
           `CREATE TEMPORARY TABLE _loom_rollup_batch ON COMMIT DROP AS
-           SELECT "id", "txid", "at", "promptId", "version", "model", "latencyMs", "inputTokens",
+           SELECT "id", "at", "promptId", "version", "model", "latencyMs", "inputTokens",
                   "outputTokens", "costMicros", "success"
            FROM "AnalyticsRun"
-           WHERE "workspaceId" = $1 AND ("txid", "id") > ($2::int8, $3::int8) AND "txid" < $4::int8
-           ORDER BY "txid", "id" LIMIT $5`,
+           WHERE "workspaceId" = $1 AND "id" > $2::int8 AND "id" <= $3::int8
+           ORDER BY "id" LIMIT $4`,
           workspaceId,
-          state.txid,
           state.lastId,
-          state.horizon,
+          horizon,
           batchSize,
         );
         // Counted separately: PGlite reports no row count for CREATE TABLE AS.
@@ -462,8 +490,8 @@ export function createPrismaAnalyticsStore(
         );
         for (const sql of upserts) await tx.$executeRawUnsafe(sql, workspaceId);
         await tx.$executeRawUnsafe(
-          `UPDATE "AnalyticsRollupState" s SET "txid" = last."txid", "lastId" = last."id", "updatedAt" = now()
-           FROM (SELECT "txid", "id" FROM _loom_rollup_batch ORDER BY "txid" DESC, "id" DESC LIMIT 1) AS last
+          `UPDATE "AnalyticsRollupState" s SET "lastId" = last."id", "updatedAt" = now()
+           FROM (SELECT MAX("id") AS "id" FROM _loom_rollup_batch) AS last
            WHERE s."workspaceId" = $1`,
           workspaceId,
         );
@@ -477,9 +505,10 @@ export function createPrismaAnalyticsStore(
 
   async function rollupAll(signal?: AbortSignal): Promise<RollupResult> {
     let folded = 0;
+    const horizon = await safeHorizon();
     for (;;) {
       throwIfAborted(signal);
-      const batch = await rollupBatch();
+      const batch = await rollupBatch(horizon);
       if (batch === undefined) return { folded, busy: true };
       folded += batch;
       if (batch < batchSize) return { folded, busy: false };
