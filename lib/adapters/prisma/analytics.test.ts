@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore, type AnalyticsQueryInput, type RunRecord } from '@/lib/loom/analytics';
 import { runAnalyticsStoreContract } from '@/lib/loom/testing/analytics-contract';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@/test/db';
-import { createPrismaAnalyticsStore, type PrismaAnalyticsStore } from './analytics';
+import {
+  ANALYTICS_WRITERS_LOCK_CLASS,
+  createPrismaAnalyticsStore,
+  type PrismaAnalyticsStore,
+} from './analytics';
 
 const HOUR = 3_600_000;
 const BASE = Date.UTC(2026, 2, 1);
@@ -147,6 +151,40 @@ function runOn(kind: TestDatabaseKind) {
       }
       await Promise.all(stores.map((s) => s.close()));
     });
+
+    it.runIf(kind === 'postgres')(
+      'waits for a writer still inserting, so a slow commit is never skipped',
+      async () => {
+        const workspaceId = workspace();
+        const s = createPrismaAnalyticsStore(db!.prisma, workspaceId);
+        await db!.withSession(async (conn) => {
+          await conn.query('BEGIN');
+          await conn.query('SELECT pg_advisory_xact_lock_shared($1, hashtext($2))', [
+            ANALYTICS_WRITERS_LOCK_CLASS,
+            workspaceId,
+          ]);
+          await conn.query(
+            `INSERT INTO "AnalyticsRun" ("workspaceId", "at", "promptId", "version", "model", "provider",
+             "latencyMs", "inputTokens", "outputTokens", "costMicros", "success")
+           VALUES ($1, $2::timestamp, 'slow', 1, 'm', 'p', 10, 1, 1, 1, true)`,
+            [workspaceId, new Date(BASE).toISOString()],
+          );
+          // A later writer commits larger ids while the slow one is still open.
+          await s.record(sampleRuns(5, 1));
+          const rolling = s.rollup();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await conn.query('COMMIT');
+          expect(await rolling).toEqual({ folded: 6, busy: false });
+        });
+        const [row] = await s.query({
+          from: new Date(BASE - HOUR),
+          to: new Date(BASE + 80 * HOUR),
+          filter: { promptId: 'slow' },
+        });
+        expect(row?.count).toBe(1);
+        expect(await s.rollup()).toEqual({ folded: 0, busy: false });
+      },
+    );
 
     it('folds in the background when given an interval, and reports its progress', async () => {
       const workspaceId = workspace();

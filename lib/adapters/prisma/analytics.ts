@@ -51,8 +51,12 @@ const DEFAULT_ROLLUP_BATCH_SIZE = 200_000;
 const DEFAULT_ROLLUP_TIMEOUT_MS = 60_000;
 /** First key of the rollup advisory lock (the second is the workspace's hash): "loom" in ASCII. */
 const ROLLUP_LOCK_CLASS = 0x6c6f6f6d;
-/** First key of the lock writers hold shared while inserting runs: "loow". */
-const WRITERS_LOCK_CLASS = 0x6c6f6f77;
+/**
+ * First key (the second is hashtext(workspaceId)) of the advisory lock that anything inserting into
+ * "AnalyticsRun" must hold shared in its transaction: "loow" in ASCII.
+ */
+export const ANALYTICS_WRITERS_LOCK_CLASS = 0x6c6f6f77;
+const WRITERS_LOCK_CLASS = ANALYTICS_WRITERS_LOCK_CLASS;
 /** Per sort or hash of a rollup batch; a 200k-run batch needs a few tens of MB. */
 const ROLLUP_WORK_MEM = '64MB';
 
