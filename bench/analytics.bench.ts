@@ -135,6 +135,7 @@ async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> 
   return { ms: performance.now() - start, value };
 }
 
+/** Bulk history written before any rollup runs, so it needs no writers' lock (see analytics.ts). */
 async function generate(db: TestDatabase, runs: number, log: (line: string) => void): Promise<number> {
   const start = performance.now();
   await db.withSession(async (conn) => {

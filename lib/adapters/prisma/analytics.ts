@@ -38,8 +38,8 @@ export interface RollupResult {
 
 export interface PrismaAnalyticsStore extends AnalyticsStore {
   /**
-   * Folds runs of finished transactions into the hourly and daily rollups, batch by batch, until
-   * none are left. Safe to call from many instances at once: an advisory lock lets one fold at a time.
+   * Folds the runs committed so far into the hourly and daily rollups, batch by batch, until none
+   * are left. Safe to call from many instances at once: an advisory lock lets one fold at a time.
    */
   rollup(options?: AnalyticsCallOptions): Promise<RollupResult>;
   /** Stops the background rollup and waits for a running one. */
@@ -56,7 +56,6 @@ const ROLLUP_LOCK_CLASS = 0x6c6f6f6d;
  * "AnalyticsRun" must hold shared in its transaction: "loow" in ASCII.
  */
 export const ANALYTICS_WRITERS_LOCK_CLASS = 0x6c6f6f77;
-const WRITERS_LOCK_CLASS = ANALYTICS_WRITERS_LOCK_CLASS;
 /** Per sort or hash of a rollup batch; a 200k-run batch needs a few tens of MB. */
 const ROLLUP_WORK_MEM = '64MB';
 
@@ -216,7 +215,7 @@ export function createPrismaAnalyticsStore(
     // the workspace's shared writer lock: see `safeHorizon`.
     await db.$transaction([
       db.$executeRawUnsafe(
-        `SELECT pg_advisory_xact_lock_shared(${WRITERS_LOCK_CLASS}, hashtext($1))`,
+        `SELECT pg_advisory_xact_lock_shared(${ANALYTICS_WRITERS_LOCK_CLASS}, hashtext($1))`,
         workspaceId,
       ),
       db.$executeRawUnsafe(
@@ -436,7 +435,10 @@ export function createPrismaAnalyticsStore(
    */
   async function safeHorizon(): Promise<bigint> {
     const [, rows] = await db.$transaction([
-      db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${WRITERS_LOCK_CLASS}, hashtext($1))`, workspaceId),
+      db.$executeRawUnsafe(
+        `SELECT pg_advisory_xact_lock(${ANALYTICS_WRITERS_LOCK_CLASS}, hashtext($1))`,
+        workspaceId,
+      ),
       db.$queryRawUnsafe<{ horizon: bigint }[]>(
         `SELECT COALESCE(MAX("id"), 0)::int8 AS horizon FROM "AnalyticsRun" WHERE "workspaceId" = $1`,
         workspaceId,
