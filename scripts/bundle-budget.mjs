@@ -57,10 +57,13 @@ function firstLoadChunks(route, entries) {
     .replace(/\/page$/, '')
     .split('/')
     .filter(Boolean);
-  const keys = ['[project]/app/layout'];
-  for (let i = 1; i <= segments.length; i++)
-    keys.push(`[project]/app/${segments.slice(0, i).join('/')}/layout`);
-  keys.push(`[project]/app${route}`);
+  // Each segment's layout and its boundaries (error, not-found, loading, template) ship up front;
+  // global-error does not (it replaces the root layout only after a crash).
+  const keys = [`[project]/app${route}`];
+  for (let i = 0; i <= segments.length; i++) {
+    const dir = ['[project]/app', ...segments.slice(0, i)].join('/');
+    for (const file of ['layout', 'template', 'error', 'not-found', 'loading']) keys.push(`${dir}/${file}`);
+  }
   const chunks = new Set(rootMainFiles);
   for (const key of keys) for (const chunk of entries[key] ?? []) chunks.add(chunk);
   return [...chunks].filter((chunk) => chunk.endsWith('.js'));

@@ -4,7 +4,7 @@
 // loaded with next/dynamic(..., { ssr: false }): Monaco is about 4 MB and must never land in a
 // shared chunk or run on the server.
 import { loader } from '@monaco-editor/react';
-import * as monaco from 'monaco-editor';
+import * as monaco from './monaco-core';
 
 export type Monaco = typeof monaco;
 export const LIQUID_LANGUAGE_ID = 'liquid';

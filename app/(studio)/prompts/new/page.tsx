@@ -22,13 +22,15 @@ export const metadata: Metadata = { title: 'New prompt' };
 export default async function NewPromptPage({
   searchParams,
 }: {
-  searchParams: Promise<{ id?: string; name?: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const viewer = await getViewer();
   if (!viewer) redirect('/sign-in');
   if (!can(viewer.role, 'write')) return <Alert>Your role ({viewer.role}) cannot create prompts.</Alert>;
 
-  const { id = '', name = '' } = await searchParams;
+  const params = await searchParams;
+  const id = firstValue(params.id);
+  const name = firstValue(params.name);
   const submitted = id !== '' || name !== '';
   const errors: { id?: string; name?: string } = {};
   if (submitted) {
@@ -98,4 +100,9 @@ export default async function NewPromptPage({
       </Card>
     </div>
   );
+}
+
+/** A repeated query parameter (`?id=a&id=b`) counts by its first value. */
+function firstValue(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value) ?? '';
 }
