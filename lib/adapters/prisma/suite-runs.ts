@@ -1,13 +1,7 @@
 import 'server-only';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
-import {
-  caseResultSchema,
-  runRecordSchema,
-  type CaseResult,
-  type RunRecord,
-  type RunStore,
-} from '@/lib/loom/evaluator';
+import { caseResultSchema, runRecordSchema, type RunRecord, type RunStore } from '@/lib/loom/evaluator';
 
 function invalid(
   what: string,
