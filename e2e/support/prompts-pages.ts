@@ -1,0 +1,122 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** A prompt document in the import format, unique per test. */
+export function promptDocument(p: { id: string; name: string; tag: string; user: string }): string {
+  return [
+    `id: ${p.id}`,
+    `name: ${p.name}`,
+    'description: Seeded by an e2e test',
+    `tags: [${p.tag}, e2e]`,
+    `user: "${p.user} {{ customer }}"`,
+    'variables:',
+    '  - name: customer',
+    '    type: string',
+    '    required: true',
+    '',
+  ].join('\n');
+}
+
+export class PromptsListPage {
+  constructor(private readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto('/prompts');
+    await expect(this.page.getByRole('heading', { name: 'Prompts', exact: true })).toBeVisible();
+  }
+
+  search() {
+    return this.page.getByRole('searchbox', { name: 'Search' });
+  }
+
+  tagFilter() {
+    return this.page.getByRole('combobox', { name: 'Tag' });
+  }
+
+  showArchived() {
+    return this.page.getByRole('checkbox', { name: 'Show archived' });
+  }
+
+  rows() {
+    return this.page.getByTestId('prompt-row');
+  }
+
+  row(id: string): Locator {
+    return this.rows().filter({ hasText: id });
+  }
+
+  importDialog() {
+    return this.page.getByRole('dialog', { name: 'Import prompts' });
+  }
+
+  async openImport() {
+    await this.page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(this.importDialog()).toBeVisible();
+  }
+
+  /** Pastes `text` into the import dialog and submits it; the dialog stays open with the outcome. */
+  async importText(text: string) {
+    await this.openImport();
+    await this.importDialog().getByLabel('Or paste a prompt document').fill(text);
+    await this.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
+  }
+
+  async importFile(name: string, content: string) {
+    await this.openImport();
+    await this.importDialog().getByLabel('Or paste a prompt document').fill('');
+    await this.importDialog()
+      .getByLabel('Files')
+      .setInputFiles({ name, mimeType: 'application/yaml', buffer: Buffer.from(content) });
+    await this.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
+  }
+
+  async closeImport() {
+    await this.importDialog().getByRole('button', { name: 'Close' }).click();
+    await expect(this.importDialog()).toBeHidden();
+  }
+
+  /** Clicks an export link and returns the downloaded file's text. */
+  async exportAs(format: 'YAML' | 'JSON'): Promise<{ name: string; text: string }> {
+    const downloading = this.page.waitForEvent('download');
+    await this.page.getByRole('link', { name: `Export ${format}` }).click();
+    const download = await downloading;
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
+  }
+}
+
+export class PromptHistoryPage {
+  constructor(private readonly page: Page) {}
+
+  async goto(id: string) {
+    await this.page.goto(`/prompts/${id}/history`);
+    await expect(this.page.getByRole('heading', { name: 'Versions', exact: true })).toBeVisible();
+  }
+
+  version(n: number) {
+    return this.page.getByRole('row', { name: `Version ${n}`, exact: true });
+  }
+
+  auditEntries() {
+    return this.page.getByTestId('audit-entry');
+  }
+
+  /** Presses Promote or Roll back on version `n` and confirms in the dialog. */
+  async moveProduction(n: number, verb: 'Promote' | 'Roll back') {
+    await this.version(n).getByRole('button', { name: verb }).click();
+    const title = verb === 'Promote' ? `Promote v${n} to production?` : `Roll back production to v${n}?`;
+    const dialog = this.page.getByRole('dialog', { name: title });
+    await dialog.getByRole('button', { name: verb }).click();
+    await expect(dialog).toBeHidden();
+    await expect(this.version(n).getByTestId('version-label-production')).toBeVisible();
+  }
+
+  diff() {
+    return this.page.getByTestId('version-diff');
+  }
+
+  diffSide(side: 'original' | 'modified') {
+    return this.diff().locator(`.editor.${side} .view-lines`);
+  }
+}
