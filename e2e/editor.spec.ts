@@ -136,7 +136,7 @@ test('bad input is explained where it is typed and a viewer gets a read-only edi
 
   // An unparseable template: marked at its line and column, and nothing is saved.
   await editor.typeAtEnd('user', 'Count {% if n %}');
-  await expect(editor.templateIssues('user')).toContainText('Line 1, column 7');
+  await expect(editor.templateIssues('user')).toContainText('Line 1, column 7: tag {% if n %} not closed');
   await expect(editor.errorMarkers('user')).not.toHaveCount(0);
   await editor.save('broken');
   await expect(page.getByTestId('save-error')).toBeVisible();

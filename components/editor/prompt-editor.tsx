@@ -66,6 +66,8 @@ export function PromptEditor({
   const [message, setMessage] = useState('');
   const [saveFailure, setSaveFailure] = useState<ActionFailure | null>(null);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
+  /** Bumped when the draft is replaced from outside the editors, so they remount with the new text. */
+  const [revision, setRevision] = useState(0);
 
   const blocked = sizeProblem(draft);
   const declared = new Set(draft.variables.map((v) => v.name));
@@ -156,6 +158,7 @@ export function PromptEditor({
           onTakeTheirs={() => {
             setLoaded(base);
             setDraft(base.draft);
+            setRevision((r) => r + 1);
             setSaveFailure(null);
           }}
           onKeepMine={() => {
@@ -184,8 +187,9 @@ export function PromptEditor({
                 className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800"
               >
                 <TemplateEditorLazy
-                  modelPath={`loom/${base.id}/${part}.liquid`}
-                  value={draft[part]}
+                  key={`${part}-${revision}`}
+                  modelPath={`loom/${base.id}/${revision}/${part}.liquid`}
+                  initialValue={draft[part]}
                   onChange={(value) => edit({ [part]: value })}
                   readOnly={readOnly}
                   variables={draft.variables}

@@ -12,9 +12,13 @@ import {
 import type { TemplateCheck } from './types';
 
 export interface TemplateEditorProps {
-  /** Unique per editor on the page, e.g. `system`; becomes the model's URI. */
+  /** Unique per editor and content generation; becomes the model's URI. */
   modelPath: string;
-  value: string;
+  /**
+   * The initial text. The editor is uncontrolled: pushing every render's value back into Monaco
+   * would race fast typing and drop keystrokes. To replace the text, remount with a new modelPath.
+   */
+  initialValue: string;
   onChange: (value: string) => void;
   readOnly: boolean;
   variables: readonly { name: string; description?: string }[];
@@ -24,7 +28,7 @@ export interface TemplateEditorProps {
 
 export function TemplateEditor({
   modelPath,
-  value,
+  initialValue,
   onChange,
   readOnly,
   variables,
@@ -64,7 +68,7 @@ export function TemplateEditor({
       height="12rem"
       path={modelPath}
       language={LIQUID_LANGUAGE_ID}
-      value={value}
+      defaultValue={initialValue}
       onChange={(next) => onChange(next ?? '')}
       onMount={onMount}
       options={{
