@@ -64,6 +64,7 @@ test('an editor imports, finds, promotes, rolls back, diffs, archives and round-
   await list.goto();
   await list.search().fill(p.id);
   await expect(list.row(p.id).getByTestId('production')).toHaveText('v2 · just now');
+  await expect(list.rows()).toHaveCount(1);
   await page.screenshot({ path: 'e2e/screenshots/prompts-list.png', fullPage: true });
 
   await history.goto(p.id);

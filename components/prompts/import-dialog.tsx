@@ -27,6 +27,8 @@ export function ImportDialog({ importPrompts }: { importPrompts: ImportPrompts }
   const titleId = useId();
   const [open, setOpen] = useState(false);
   const [localError, setLocalError] = useState<string | null>(null);
+  // Each opening starts from an empty form and no outcome of the previous import.
+  const [formKey, setFormKey] = useState(0);
   const mutation = useActionMutation(importPrompts, { invalidate: [promptKeys.all] });
 
   useEffect(() => {
@@ -68,7 +70,15 @@ export function ImportDialog({ importPrompts }: { importPrompts: ImportPrompts }
   const result = mutation.data;
   return (
     <>
-      <Button variant="secondary" onClick={() => setOpen(true)}>
+      <Button
+        variant="secondary"
+        onClick={() => {
+          mutation.reset();
+          setLocalError(null);
+          setFormKey((k) => k + 1);
+          setOpen(true);
+        }}
+      >
         Import
       </Button>
       <dialog
@@ -77,7 +87,12 @@ export function ImportDialog({ importPrompts }: { importPrompts: ImportPrompts }
         onClose={() => setOpen(false)}
         className="m-auto w-full max-w-xl rounded-lg border border-zinc-200 bg-white p-5 shadow-lg backdrop:bg-black/30 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
       >
-        <form aria-labelledby={titleId} onSubmit={(e) => void onSubmit(e)} className="space-y-4">
+        <form
+          key={formKey}
+          aria-labelledby={titleId}
+          onSubmit={(e) => void onSubmit(e)}
+          className="space-y-4"
+        >
           <h2 id={titleId} className="text-base font-semibold">
             Import prompts
           </h2>

@@ -62,7 +62,6 @@ export class PromptsListPage {
 
   async importFile(name: string, content: string) {
     await this.openImport();
-    await this.importDialog().getByLabel('Or paste a prompt document').fill('');
     await this.importDialog()
       .getByLabel('Files')
       .setInputFiles({ name, mimeType: 'application/yaml', buffer: Buffer.from(content) });
