@@ -213,7 +213,7 @@ export function Playground({
                 <Select value={provider} onChange={(e) => setProvider(e.target.value)}>
                   {providers.map((p) => (
                     <option key={p.name} value={p.name}>
-                      {p.isSimulator ? `${p.name} (simulator)` : `${p.name} (${p.kind})`}
+                      {p.isSimulator ? `${p.name} · offline` : `${p.name} (${p.kind})`}
                     </option>
                   ))}
                 </Select>
