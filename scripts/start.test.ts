@@ -10,6 +10,7 @@ function start(env: Record<string, string>) {
   const started = Date.now();
   const result = spawnSync(process.execPath, [START], {
     env: {
+      NODE_ENV: 'production',
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOOM_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'loom-start-')),
