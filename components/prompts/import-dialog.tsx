@@ -19,23 +19,26 @@ export type ImportPrompts = (input: { files: ImportFile[] }) => Promise<ActionRe
 const PASTE_NAME = 'Pasted text';
 
 /**
- * Imports YAML or JSON prompt documents from files or a paste. Sizes are checked here first, so an
- * oversize file is refused by name before anything is sent; the server checks everything again.
+ * Imports YAML or JSON prompt documents from files or a paste; mounted open, unmounted on close, so
+ * each opening starts empty. Sizes are checked here first, so an oversize file is refused by name
+ * before anything is sent; the server checks everything again. The default export is for
+ * next/dynamic: the list loads this only when someone opens it.
  */
-export function ImportDialog({ importPrompts }: { importPrompts: ImportPrompts }) {
+export default function ImportDialog({
+  importPrompts,
+  onClose,
+}: {
+  importPrompts: ImportPrompts;
+  onClose: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const [open, setOpen] = useState(false);
   const [localError, setLocalError] = useState<string | null>(null);
-  // Each opening starts from an empty form and no outcome of the previous import.
-  const [formKey, setFormKey] = useState(0);
   const mutation = useActionMutation(importPrompts, { invalidate: [promptKeys.all] });
 
   useEffect(() => {
-    const dialog = ref.current;
-    if (open && dialog && !dialog.open) dialog.showModal();
-    if (!open && dialog?.open) dialog.close();
-  }, [open]);
+    ref.current?.showModal();
+  }, []);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -69,86 +72,68 @@ export function ImportDialog({ importPrompts }: { importPrompts: ImportPrompts }
   const problems = Object.values(failure?.error.fieldErrors ?? {}).flat();
   const result = mutation.data;
   return (
-    <>
-      <Button
-        variant="secondary"
-        onClick={() => {
-          mutation.reset();
-          setLocalError(null);
-          setFormKey((k) => k + 1);
-          setOpen(true);
-        }}
-      >
-        Import
-      </Button>
-      <dialog
-        ref={ref}
-        aria-labelledby={titleId}
-        onClose={() => setOpen(false)}
-        className="m-auto w-full max-w-xl rounded-lg border border-zinc-200 bg-white p-5 shadow-lg backdrop:bg-black/30 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
-      >
-        <form
-          key={formKey}
-          aria-labelledby={titleId}
-          onSubmit={(e) => void onSubmit(e)}
-          className="space-y-4"
-        >
-          <h2 id={titleId} className="text-base font-semibold">
-            Import prompts
-          </h2>
-          <p className="text-sm text-zinc-500">
-            YAML or JSON in the export format: one prompt, a YAML stream (<code>---</code> between prompts) or
-            a JSON array. Everything is imported or, if anything is wrong, nothing is.
-          </p>
-          <label className="block space-y-1 text-sm">
-            <span className="font-medium">Files</span>
-            <input
-              name="files"
-              type="file"
-              multiple
-              accept=".yaml,.yml,.json,application/json"
-              className="block"
-            />
-          </label>
-          <label className="block space-y-1 text-sm">
-            <span className="font-medium">Or paste a prompt document</span>
-            <textarea
-              name="paste"
-              rows={6}
-              className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950"
-            />
-          </label>
-          {localError ? <Alert>{localError}</Alert> : null}
-          {failure ? (
-            <Alert>
-              <p>{failure.message}</p>
-              {problems.length > 0 ? (
-                <ul className="mt-1 list-disc pl-5" data-testid="import-problems">
-                  {problems.map((problem) => (
-                    <li key={problem}>{problem}</li>
-                  ))}
-                </ul>
-              ) : null}
-            </Alert>
-          ) : null}
-          {result ? (
-            <Alert tone="info">
-              {result.saved.length === 0
-                ? 'Nothing new to import.'
-                : `Imported ${result.saved.map((s) => `${s.id} v${s.version}`).join(', ')}.`}
-              {result.unchanged.length > 0 ? ` Unchanged: ${result.unchanged.join(', ')}.` : ''}
-            </Alert>
-          ) : null}
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-              Close
-            </Button>
-            <Button type="submit" disabled={mutation.isPending}>
-              {mutation.isPending ? 'Importing…' : 'Import'}
-            </Button>
-          </div>
-        </form>
-      </dialog>
-    </>
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      onClose={onClose}
+      className="m-auto w-full max-w-xl rounded-lg border border-zinc-200 bg-white p-5 shadow-lg backdrop:bg-black/30 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+    >
+      <form aria-labelledby={titleId} onSubmit={(e) => void onSubmit(e)} className="space-y-4">
+        <h2 id={titleId} className="text-base font-semibold">
+          Import prompts
+        </h2>
+        <p className="text-sm text-zinc-500">
+          YAML or JSON in the export format: one prompt, a YAML stream (<code>---</code> between prompts) or a
+          JSON array. Everything is imported or, if anything is wrong, nothing is.
+        </p>
+        <label className="block space-y-1 text-sm">
+          <span className="font-medium">Files</span>
+          <input
+            name="files"
+            type="file"
+            multiple
+            accept=".yaml,.yml,.json,application/json"
+            className="block"
+          />
+        </label>
+        <label className="block space-y-1 text-sm">
+          <span className="font-medium">Or paste a prompt document</span>
+          <textarea
+            name="paste"
+            rows={6}
+            className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950"
+          />
+        </label>
+        {localError ? <Alert>{localError}</Alert> : null}
+        {failure ? (
+          <Alert>
+            <p>{failure.message}</p>
+            {problems.length > 0 ? (
+              <ul className="mt-1 list-disc pl-5" data-testid="import-problems">
+                {problems.map((problem) => (
+                  <li key={problem}>{problem}</li>
+                ))}
+              </ul>
+            ) : null}
+          </Alert>
+        ) : null}
+        {result ? (
+          <Alert tone="info">
+            {result.saved.length === 0
+              ? 'Nothing new to import.'
+              : `Imported ${result.saved.map((s) => `${s.id} v${s.version}`).join(', ')}.`}
+            {result.unchanged.length > 0 ? ` Unchanged: ${result.unchanged.join(', ')}.` : ''}
+          </Alert>
+        ) : null}
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={() => ref.current?.close()}>
+            Close
+          </Button>
+          <Button type="submit" disabled={mutation.isPending}>
+            {mutation.isPending ? 'Importing…' : 'Import'}
+          </Button>
+        </div>
+      </form>
+    </dialog>
   );
 }

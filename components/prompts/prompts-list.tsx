@@ -1,6 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import type { ActionResult } from '@/lib/client/action-result';
@@ -8,13 +9,16 @@ import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/card';
 import { formatAge, formatTime } from './format';
-import { ImportDialog, type ImportPrompts } from './import-dialog';
+import type { ImportPrompts } from './import-dialog';
 import { LabelBadges } from './label-badges';
 import { promptKeys } from './query-keys';
 import type { PromptListQuery, PromptListResponse, PromptRow } from './types';
 
 /** Typing pauses this long before the list refetches, so a word costs one request, not one per key. */
 const SEARCH_DEBOUNCE_MS = 200;
+
+// Only writers who press Import need the dialog: it stays out of the list's first-load JavaScript.
+const ImportDialog = dynamic(() => import('./import-dialog'), { ssr: false });
 
 type PromptAction = (input: { promptId: string }) => Promise<ActionResult<void>>;
 
@@ -60,6 +64,7 @@ export function PromptsList({
   const [search, setSearch] = useState(initialQuery.search);
   const [tag, setTag] = useState(initialQuery.tag);
   const [includeArchived, setIncludeArchived] = useState(initialQuery.includeArchived);
+  const [isImporting, setIsImporting] = useState(false);
   const [debouncedSearch, setDebouncedSearch] = useState(search);
   useEffect(() => {
     const timer = setTimeout(() => setDebouncedSearch(search), SEARCH_DEBOUNCE_MS);
@@ -150,7 +155,12 @@ export function PromptsList({
           </a>
           {canWrite ? (
             <>
-              <ImportDialog importPrompts={importPrompts} />
+              <Button variant="secondary" onClick={() => setIsImporting(true)}>
+                Import
+              </Button>
+              {isImporting ? (
+                <ImportDialog importPrompts={importPrompts} onClose={() => setIsImporting(false)} />
+              ) : null}
               <Link
                 href="/prompts/new"
                 className="bg-accent hover:bg-accent-strong rounded-md px-3 py-1.5 text-sm font-medium text-white"
