@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Alert, Card } from '@/components/ui/card';
 import { errorMessage, type ActionFailure, type ActionResult } from '@/lib/client/action-result';
@@ -91,9 +91,14 @@ export function PromptEditor({
     },
   });
 
-  const edit = (patch: Partial<EditorDraft>) => {
+  // Stable callbacks, so the memoized template editors do not re-render on every keystroke.
+  const edit = useCallback((patch: Partial<EditorDraft>) => {
     setDraft((current) => ({ ...current, ...patch }));
     setSavedVersion(null);
+  }, []);
+  const onTemplateChange = {
+    system: useCallback((value: string) => edit({ system: value }), [edit]),
+    user: useCallback((value: string) => edit({ user: value }), [edit]),
   };
 
   const onSave = () => {
@@ -190,7 +195,7 @@ export function PromptEditor({
                   key={`${part}-${revision}`}
                   modelPath={`loom/${base.id}/${revision}/${part}.liquid`}
                   initialValue={draft[part]}
-                  onChange={(value) => edit({ [part]: value })}
+                  onChange={onTemplateChange[part]}
                   readOnly={readOnly}
                   variables={draft.variables}
                   check={templates?.[part]}

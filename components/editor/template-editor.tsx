@@ -2,7 +2,7 @@
 
 // Monaco for one template. Loaded only through TemplateEditorLazy (next/dynamic, ssr: false).
 import { Editor, type OnMount } from '@monaco-editor/react';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   LIQUID_LANGUAGE_ID,
   registerLiquidCompletion,
@@ -26,7 +26,20 @@ export interface TemplateEditorProps {
   ariaLabel: string;
 }
 
-export function TemplateEditor({
+// Constant objects: a new options object on every render makes Monaco re-apply them and re-layout,
+// which costs more than the rest of a keystroke's render.
+const BASE_OPTIONS = {
+  minimap: { enabled: false },
+  wordWrap: 'on',
+  lineNumbers: 'on',
+  scrollBeyondLastLine: false,
+  fontSize: 13,
+  renderValidationDecorations: 'on',
+  automaticLayout: true,
+} as const;
+
+/** Memoized: typing elsewhere on the page (or in the other template) never re-renders this editor. */
+export const TemplateEditor = memo(function TemplateEditor({
   modelPath,
   initialValue,
   onChange,
@@ -41,6 +54,7 @@ export function TemplateEditor({
     variablesRef.current = variables;
   }, [variables]);
 
+  const options = useMemo(() => ({ ...BASE_OPTIONS, readOnly, ariaLabel }), [readOnly, ariaLabel]);
   const onMount: OnMount = (editor) => setModel(editor.getModel());
 
   useEffect(() => {
@@ -71,17 +85,7 @@ export function TemplateEditor({
       defaultValue={initialValue}
       onChange={(next) => onChange(next ?? '')}
       onMount={onMount}
-      options={{
-        readOnly,
-        ariaLabel,
-        minimap: { enabled: false },
-        wordWrap: 'on',
-        lineNumbers: 'on',
-        scrollBeyondLastLine: false,
-        fontSize: 13,
-        renderValidationDecorations: 'on',
-        automaticLayout: true,
-      }}
+      options={options}
     />
   );
-}
+});
