@@ -21,10 +21,9 @@ const PASTE_NAME = 'Pasted text';
 /**
  * Imports YAML or JSON prompt documents from files or a paste; mounted open, unmounted on close, so
  * each opening starts empty. Sizes are checked here first, so an oversize file is refused by name
- * before anything is sent; the server checks everything again. The default export is for
- * next/dynamic: the list loads this only when someone opens it.
+ * before anything is sent; the server checks everything again.
  */
-export default function ImportDialog({
+export function ImportDialog({
   importPrompts,
   onClose,
 }: {

@@ -5,7 +5,7 @@
 import { DiffEditor } from '@monaco-editor/react';
 import '../editor/monaco-setup';
 
-export default function MonacoDiff({ original, modified }: { original: string; modified: string }) {
+export function MonacoDiff({ original, modified }: { original: string; modified: string }) {
   return (
     <DiffEditor
       height="32rem"

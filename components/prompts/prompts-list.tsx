@@ -1,7 +1,6 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import type { ActionResult } from '@/lib/client/action-result';
@@ -9,16 +8,13 @@ import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/card';
 import { formatAge, formatTime } from './format';
-import type { ImportPrompts } from './import-dialog';
+import { ImportDialog, type ImportPrompts } from './import-dialog';
 import { LabelBadges } from './label-badges';
 import { promptKeys } from './query-keys';
 import type { PromptListQuery, PromptListResponse, PromptRow } from './types';
 
 /** Typing pauses this long before the list refetches, so a word costs one request, not one per key. */
 const SEARCH_DEBOUNCE_MS = 200;
-
-// Only writers who press Import need the dialog: it stays out of the list's first-load JavaScript.
-const ImportDialog = dynamic(() => import('./import-dialog'), { ssr: false });
 
 type PromptAction = (input: { promptId: string }) => Promise<ActionResult<void>>;
 

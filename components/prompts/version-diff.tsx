@@ -6,7 +6,7 @@ import { Alert } from '../ui/card';
 import { promptKeys } from './query-keys';
 import type { VersionRow, VersionText } from './types';
 
-const MonacoDiff = dynamic(() => import('./monaco-diff'), {
+const MonacoDiff = dynamic(() => import('./monaco-diff').then((m) => m.MonacoDiff), {
   ssr: false,
   loading: () => <p className="p-4 text-sm text-zinc-500">Loading the diff editor…</p>,
 });
