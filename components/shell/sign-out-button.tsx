@@ -1,11 +1,40 @@
 'use client';
 
-import { signOut } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 import { Button } from '../ui/button';
 
+/**
+ * Signs out through next-auth's own endpoints. Not `signOut` from next-auth/react: that module
+ * would add about 10 KB gzip to every studio page for two requests.
+ */
+async function signOut() {
+  const { csrfToken } = (await (await fetch('/api/auth/csrf')).json()) as { csrfToken: string };
+  await fetch('/api/auth/signout', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrfToken, json: 'true' }),
+  });
+}
+
 export function SignOutButton() {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
   return (
-    <Button variant="ghost" onClick={() => void signOut({ callbackUrl: '/sign-in' })}>
+    <Button
+      variant="ghost"
+      disabled={pending}
+      onClick={() => {
+        setPending(true);
+        signOut().then(
+          () => {
+            router.replace('/sign-in');
+            router.refresh();
+          },
+          () => setPending(false),
+        );
+      }}
+    >
       Sign out
     </Button>
   );
