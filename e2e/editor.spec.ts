@@ -11,6 +11,9 @@ function uniqueId(label: string) {
 
 const KEYSTROKES = 30;
 
+// One at a time: the latency measurement must not share the two cores with another browser test.
+test.describe.configure({ mode: 'serial' });
+
 test('an editor creates a prompt, previews while typing, declares a variable and saves v1, v2 and through a conflict', async ({
   page,
   context,
@@ -41,75 +44,6 @@ test('an editor creates a prompt, previews while typing, declares a variable and
   await editor.sample('topic').fill('tides');
   await expect(editor.previewMessages()).toHaveText(['Explain tides']);
   await expect(editor.previewCost()).toContainText(/\d+ input tokens · gpt-4o-mini · ≈ \$/);
-
-  // Keystroke to updated preview, measured in the page: keydown time vs. the DOM mutation that
-  // first shows the text including that keystroke.
-  await page.evaluate(() => {
-    const w = window as unknown as { __keydowns: number[]; __mutations: { t: number; text: string }[] };
-    w.__keydowns = [];
-    w.__mutations = [];
-    // Only the measured letters: modifier and navigation keys are not keystrokes into the text.
-    document.addEventListener(
-      'keydown',
-      (event) => {
-        if (/^[a-z]$/.test(event.key)) w.__keydowns.push(performance.now());
-      },
-      true,
-    );
-    const preview = document.querySelector('[data-testid="preview"]');
-    if (!preview) throw new Error('no preview');
-    new MutationObserver(() => {
-      const messages = preview.querySelectorAll('[data-testid="preview-message"]');
-      w.__mutations.push({ t: performance.now(), text: messages[messages.length - 1]?.textContent ?? '' });
-    }).observe(preview, { subtree: true, childList: true, characterData: true });
-  });
-  await editor.template('user').locator('.view-lines').click();
-  await page.keyboard.press('ControlOrMeta+End');
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  let expected = 'Explain tides';
-  for (let i = 0; i < KEYSTROKES; i++) {
-    const key = letters[i % letters.length] ?? 'a';
-    expected += key;
-    await page.keyboard.press(key);
-    await expect(editor.previewMessages().last()).toHaveText(expected);
-  }
-  const latencies = await page.evaluate((count) => {
-    const w = window as unknown as { __keydowns: number[]; __mutations: { t: number; text: string }[] };
-    let expectedText = 'Explain tides';
-    const letters = 'abcdefghijklmnopqrstuvwxyz';
-    return Array.from({ length: count }, (_, i) => {
-      expectedText += letters[i % letters.length];
-      const start = w.__keydowns[i] ?? NaN;
-      const shown = w.__mutations.find((m) => m.t >= start && m.text === expectedText);
-      return shown ? shown.t - start : NaN;
-    });
-  }, KEYSTROKES);
-  const requests = await page.evaluate(() =>
-    performance
-      .getEntriesByType('resource')
-      .filter((entry) => entry.name.endsWith('/api/prompts/preview'))
-      .slice(-30)
-      .map((entry) => {
-        const timing = entry as PerformanceResourceTiming;
-        return { fetchMs: timing.duration, serverMs: timing.serverTiming[0]?.duration ?? NaN };
-      }),
-  );
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-  console.log(
-    `preview requests: median fetch = ${Math.round(median(requests.map((r) => r.fetchMs)))} ms, median server = ${Math.round(median(requests.map((r) => r.serverMs)))} ms`,
-  );
-  expect(latencies.every(Number.isFinite)).toBe(true);
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1] ?? NaN;
-  const p50 = sorted[Math.ceil(0.5 * sorted.length) - 1] ?? NaN;
-  console.log(`preview p95 = ${Math.round(p95)} ms (p50 = ${Math.round(p50)} ms, n = ${latencies.length})`);
-  mkdirSync('test-results', { recursive: true });
-  writeFileSync(
-    'test-results/preview-latency.json',
-    `${JSON.stringify({ p50Ms: p50, p95Ms: p95, requests, samples: latencies.map((l) => Math.round(l * 10) / 10) }, null, 2)}\n`,
-  );
-  expect(p95).toBeLessThanOrEqual(150);
 
   // Save v1: the prompt now exists and the editor sits on its page.
   await editor.save('First draft');
@@ -192,4 +126,87 @@ test('bad input is explained where it is typed and a viewer gets a read-only edi
   await expect(editor.saveButton()).toHaveCount(0);
   await expect(page.getByLabel('Commit message')).toHaveCount(0);
   await expect(editor.previewMessages()).toHaveText(['Count ']);
+});
+
+test('keystroke to updated preview stays within 150 ms at p95', async ({ page }) => {
+  test.setTimeout(90_000);
+  const account = await createAccount('editor');
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(account.email, account.password);
+  await expect(new StudioShell(page).userName()).toHaveText(account.name);
+  const editor = new EditorPage(page);
+  await editor.create(uniqueId('latency'), 'Latency');
+  await editor.typeAtEnd('user', 'Explain {{ topic }}');
+  await editor.addVariable('topic');
+  await editor.sample('topic').fill('tides');
+  await expect(editor.previewMessages()).toHaveText(['Explain tides']);
+
+  // Keystroke to updated preview, measured in the page: keydown time vs. the DOM mutation that
+  // first shows the text including that keystroke.
+  await page.evaluate(() => {
+    const w = window as unknown as { __keydowns: number[]; __mutations: { t: number; text: string }[] };
+    w.__keydowns = [];
+    w.__mutations = [];
+    // Only the measured letters: modifier and navigation keys are not keystrokes into the text.
+    document.addEventListener(
+      'keydown',
+      (event) => {
+        if (/^[a-z]$/.test(event.key)) w.__keydowns.push(performance.now());
+      },
+      true,
+    );
+    const preview = document.querySelector('[data-testid="preview"]');
+    if (!preview) throw new Error('no preview');
+    new MutationObserver(() => {
+      const messages = preview.querySelectorAll('[data-testid="preview-message"]');
+      w.__mutations.push({ t: performance.now(), text: messages[messages.length - 1]?.textContent ?? '' });
+    }).observe(preview, { subtree: true, childList: true, characterData: true });
+  });
+  await editor.template('user').locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+End');
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let expected = 'Explain tides';
+  for (let i = 0; i < KEYSTROKES; i++) {
+    const key = letters[i % letters.length] ?? 'a';
+    expected += key;
+    await page.keyboard.press(key);
+    await expect(editor.previewMessages().last()).toHaveText(expected);
+  }
+  const latencies = await page.evaluate((count) => {
+    const w = window as unknown as { __keydowns: number[]; __mutations: { t: number; text: string }[] };
+    let expectedText = 'Explain tides';
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    return Array.from({ length: count }, (_, i) => {
+      expectedText += letters[i % letters.length];
+      const start = w.__keydowns[i] ?? NaN;
+      const shown = w.__mutations.find((m) => m.t >= start && m.text === expectedText);
+      return shown ? shown.t - start : NaN;
+    });
+  }, KEYSTROKES);
+  const requests = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((entry) => entry.name.endsWith('/api/prompts/preview'))
+      .slice(-30)
+      .map((entry) => {
+        const timing = entry as PerformanceResourceTiming;
+        return { fetchMs: timing.duration, serverMs: timing.serverTiming[0]?.duration ?? NaN };
+      }),
+  );
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  console.log(
+    `preview requests: median fetch = ${Math.round(median(requests.map((r) => r.fetchMs)))} ms, median server = ${Math.round(median(requests.map((r) => r.serverMs)))} ms`,
+  );
+  expect(latencies.every(Number.isFinite)).toBe(true);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1] ?? NaN;
+  const p50 = sorted[Math.ceil(0.5 * sorted.length) - 1] ?? NaN;
+  console.log(`preview p95 = ${Math.round(p95)} ms (p50 = ${Math.round(p50)} ms, n = ${latencies.length})`);
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync(
+    'test-results/preview-latency.json',
+    `${JSON.stringify({ p50Ms: p50, p95Ms: p95, requests, samples: latencies.map((l) => Math.round(l * 10) / 10) }, null, 2)}\n`,
+  );
+  expect(p95).toBeLessThanOrEqual(150);
 });
