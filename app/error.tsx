@@ -1,7 +1,5 @@
 'use client';
 
-import { Button } from '@/components/ui/button';
-
 export default function ErrorPage({
   error,
   reset,
@@ -22,7 +20,12 @@ export default function ErrorPage({
         ) : null}
         .
       </p>
-      <Button onClick={reset}>Try again</Button>
+      <button
+        onClick={reset}
+        className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-strong"
+      >
+        Try again
+      </button>
     </main>
   );
 }
