@@ -1,17 +1,20 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { lazy, Suspense, useEffect, useRef, useState, useTransition } from 'react';
 import type { ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/card';
 import { formatAge, formatTime } from './format';
-import { ImportDialog, type ImportPrompts } from './import-dialog';
+import type { ImportPrompts } from './import-dialog';
 import { LabelBadges } from './label-badges';
 import { promptKeys } from './query-keys';
 import type { PromptListQuery, PromptListResponse, PromptRow } from './types';
+
+// Loaded when first opened: the list's first load has a 150 KB budget and most visits never import.
+const ImportDialog = lazy(() => import('./import-dialog').then((m) => ({ default: m.ImportDialog })));
 
 /** Typing pauses this long before the list refetches, so a word costs one request, not one per key. */
 const SEARCH_DEBOUNCE_MS = 200;
@@ -26,12 +29,6 @@ function listUrl(query: PromptListQuery): string {
   return params.size > 0 ? `?${params}` : '';
 }
 
-async function fetchList(query: PromptListQuery): Promise<PromptListResponse> {
-  const response = await fetch(`/api/prompts${listUrl(query)}`);
-  if (!response.ok) throw new Error(`Could not load the prompts (HTTP ${response.status}).`);
-  return (await response.json()) as PromptListResponse;
-}
-
 function exportHref(rows: PromptRow[], format: 'yaml' | 'json'): string {
   const params = new URLSearchParams(rows.map((row) => ['id', row.id]));
   params.set('format', format);
@@ -39,19 +36,20 @@ function exportHref(rows: PromptRow[], format: 'yaml' | 'json'): string {
 }
 
 /**
- * The prompts list. The server renders the first page of data; filtering refetches through
- * react-query (the previous rows stay visible meanwhile) and the URL keeps the filters.
+ * The prompts list. The server renders the rows; filtering moves the URL and the server renders
+ * again in a transition (the previous rows stay visible meanwhile). Not a client query: that would
+ * put react-query's query machinery into this page's first load, which has a 150 KB budget.
  */
 export function PromptsList({
   initialQuery,
-  initialData,
+  data,
   canWrite,
   importPrompts,
   archivePrompt,
   unarchivePrompt,
 }: {
   initialQuery: PromptListQuery;
-  initialData: PromptListResponse;
+  data: PromptListResponse;
   canWrite: boolean;
   importPrompts: ImportPrompts;
   archivePrompt: PromptAction;
@@ -61,29 +59,20 @@ export function PromptsList({
   const [tag, setTag] = useState(initialQuery.tag);
   const [includeArchived, setIncludeArchived] = useState(initialQuery.includeArchived);
   const [isImporting, setIsImporting] = useState(false);
-  const [debouncedSearch, setDebouncedSearch] = useState(search);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebouncedSearch(search), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [search]);
-  const query: PromptListQuery = { search: debouncedSearch, tag, includeArchived };
-  const isInitial =
-    query.search === initialQuery.search &&
-    query.tag === initialQuery.tag &&
-    query.includeArchived === initialQuery.includeArchived;
-  const list = useQuery({
-    queryKey: promptKeys.list(query),
-    queryFn: () => fetchList(query),
-    initialData: isInitial ? initialData : undefined,
-    placeholderData: keepPreviousData,
-  });
+  const router = useRouter();
+  const [isLoading, startLoading] = useTransition();
+  const searchTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(searchTimer.current), []);
   const archive = useActionMutation(archivePrompt, { invalidate: [promptKeys.all] });
   const unarchive = useActionMutation(unarchivePrompt, { invalidate: [promptKeys.all] });
-  const data = list.data ?? initialData;
 
-  function update(next: Partial<PromptListQuery>) {
+  function update(next: Partial<PromptListQuery>, delayMs = 0) {
     const merged = { search, tag, includeArchived, ...next };
-    window.history.replaceState(null, '', `/prompts${listUrl(merged)}`);
+    clearTimeout(searchTimer.current);
+    searchTimer.current = setTimeout(
+      () => startLoading(() => router.replace(`/prompts${listUrl(merged)}`, { scroll: false })),
+      delayMs,
+    );
   }
 
   const actionError = archive.error ?? unarchive.error;
@@ -98,7 +87,7 @@ export function PromptsList({
             placeholder="Name, id or description"
             onChange={(e) => {
               setSearch(e.target.value);
-              update({ search: e.target.value });
+              update({ search: e.target.value }, SEARCH_DEBOUNCE_MS);
             }}
             className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
           />
@@ -155,7 +144,9 @@ export function PromptsList({
                 Import
               </Button>
               {isImporting ? (
-                <ImportDialog importPrompts={importPrompts} onClose={() => setIsImporting(false)} />
+                <Suspense fallback={null}>
+                  <ImportDialog importPrompts={importPrompts} onClose={() => setIsImporting(false)} />
+                </Suspense>
               ) : null}
               <Link
                 href="/prompts/new"
@@ -167,9 +158,8 @@ export function PromptsList({
           ) : null}
         </div>
       </div>
-      {list.isError ? <Alert>{list.error.message}</Alert> : null}
       {actionError ? <Alert>{actionError.message}</Alert> : null}
-      <table className="w-full text-sm" aria-busy={list.isFetching}>
+      <table className="w-full text-sm" aria-busy={isLoading}>
         <thead className="text-left text-xs text-zinc-500 uppercase">
           <tr>
             <th className="pb-2">Prompt</th>
@@ -251,7 +241,7 @@ export function PromptsList({
       </table>
       {data.prompts.length === 0 ? (
         <p className="py-6 text-center text-sm text-zinc-500">
-          {query.search || query.tag ? 'No prompt matches these filters.' : 'No prompts yet.'}
+          {search.trim() || tag ? 'No prompt matches these filters.' : 'No prompts yet.'}
         </p>
       ) : null}
     </div>

@@ -22,12 +22,7 @@ export default async function PromptsPage({
     if (typeof value === 'string') params.set(key, value);
   }
   const query = parsePromptListQuery(params);
-  const initialData = await listPrompts(
-    await getPrisma(),
-    await getRegistry(viewer),
-    viewer.workspaceId,
-    query,
-  );
+  const data = await listPrompts(await getPrisma(), await getRegistry(viewer), viewer.workspaceId, query);
   return (
     <div className="max-w-6xl space-y-6">
       <header>
@@ -38,7 +33,7 @@ export default async function PromptsPage({
       </header>
       <PromptsList
         initialQuery={query}
-        initialData={initialData}
+        data={data}
         canWrite={can(viewer.role, 'write')}
         importPrompts={importPromptsAction}
         archivePrompt={archivePromptAction}
