@@ -79,3 +79,27 @@ describe('latency histogram', () => {
     expect(new Histogram().quantile(0.5)).toBeUndefined();
   });
 });
+
+describe('Histogram.fromCounts', () => {
+  it('answers like the histogram whose buckets it was given', () => {
+    const recorded = new Histogram();
+    for (const value of [0, 3, 40, 41, 500, 500, 9000]) recorded.record(value);
+    const { count, sum, min, max, zeroCount, buckets } = recorded.serialize();
+    const rebuilt = Histogram.fromCounts({
+      count,
+      sum,
+      min: min ?? 0,
+      max: max ?? 0,
+      zeroCount,
+      buckets: new Map(buckets),
+    });
+    for (const q of [0, 0.1, 0.5, 0.9, 0.99, 1]) expect(rebuilt.quantile(q)).toBe(recorded.quantile(q));
+    expect(rebuilt.serialize()).toEqual(recorded.serialize());
+  });
+
+  it('rejects bucket counts that do not add up to the count', () => {
+    expect(() =>
+      Histogram.fromCounts({ count: 3, sum: 10, min: 1, max: 5, zeroCount: 0, buckets: new Map([[10, 2]]) }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});

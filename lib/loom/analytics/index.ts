@@ -20,6 +20,8 @@ export {
   addRecord,
   mergeAggregate,
   toAnalyticsRow,
+  toTotalsRow,
+  type AggregateTotals,
   type Aggregate,
   type AnalyticsCallOptions,
   type AnalyticsGroup,

@@ -8,6 +8,7 @@ import {
   parseAnalyticsQuery,
   sortRows,
   toAnalyticsRow,
+  toTotalsRow,
   type Aggregate,
   type AnalyticsGroup,
   type AnalyticsStore,
@@ -27,7 +28,7 @@ export function createMemoryStore(): AnalyticsStore {
 
     async query(input, options) {
       throwIfAborted(options?.signal);
-      const { from, to, groupBy, filter } = parseAnalyticsQuery(input);
+      const { from, to, groupBy, filter, latency } = parseAnalyticsQuery(input);
       const groups = new Map<string, { group: AnalyticsGroup; aggregate: Aggregate }>();
       const start = from.getTime();
       const end = to.getTime();
@@ -47,7 +48,9 @@ export function createMemoryStore(): AnalyticsStore {
         addRecord(entry.aggregate, record);
       }
       return sortRows(
-        [...groups.values()].map(({ group, aggregate }) => toAnalyticsRow(group, aggregate)),
+        [...groups.values()].map(({ group, aggregate }) =>
+          latency ? toAnalyticsRow(group, aggregate) : toTotalsRow(group, aggregate),
+        ),
         groupBy,
       );
     },

@@ -20,6 +20,11 @@ export const analyticsQuerySchema = z
         model: z.string().min(1).optional(),
       })
       .default({}),
+    /**
+     * False when the caller needs no latency percentiles (a cost ranking): rows then carry no
+     * `latency`, and stores may answer from plain sums without merging histograms.
+     */
+    latency: z.boolean().default(true),
   })
   .refine((query) => query.from.getTime() < query.to.getTime(), {
     message: '`from` must be before `to`',
@@ -51,8 +56,11 @@ export interface AnalyticsRow extends AnalyticsGroup {
   inputTokens: number;
   outputTokens: number;
   costMicros: number;
-  /** Milliseconds, from the histogram: within 2% of the exact nearest-rank percentile. */
-  latency: LatencyPercentiles;
+  /**
+   * Milliseconds, from the histogram: within 2% of the exact nearest-rank percentile. Absent only
+   * when the query asked for `latency: false`.
+   */
+  latency?: LatencyPercentiles;
 }
 
 export interface AnalyticsCallOptions {
@@ -185,15 +193,24 @@ export function mergeAggregate(into: Aggregate, other: Aggregate): void {
   into.latency.merge(other.latency);
 }
 
-export function toAnalyticsRow(group: AnalyticsGroup, aggregate: Aggregate): AnalyticsRow {
+export type AggregateTotals = Omit<Aggregate, 'latency'>;
+
+/** A row without percentiles, for queries with `latency: false`. */
+export function toTotalsRow(group: AnalyticsGroup, totals: AggregateTotals): AnalyticsRow {
   return {
     ...group,
-    count: aggregate.count,
-    successes: aggregate.successes,
-    successRate: aggregate.count > 0 ? aggregate.successes / aggregate.count : 0,
-    inputTokens: aggregate.inputTokens,
-    outputTokens: aggregate.outputTokens,
-    costMicros: aggregate.costMicros,
+    count: totals.count,
+    successes: totals.successes,
+    successRate: totals.count > 0 ? totals.successes / totals.count : 0,
+    inputTokens: totals.inputTokens,
+    outputTokens: totals.outputTokens,
+    costMicros: totals.costMicros,
+  };
+}
+
+export function toAnalyticsRow(group: AnalyticsGroup, aggregate: Aggregate): AnalyticsRow {
+  return {
+    ...toTotalsRow(group, aggregate),
     latency: {
       p50: aggregate.latency.quantile(0.5) ?? 0,
       p95: aggregate.latency.quantile(0.95) ?? 0,

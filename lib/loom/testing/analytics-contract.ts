@@ -144,8 +144,29 @@ export function runAnalyticsStoreContract(
         [0.99, 'p99'],
       ] as const) {
         const exact = nearestRank(latencies, q);
-        expect(Math.abs((row?.latency[key] ?? 0) - exact) / exact).toBeLessThanOrEqual(0.02);
+        expect(Math.abs((row?.latency?.[key] ?? 0) - exact) / exact).toBeLessThanOrEqual(0.02);
       }
+    });
+
+    it('returns the same sums without percentiles when asked for latency: false', async () => {
+      const store = await make();
+      await store.record([
+        run({ promptId: 'a', latencyMs: 10, costMicros: 5, success: false, errorKind: 'TIMEOUT' }),
+        run({ promptId: 'a', latencyMs: 900, costMicros: 7, inputTokens: 3 }),
+        run({ promptId: 'b', latencyMs: 0, costMicros: 11, at: new Date(BASE + 26 * HOUR) }),
+      ]);
+      const withLatency = await store.query({ ...everything, groupBy: ['prompt'] });
+      const totals = await store.query({ ...everything, groupBy: ['prompt'], latency: false });
+      expect(totals).toEqual(withLatency.map(({ latency: _latency, ...rest }) => rest));
+      expect(totals[0]).toMatchObject({
+        promptId: 'a',
+        count: 2,
+        successes: 1,
+        inputTokens: 13,
+        costMicros: 12,
+      });
+      expect(totals[0]).not.toHaveProperty('latency');
+      expect(withLatency[0]?.latency).toBeDefined();
     });
 
     it('stores nothing from a batch with one invalid record and says which field is wrong', async () => {
