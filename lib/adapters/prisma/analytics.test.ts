@@ -54,6 +54,14 @@ const QUERIES: AnalyticsQueryInput[] = [
     groupBy: ['hour', 'model'],
     filter: { promptId: 'prompt-2', version: 2 },
   },
+  // Plain sums, no histograms: rollup rows, partial-hour edges and unfolded runs still add up.
+  {
+    from: new Date(BASE + 1_234_567),
+    to: new Date(BASE + 70 * HOUR - 98_765),
+    groupBy: ['prompt'],
+    latency: false,
+  },
+  { from: new Date(BASE), to: new Date(BASE + 72 * HOUR), groupBy: ['day', 'model'], latency: false },
 ];
 
 function runOn(kind: TestDatabaseKind) {

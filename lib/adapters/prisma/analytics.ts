@@ -11,6 +11,7 @@ import {
   startOfUtcDay,
   startOfUtcHour,
   toAnalyticsRow,
+  toTotalsRow,
   type AnalyticsCallOptions,
   type AnalyticsGroup,
   type AnalyticsQuery,
@@ -136,14 +137,14 @@ interface Accumulator {
 }
 
 function toHistogram(acc: Accumulator): Histogram {
-  return Histogram.deserialize({
+  return Histogram.fromCounts({
     gamma: DEFAULT_GAMMA,
     count: acc.count,
     sum: acc.latencySum,
-    min: acc.count > 0 ? acc.latencyMin : null,
-    max: acc.count > 0 ? acc.latencyMax : null,
+    min: acc.latencyMin,
+    max: acc.latencyMax,
     zeroCount: acc.latencyZero,
-    buckets: [...acc.buckets.entries()].sort((a, b) => a[0] - b[0]),
+    buckets: acc.buckets,
   });
 }
 
@@ -294,12 +295,16 @@ export function createPrismaAnalyticsStore(
     return parts.map((p) => ` AND ${p}`).join('');
   }
 
-  function buildQuery(query: AnalyticsQuery): { sql: string; params: unknown[] } {
+  function buildQuery(query: AnalyticsQuery, watermark: bigint): { sql: string; params: unknown[] } {
     const { dims, grouped, grain } = needsOf(query);
     const params = new Params();
     const ws = params.add(workspaceId);
     const filters = filterSql(query, params);
     const selects: string[] = [];
+    // Without percentiles, rollup rows add up as plain sums and raw runs need no split by bucket.
+    const bucketsSql = query.latency ? `string_agg("latencyBuckets", ',')` : 'NULL::text';
+    const bucketSql = query.latency ? BUCKET_SQL : 'NULL::int';
+    const bucketGroup = query.latency ? ', bucket' : '';
 
     const rollupSelect = (level: Level, from: Date, to: Date) => {
       // Scalars add up here; histograms are concatenated text (cheap) that the caller parses once.
@@ -308,7 +313,7 @@ export function createPrismaAnalyticsStore(
         SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
         SUM("costMicros")::int8 AS "costMicros", SUM("latencySum") AS "latencySum",
         MIN("latencyMin") AS "latencyMin", MAX("latencyMax") AS "latencyMax",
-        SUM("latencyZero")::int8 AS "latencyZero", string_agg("latencyBuckets", ',') AS buckets, NULL::int AS bucket
+        SUM("latencyZero")::int8 AS "latencyZero", ${bucketsSql} AS buckets, NULL::int AS bucket
         FROM ${q(level.table)}
         WHERE "workspaceId" = ${ws} AND "start" >= ${params.time(from)} AND "start" < ${params.time(to)}${filters}
         GROUP BY 1, 2, 3, 4`);
@@ -333,9 +338,10 @@ export function createPrismaAnalyticsStore(
       }
     }
     // Raw runs: the partial-hour edges (by time), and inside the rolled-up hours those the rollup
-    // has not folded yet (by the (workspaceId, id) index, so this stays a short scan). The watermark is read
-    // in this same statement, so rollups and raw runs come from one snapshot: a rollup committing
-    // meanwhile can never make a run count twice or not at all.
+    // has not folded yet (ids above the watermark). The watermark is a literal read in the same
+    // snapshot (see `query`), so the planner sees how few ids lie above it and takes the
+    // (workspaceId, id) index; hidden in a join, it guessed a third of the table and scanned the
+    // whole time range by "at" instead (most of a week's series at 10M runs).
     const rawSelect = (from: string, scope: string) =>
       selects.push(`SELECT ${groupColumns(grain, '"at"', grouped, q)},
         COUNT(*) AS "count", COUNT(*) FILTER (WHERE "success") AS "successes",
@@ -343,21 +349,17 @@ export function createPrismaAnalyticsStore(
         SUM("costMicros")::int8 AS "costMicros", SUM("latencyMs") AS "latencySum",
         MIN("latencyMs") AS "latencyMin", MAX("latencyMs") AS "latencyMax",
         COUNT(*) FILTER (WHERE "latencyMs" <= ${MIN_TRACKED_VALUE}) AS "latencyZero", NULL::text AS buckets,
-        ${BUCKET_SQL} AS bucket
+        ${bucketSql} AS bucket
         FROM ${from}
         WHERE "workspaceId" = ${ws} AND ${scope}${filters}
-        GROUP BY 1, 2, 3, 4, bucket`);
+        GROUP BY 1, 2, 3, 4${bucketGroup}`);
     const between = (from: Date, to: Date) => `"at" >= ${params.time(from)} AND "at" < ${params.time(to)}`;
     if (!useRollups) {
       rawSelect('"AnalyticsRun"', between(query.from, query.to));
     } else {
       if (query.from < firstHour) rawSelect('"AnalyticsRun"', between(query.from, firstHour));
       if (endHour < query.to) rawSelect('"AnalyticsRun"', between(endHour, query.to));
-      rawSelect(
-        `"AnalyticsRun" r, (SELECT COALESCE(s."lastId", 0) AS wid
-           FROM (SELECT 1) AS one LEFT JOIN "AnalyticsRollupState" s ON s."workspaceId" = ${ws}) AS w`,
-        `r."id" > w.wid AND ${between(firstHour, endHour)}`,
-      );
+      rawSelect('"AnalyticsRun"', `"id" > ${params.add(watermark)}::int8 AND ${between(firstHour, endHour)}`);
     }
     return { sql: selects.join('\nUNION ALL\n'), params: params.values };
   }
@@ -366,13 +368,23 @@ export function createPrismaAnalyticsStore(
     throwIfAborted(callOptions?.signal);
     const parsed = parseAnalyticsQuery(input);
     const { grouped, grain } = needsOf(parsed);
-    const { sql, params } = buildQuery(parsed);
-    // The planner cannot know how few runs are unfolded, so its estimate for that part can pass the
-    // JIT threshold, and compiling then costs more (about 90 ms) than running the whole query.
-    const [, rows] = await db.$transaction([
-      db.$executeRawUnsafe('SET LOCAL jit = off'),
-      db.$queryRawUnsafe<ResultRow[]>(sql, ...params),
-    ]);
+    // Rollups, watermark and raw runs come from one REPEATABLE READ snapshot: a rollup committing
+    // meanwhile can never make a run count twice or not at all. The settings travel with the
+    // watermark read (one round trip): JIT off, since compiling for the planner's estimate of the
+    // edges (about 90 ms) cost more than the whole query; no parallel workers, since starting them
+    // costs more than the few thousand rollup rows a dashboard query reads.
+    const rows = await db.$transaction(
+      async (tx) => {
+        const [state] = await tx.$queryRawUnsafe<{ lastId: bigint | null }[]>(
+          `SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
+             (SELECT "lastId" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1) AS "lastId"`,
+          workspaceId,
+        );
+        const { sql, params } = buildQuery(parsed, state?.lastId ?? BigInt(0));
+        return tx.$queryRawUnsafe<ResultRow[]>(sql, ...params);
+      },
+      { isolationLevel: 'RepeatableRead' },
+    );
     throwIfAborted(callOptions?.signal);
 
     const groups = new Map<string, Accumulator>();
@@ -414,10 +426,11 @@ export function createPrismaAnalyticsStore(
       if (row.buckets !== null) addBuckets(acc.buckets, row.buckets);
       else if (row.bucket !== null) acc.buckets.set(row.bucket, (acc.buckets.get(row.bucket) ?? 0) + count);
     }
-    const result = [...groups.values()].map((acc) => {
-      const histogram = toHistogram(acc);
-      return toAnalyticsRow(acc.group, { ...acc, latency: histogram });
-    });
+    const result = [...groups.values()].map((acc) =>
+      parsed.latency
+        ? toAnalyticsRow(acc.group, { ...acc, latency: toHistogram(acc) })
+        : toTotalsRow(acc.group, acc),
+    );
     return sortRows(result, parsed.groupBy);
   }
 
