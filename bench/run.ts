@@ -54,6 +54,7 @@ for (const [name, run] of SUITES) {
   Object.assign(figures, await run());
 }
 console.log('\n| figure | value | goal |\n|---|---:|---|');
-for (const [name, value] of Object.entries(figures)) console.log(`| ${name} | ${value} | ${verdict(name, value)} |`);
+for (const [name, value] of Object.entries(figures))
+  console.log(`| ${name} | ${value} | ${verdict(name, value)} |`);
 await recordResults(figures);
 console.log(`\nWritten to ${path.relative(process.cwd(), RESULTS)}`);
