@@ -1,6 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
 import { E2E_ADMIN, E2E_BASE_URL, E2E_DATABASE_URL, E2E_PORT } from './e2e/support/config';
 
+/** Tests that measure timing (their titles say so). */
+const LATENCY = /stays within \d+ ms/;
+
 // Runs against the production build on the real PostgreSQL server, in Debian's Chromium.
 export default defineConfig({
   testDir: './e2e',
@@ -29,7 +32,16 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  projects: [
+    { name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined }, grepInvert: LATENCY },
+    // Timing runs last and alone, so other tests' browsers and requests do not share the two cores.
+    {
+      name: 'latency',
+      use: { ...devices['Desktop Chrome'], channel: undefined },
+      grep: LATENCY,
+      dependencies: ['chromium'],
+    },
+  ],
   webServer: {
     command: 'node scripts/e2e-server.mjs',
     url: `${E2E_BASE_URL}/api/health`,
