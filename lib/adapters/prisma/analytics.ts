@@ -50,6 +50,8 @@ export interface PrismaAnalyticsStore extends AnalyticsStore {
 const DEFAULT_ROLLUP_BATCH_SIZE = 200_000;
 /** A batch of 200k runs folds in a few seconds; a minute leaves room for a busy server. */
 const DEFAULT_ROLLUP_TIMEOUT_MS = 60_000;
+/** A query's transaction: months of hourly rows per model can take seconds; Prisma's default is 5 s. */
+const QUERY_TIMEOUT_MS = 60_000;
 /** First key of the rollup advisory lock (the second is the workspace's hash): "loom" in ASCII. */
 const ROLLUP_LOCK_CLASS = 0x6c6f6f6d;
 /**
@@ -209,8 +211,8 @@ const ceilTo = (date: Date, unit: number) => new Date(Math.ceil(date.getTime() /
  * The PostgreSQL analytics store of one workspace. `record` appends raw runs with one INSERT per
  * batch; `rollup` (or the background timer) folds them into hourly and daily rollups off the
  * request path. `query` reads the coarsest rollups that can answer it, plus the raw runs at
- * partial-hour edges and those not yet folded, all in one statement (one snapshot), so answers
- * are exact and current whether or not the rollup has run.
+ * partial-hour edges and those not yet folded, all in one snapshot, so answers are exact and
+ * current whether or not the rollup has run. With `latency: false` it adds plain sums only.
  */
 export function createPrismaAnalyticsStore(
   db: PrismaClient,
@@ -383,7 +385,7 @@ export function createPrismaAnalyticsStore(
         const { sql, params } = buildQuery(parsed, state?.lastId ?? BigInt(0));
         return tx.$queryRawUnsafe<ResultRow[]>(sql, ...params);
       },
-      { isolationLevel: 'RepeatableRead' },
+      { isolationLevel: 'RepeatableRead', timeout: QUERY_TIMEOUT_MS },
     );
     throwIfAborted(callOptions?.signal);
 
