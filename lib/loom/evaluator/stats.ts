@@ -1,4 +1,5 @@
 import { LoomError } from '../core';
+import { normalQuantile as standardNormalQuantile } from '../core/math';
 
 export interface Interval {
   value: number;
@@ -29,34 +30,13 @@ function checkConfidence(confidence: number): void {
   }
 }
 
-/** Inverse standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
+/** Inverse standard normal CDF (core's implementation), refusing p outside (0, 1). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1))
     throw new LoomError('INVALID_INPUT', 'p must be in (0, 1)', {
       issues: [{ path: 'p', message: String(p) }],
     });
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-    2.506628277459239,
-  ];
-  const b = [
-    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
-  ];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const poly = (k: number[], x: number): number => k.reduce((acc, coef) => acc * x + coef, 0);
-  const low = 0.02425;
-  if (p < low) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return poly(c, q) / (poly(d, q) * q + 1);
-  }
-  if (p > 1 - low) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return (poly(a, r) * q) / (poly(b, r) * r + 1);
+  return standardNormalQuantile(p);
 }
 
 function logGamma(x: number): number {
@@ -152,8 +132,9 @@ export function wilsonInterval(passes: number, n: number, confidence = 0.95): In
   const denominator = 1 + z2 / n;
   return {
     value: p,
-    low: Math.max(0, (centre - margin) / denominator),
-    high: Math.min(1, (centre + margin) / denominator),
+    // At 0 or n passes the bound is exactly 0 or 1; floating point would leave it a hair inside.
+    low: passes === 0 ? 0 : Math.max(0, (centre - margin) / denominator),
+    high: passes === n ? 1 : Math.min(1, (centre + margin) / denominator),
     confidence,
     n,
   };

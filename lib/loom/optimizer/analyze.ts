@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LoomError } from '../core';
 import { parseExperiment, toLoomIssues, type Experiment, type Variant } from './experiment';
-import { chiSquareSurvival, normalQuantile } from './math';
+import { chiSquareSurvival, normalQuantile } from '../core/math';
 import { mixtureSequentialTest, optimalMixingRatio } from './sequential';
 import type { ExperimentStats } from './store';
 

@@ -44,7 +44,7 @@ export {
   type MixtureTestResult,
 } from './sequential';
 export { plannedSampleSize, sampleSizeInputSchema, type SampleSizeInput } from './plan';
-export { chiSquareSurvival, regularizedGammaQ, normalCdf, normalQuantile, lnGamma } from './math';
+export { chiSquareSurvival, regularizedGammaQ, normalCdf, normalQuantile, lnGamma } from '../core/math';
 export {
   promote,
   createExperimentRunner,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LoomError } from '../core';
 import { toLoomIssues } from './experiment';
-import { normalQuantile } from './math';
+import { normalQuantile } from '../core/math';
 import { boundaryZ, optimalMixingRatio } from './sequential';
 
 export const sampleSizeInputSchema = z.object({

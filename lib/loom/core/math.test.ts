@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chiSquareSurvival, lnGamma, normalCdf, normalQuantile } from './math';
-import { boundaryZ, mixtureSequentialTest, optimalMixingRatio } from './sequential';
+import { boundaryZ, mixtureSequentialTest, optimalMixingRatio } from '../optimizer/sequential';
 
 describe('special functions', () => {
   it('match published tables', () => {

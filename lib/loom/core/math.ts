@@ -1,4 +1,4 @@
-/** Special functions the tests need; written here because lib/loom takes no numeric dependency. */
+/** Special functions shared by the statistics of the optimizer and the evaluator; written here because lib/loom takes no numeric dependency. */
 
 const LANCZOS_G = 7;
 const LANCZOS = [
