@@ -195,6 +195,22 @@ export function describeProviderContract(label: string, options: ProviderContrac
       expect(performance.now() - started).toBeLessThan(1_000);
     });
 
+    it('gives up with TIMEOUT when the call outlasts its timeoutMs', async () => {
+      server.addRule({ content: 'slow-timeout', latencyMs: 5_000, times: 1 });
+      const started = performance.now();
+      const error = await failure(() => provider.complete(ask(model, 'slow-timeout'), { timeoutMs: 50 }));
+      expect(error.code).toBe('TIMEOUT');
+      expect(performance.now() - started).toBeLessThan(1_000);
+    });
+
+    it('rejects a timeoutMs that is not a duration before sending anything', async () => {
+      const before = server.requests.length;
+      const error = await failure(() => provider.complete(ask(model, 'hi'), { timeoutMs: -1 }));
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.details.issues?.[0]?.path).toBe('timeoutMs');
+      expect(server.requests.length).toBe(before);
+    });
+
     it('stays usable after a consumer abandons a stream', async () => {
       server.addRule({ content: 'abandon', chunkDelayMs: 100, times: 1 });
       for await (const event of provider.stream(ask(model, 'abandon a b c d'))) {

@@ -6,6 +6,7 @@ import {
   cancelledError,
   errorFromHttp,
   normalizeProviderError,
+  parseCallOptions,
   parseCompletionRequest,
   parseRetryAfterMs,
   toLoomIssues,
@@ -77,7 +78,8 @@ export function mapOllamaError(
 
 /**
  * Ollama through the official `ollama` SDK. The SDK takes no per-request signal, so each call gets
- * its own client whose fetch carries the caller's signal (clients are plain config objects: cheap).
+ * its own client whose fetch carries the caller's signal and budget (clients are plain config
+ * objects: cheap).
  */
 export function createOllamaProvider(options: OllamaProviderOptions): Provider {
   const parsed = ollamaOptionsSchema.safeParse(options);
@@ -89,11 +91,13 @@ export function createOllamaProvider(options: OllamaProviderOptions): Provider {
   const { host, name } = parsed.data;
   const baseFetch = options.fetch ?? fetch;
 
-  const clientFor = (signal: AbortSignal | undefined, trace: CallTrace): Ollama =>
+  const clientFor = ({ signal, timeoutMs }: CallOptions, trace: CallTrace): Ollama =>
     new Ollama({
       host,
       fetch: async (input, init) => {
         const signals = [init?.signal, signal].filter((s): s is AbortSignal => s instanceof AbortSignal);
+        // A budget aborts with a TimeoutError, which the error mapping reports as TIMEOUT.
+        if (timeoutMs !== undefined) signals.push(AbortSignal.timeout(timeoutMs));
         const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
         const response = await baseFetch(input, { ...init, signal: combined ?? null });
         if (!response.ok) trace.failedHeaders = response.headers;
@@ -116,13 +120,14 @@ export function createOllamaProvider(options: OllamaProviderOptions): Provider {
   return {
     name,
 
-    async complete(raw: CompletionRequest, callOptions: CallOptions = {}): Promise<Completion> {
+    async complete(raw: CompletionRequest, callOptions?: CallOptions): Promise<Completion> {
       const request = parseCompletionRequest(raw);
-      const { signal } = callOptions;
+      const options = parseCallOptions(callOptions);
+      const { signal } = options;
       const trace: CallTrace = {};
       const started = performance.now();
       try {
-        const response = await clientFor(signal, trace).chat({ ...toChat(request), stream: false });
+        const response = await clientFor(options, trace).chat({ ...toChat(request), stream: false });
         return {
           text: response.message?.content ?? '',
           usage: usageOf(response),
@@ -137,15 +142,16 @@ export function createOllamaProvider(options: OllamaProviderOptions): Provider {
 
     async *stream(
       raw: CompletionRequest,
-      callOptions: CallOptions = {},
+      callOptions?: CallOptions,
     ): AsyncGenerator<StreamEvent, void, undefined> {
       const request = parseCompletionRequest(raw);
-      const { signal } = callOptions;
+      const options = parseCallOptions(callOptions);
+      const { signal } = options;
       const trace: CallTrace = {};
       let final: ChatResponse | undefined;
       let iterator: AbortableAsyncIterator<ChatResponse> | undefined;
       try {
-        iterator = await clientFor(signal, trace).chat({ ...toChat(request), stream: true });
+        iterator = await clientFor(options, trace).chat({ ...toChat(request), stream: true });
         for await (const part of iterator) {
           const text = part.message?.content;
           if (text) yield { type: 'delta', text };
@@ -169,16 +175,17 @@ export function createOllamaProvider(options: OllamaProviderOptions): Provider {
       };
     },
 
-    async getModelInfo(model: string, callOptions: CallOptions = {}): Promise<ModelInfo> {
+    async getModelInfo(model: string, callOptions?: CallOptions): Promise<ModelInfo> {
       if (typeof model !== 'string' || model.length === 0) {
         throw new LoomError('INVALID_INPUT', 'A model name is required', {
           issues: [{ path: 'model', message: 'required' }],
         });
       }
-      const { signal } = callOptions;
+      const options = parseCallOptions(callOptions);
+      const { signal } = options;
       const trace: CallTrace = {};
       try {
-        const shown = await clientFor(signal, trace).show({ model });
+        const shown = await clientFor(options, trace).show({ model });
         // model_info arrives as a plain JSON object despite the SDK's Map type.
         const modelInfo = (shown.model_info ?? {}) as unknown as Record<string, unknown>;
         const contextKey = Object.keys(modelInfo).find((key) => key.endsWith('.context_length'));
@@ -196,11 +203,12 @@ export function createOllamaProvider(options: OllamaProviderOptions): Provider {
       }
     },
 
-    async listModels(callOptions: CallOptions = {}): Promise<ModelSummary[]> {
-      const { signal } = callOptions;
+    async listModels(callOptions?: CallOptions): Promise<ModelSummary[]> {
+      const options = parseCallOptions(callOptions);
+      const { signal } = options;
       const trace: CallTrace = {};
       try {
-        const { models } = await clientFor(signal, trace).list();
+        const { models } = await clientFor(options, trace).list();
         return models.map((m) => ({ id: m.name })).sort((a, b) => a.id.localeCompare(b.id));
       } catch (error) {
         throw mapOllamaError(error, name, signal, trace);

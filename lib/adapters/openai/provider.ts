@@ -7,6 +7,7 @@ import {
   cancelledError,
   errorFromHttp,
   normalizeProviderError,
+  parseCallOptions,
   parseCompletionRequest,
   parseRetryAfterMs,
   toLoomIssues,
@@ -130,8 +131,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
-  const toParams = (request: CompletionRequest): ChatCompletionCreateParamsBase => {
-    const params: ChatCompletionCreateParamsBase = { model: request.model, messages: request.messages };
+  const toParams = <P extends ChatCompletionCreateParamsBase>(request: CompletionRequest, params: P): P => {
     if (request.temperature !== undefined) params.temperature = request.temperature;
     if (request.topP !== undefined) params.top_p = request.topP;
     if (request.maxTokens !== undefined) {
@@ -146,17 +146,24 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     return params;
   };
 
+  /**
+   * The SDK's per-request options. A budget replaces the client's timeout: the SDK then aborts
+   * the request itself (body included), which costs far less than composing a second signal.
+   */
+  const requestOptions = (signal: AbortSignal | undefined, timeoutMs: number | undefined) =>
+    timeoutMs === undefined ? { signal } : { signal, timeout: timeoutMs };
+
   return {
     name,
 
-    async complete(raw: CompletionRequest, callOptions: CallOptions = {}): Promise<Completion> {
+    async complete(raw: CompletionRequest, callOptions?: CallOptions): Promise<Completion> {
       const request = parseCompletionRequest(raw);
-      const { signal } = callOptions;
+      const { signal, timeoutMs } = parseCallOptions(callOptions);
       const started = performance.now();
       try {
         const response = await client.chat.completions.create(
-          { ...toParams(request), stream: false },
-          { signal },
+          toParams(request, { model: request.model, messages: request.messages, stream: false }),
+          requestOptions(signal, timeoutMs),
         );
         const choice = response.choices[0];
         return {
@@ -173,18 +180,23 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
 
     async *stream(
       raw: CompletionRequest,
-      callOptions: CallOptions = {},
+      callOptions?: CallOptions,
     ): AsyncGenerator<StreamEvent, void, undefined> {
       const request = parseCompletionRequest(raw);
-      const { signal } = callOptions;
+      const { signal, timeoutMs } = parseCallOptions(callOptions);
       let usage: Usage | undefined;
       let finishReason: FinishReason = 'other';
       let model = request.model;
       let outputChars = 0;
       try {
         const stream = await client.chat.completions.create(
-          { ...toParams(request), stream: true, stream_options: { include_usage: true } },
-          { signal },
+          toParams(request, {
+            model: request.model,
+            messages: request.messages,
+            stream: true,
+            stream_options: { include_usage: true },
+          }),
+          requestOptions(signal, timeoutMs),
         );
         for await (const chunk of stream) {
           if (chunk.model) model = chunk.model;

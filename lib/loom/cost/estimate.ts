@@ -14,7 +14,18 @@ const usageSchema = z
     path: ['cachedInputTokens'],
   });
 
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** Validates usage; the common valid case is checked by hand (this runs on every call), zod explains failures. */
 function parseUsage(usage: Usage): Usage {
+  const cached = usage?.cachedInputTokens;
+  if (
+    isCount(usage?.inputTokens) &&
+    isCount(usage.outputTokens) &&
+    (cached === undefined || (isCount(cached) && cached <= usage.inputTokens))
+  ) {
+    return usage;
+  }
   const parsed = usageSchema.safeParse(usage);
   if (parsed.success) return parsed.data;
   const issues = issuesFromZod(parsed.error, 'usage');
@@ -23,12 +34,14 @@ function parseUsage(usage: Usage): Usage {
   });
 }
 
-const MILLION = 1_000_000n;
+const MILLION = 1_000_000;
 
 /**
  * Cost of one call in integer micro-dollars, rounded half up; undefined when the model's price is
  * unknown (never a silent 0). `inputTokens` includes cached ones, as providers report it: cached
- * tokens are billed at the cached rate and the rest at the input rate. BigInt keeps it exact.
+ * tokens are billed at the cached rate and the rest at the input rate. Integer arithmetic stays
+ * exact: in doubles while the sum is a safe integer (every term is then exact too: none is
+ * negative), in BigInt beyond.
  */
 export function costOf(
   model: string,
@@ -38,11 +51,18 @@ export function costOf(
   const { inputTokens, outputTokens, cachedInputTokens = 0 } = parseUsage(usage);
   const price = pricing.find(model);
   if (price === undefined) return undefined;
+  const halfUp =
+    (inputTokens - cachedInputTokens) * price.input +
+    cachedInputTokens * price.cachedInput +
+    outputTokens * price.output +
+    MILLION / 2;
+  if (Number.isSafeInteger(halfUp)) return (halfUp - (halfUp % MILLION)) / MILLION;
   const scaled =
     BigInt(inputTokens - cachedInputTokens) * BigInt(price.input) +
     BigInt(cachedInputTokens) * BigInt(price.cachedInput) +
     BigInt(outputTokens) * BigInt(price.output);
-  return Number((scaled + MILLION / 2n) / MILLION);
+  const million = BigInt(MILLION);
+  return Number((scaled + million / 2n) / million);
 }
 
 export interface EstimateRequest {

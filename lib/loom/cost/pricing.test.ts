@@ -84,6 +84,33 @@ describe('costOf', () => {
     );
   });
 
+  it('equals exact BigInt arithmetic on both sides of the double-precision limit', () => {
+    const price = { input: 2_500_000, output: 10_000_000, cachedInput: 1_250_000 };
+    const pricing = createPricing({ m: price });
+    const exact = (input: number, output: number, cached: number) =>
+      Number(
+        (BigInt(input - cached) * BigInt(price.input) +
+          BigInt(cached) * BigInt(price.cachedInput) +
+          BigInt(output) * BigInt(price.output) +
+          500_000n) /
+          1_000_000n,
+      );
+    let seed = 7;
+    const next = (max: number) => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return Math.floor((seed / 2_147_483_647) * max);
+    };
+    for (const max of [1_000, 1_000_000, 900_000_000, 2 ** 40]) {
+      for (let i = 0; i < 500; i++) {
+        const input = next(max);
+        const cached = next(input + 1);
+        const output = next(max);
+        const usage = { inputTokens: input, outputTokens: output, cachedInputTokens: cached };
+        expect(costOf('m', usage, pricing)).toBe(exact(input, output, cached));
+      }
+    }
+  });
+
   it('reports unknown prices as undefined, while local models cost 0', () => {
     expect(costOf('mystery-model', { inputTokens: 10, outputTokens: 10 })).toBeUndefined();
     expect(costOf('llama3.2:3b', { inputTokens: 10_000, outputTokens: 10_000 })).toBe(0);

@@ -176,6 +176,30 @@ describe('execute', () => {
     expect(provider.calls).toHaveLength(1);
   });
 
+  it("hands the provider the attempt's budget, or what is left of the total when that is less", async () => {
+    const seen: CallOptions[] = [];
+    const fake = createFakeProvider({ steps: [{ error: unavailable() }, { reply: 'ok' }] });
+    const spy: Provider = {
+      ...fake,
+      complete: (request: CompletionRequest, callOptions?: CallOptions) => {
+        seen.push(callOptions ?? {});
+        return fake.complete(request, callOptions);
+      },
+    };
+    let now = 0;
+    const { options } = harness({
+      provider: spy,
+      timeout: { attemptMs: 1_000, totalMs: 1_500 },
+      clock: { now: () => now },
+      sleep: async (ms) => void (now += ms),
+      random: () => 0.99,
+      retry: { baseMs: 700, maxMs: 700 },
+    });
+    await execute(options);
+    // No caller signal: the provider gets only the budget and ends its own request with it.
+    expect(seen).toEqual([{ timeoutMs: 1_000 }, { timeoutMs: 1_500 - 693 }]);
+  });
+
   it('stops even when the provider ignores its signal', async () => {
     const stubborn: Provider = {
       ...createFakeProvider(),

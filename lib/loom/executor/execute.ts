@@ -17,17 +17,21 @@ import type {
  * backoff within the attempt and total budgets. Throws LoomError; records every call via `onRecord`.
  */
 export function execute(options: ExecuteOptions): Promise<ExecuteResult> {
-  return runExecute(options);
+  return runExecute(options, options);
 }
 
-async function runExecute(options: ExecuteOptions, policies?: Policies): Promise<ExecuteResult> {
-  const run = new Run(options, false, policies);
+async function runExecute(
+  call: ExecuteCall,
+  config: ExecutorConfig,
+  policies?: Policies,
+): Promise<ExecuteResult> {
+  const run = new Run(call, config, false, policies);
   try {
     const { rendered, request } = await run.prepare();
     for (;;) {
       const attempt = run.openAttempt();
       try {
-        const completion = await attempt.race(run.provider.complete(request, { signal: attempt.signal }));
+        const completion = await attempt.race(run.provider.complete(request, run.completeOptions(attempt)));
         return run.succeed(
           rendered,
           completion.text,
@@ -52,14 +56,15 @@ async function runExecute(options: ExecuteOptions, policies?: Policies): Promise
  * shown cannot be taken back). Stopping the iteration cancels the provider call.
  */
 export function executeStream(options: ExecuteOptions): AsyncGenerator<ExecuteStreamEvent, void, undefined> {
-  return runExecuteStream(options);
+  return runExecuteStream(options, options);
 }
 
 async function* runExecuteStream(
-  options: ExecuteOptions,
+  call: ExecuteCall,
+  config: ExecutorConfig,
   policies?: Policies,
 ): AsyncGenerator<ExecuteStreamEvent, void, undefined> {
-  const run = new Run(options, true, policies);
+  const run = new Run(call, config, true, policies);
   try {
     const { rendered, request } = await run.prepare();
     for (;;) {
@@ -68,7 +73,7 @@ async function* runExecuteStream(
       let ended = false;
       let iterator: AsyncIterator<StreamEvent> | undefined;
       try {
-        iterator = run.provider.stream(request, { signal: attempt.signal })[Symbol.asyncIterator]();
+        iterator = run.provider.stream(request, run.streamOptions(attempt))[Symbol.asyncIterator]();
         let text = '';
         for (;;) {
           const step = await attempt.race(iterator.next());
@@ -124,13 +129,8 @@ export function createExecutor(config: ExecutorConfig): Executor {
     });
   }
   const policies = parsePolicies(config.retry, config.timeout);
-  const merge = (call: ExecuteCall): ExecuteOptions => ({
-    ...config,
-    ...call,
-    provider: call.provider ?? config.provider,
-  });
   return {
-    execute: (call) => runExecute(merge(call), policies),
-    executeStream: (call) => runExecuteStream(merge(call), policies),
+    execute: (call) => runExecute(call, config, policies),
+    executeStream: (call) => runExecuteStream(call, config, policies),
   };
 }

@@ -6,11 +6,18 @@ export const TOTAL_TIMEOUT = Object.freeze({ reason: 'total-timeout' });
 export const CONSUMER_STOPPED = Object.freeze({ reason: 'consumer-stopped' });
 
 export interface Attempt {
-  /** Handed to the provider: fires on timeout, on the caller's signal, or when the consumer stops. */
+  /** The attempt's budget in milliseconds: handed to the provider as `timeoutMs`. */
+  readonly ms: number;
+  /**
+   * Fires on timeout, on the caller's signal, or when the consumer stops. Created on first use:
+   * an AbortSignal handed to an SDK costs tens of microseconds (Node composes it with its own).
+   */
   readonly signal: AbortSignal;
+  /** Why the attempt was aborted, or undefined while it runs. */
+  readonly reason: unknown;
   /**
    * Settles with `promise`, or rejects with the abort reason as soon as the attempt is aborted, so
-   * a provider that ignores its signal cannot hold a timeout or cancellation hostage.
+   * a provider that ignores its signal or timeout cannot hold a timeout or cancellation hostage.
    */
   race<T>(promise: Promise<T>): Promise<T>;
   abort(reason: unknown): void;
@@ -18,35 +25,68 @@ export interface Attempt {
   dispose(): void;
 }
 
+const NOT_ABORTED = Symbol('not-aborted');
+
 /**
- * One provider call's abort scope. EventTarget listeners and AbortSignal.any cost tens of
- * microseconds in Node, so the timer rejects a plain promise and only a caller's signal is listened to.
+ * One provider call's abort scope. EventTarget listeners, AbortSignal.any, spare promises and
+ * closures cost microseconds each on this path, so it is a class, the timer settles the raced
+ * promise directly, and only a caller's signal is listened to.
  */
+class AttemptScope implements Attempt {
+  private controller: AbortController | undefined;
+  private why: unknown = NOT_ABORTED;
+  private rejectRace: ((reason: unknown) => void) | undefined;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly onParentAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly parent: AbortSignal | undefined,
+    readonly ms: number,
+    timeoutReason: unknown,
+  ) {
+    if (parent?.aborted) this.abort(parent.reason);
+    else if (parent) {
+      this.onParentAbort = () => this.abort(parent.reason);
+      parent.addEventListener('abort', this.onParentAbort, { once: true });
+    }
+    this.timer = setTimeout(() => this.abort(timeoutReason), ms);
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.why !== NOT_ABORTED) this.controller.abort(this.why);
+    }
+    return this.controller.signal;
+  }
+
+  get reason(): unknown {
+    return this.why === NOT_ABORTED ? undefined : this.why;
+  }
+
+  race<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.why !== NOT_ABORTED) reject(this.why);
+      this.rejectRace = reject;
+      promise.then(resolve, reject);
+    });
+  }
+
+  abort(reason: unknown): void {
+    if (this.why !== NOT_ABORTED) return;
+    this.why = reason;
+    this.controller?.abort(reason);
+    this.rejectRace?.(reason);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    if (this.onParentAbort) this.parent?.removeEventListener('abort', this.onParentAbort);
+  }
+}
+
 export function openAttempt(parent: AbortSignal | undefined, ms: number, timeoutReason: unknown): Attempt {
-  const controller = new AbortController();
-  let rejectAborted: (reason: unknown) => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    rejectAborted = reject;
-  });
-  aborted.catch(() => undefined);
-  const abort = (reason: unknown) => {
-    if (controller.signal.aborted) return;
-    controller.abort(reason);
-    rejectAborted(reason);
-  };
-  const onParentAbort = () => abort(parent?.reason);
-  if (parent?.aborted) abort(parent.reason);
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(() => abort(timeoutReason), ms);
-  return {
-    signal: controller.signal,
-    race: (promise) => Promise.race([promise, aborted]),
-    abort,
-    dispose() {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onParentAbort);
-    },
-  };
+  return new AttemptScope(parent, ms, timeoutReason);
 }
 
 export const realSleep: Sleep = (ms, signal) =>

@@ -23,11 +23,16 @@ export function metrics(options: MetricsOptions): Middleware {
   const { sink } = options;
   const clock = options.clock ?? systemClock;
   return (next) => {
-    // Label objects are reused per (model, method, outcome): sinks may key caches on their identity.
-    const labelSets = new Map<string, { request: Labels; latency: Labels; input: Labels; output: Labels }>();
+    // Label objects are reused per (method, model, outcome): sinks may key caches on their identity.
+    // Nested maps, not a joined key: no string is built per call.
+    type LabelSets = { request: Labels; latency: Labels; input: Labels; output: Labels };
+    const labelSets = new Map<string, Map<string, Map<string, LabelSets>>>();
     const labelsFor = (model: string, method: string, outcome: string) => {
-      const key = `${model}\u0000${method}\u0000${outcome}`;
-      let sets = labelSets.get(key);
+      let byModel = labelSets.get(method);
+      if (!byModel) labelSets.set(method, (byModel = new Map()));
+      let byOutcome = byModel.get(model);
+      if (!byOutcome) byModel.set(model, (byOutcome = new Map()));
+      let sets = byOutcome.get(outcome);
       if (!sets) {
         const provider = next.name;
         sets = {
@@ -36,7 +41,7 @@ export function metrics(options: MetricsOptions): Middleware {
           input: { provider, model, direction: 'input' },
           output: { provider, model, direction: 'output' },
         };
-        labelSets.set(key, sets);
+        byOutcome.set(outcome, sets);
       }
       return sets;
     };
@@ -97,37 +102,45 @@ interface Series {
   counts: number[];
 }
 
+interface Store {
+  all: Map<string, Series>;
+  byLabels: WeakMap<Labels, Map<string, Series>>;
+}
+
 /** Keeps counters and histograms in memory: for tests, the studio's live panel and benchmarks. */
 export function createMemoryMetricsSink(
   bounds: readonly number[] = DEFAULT_LATENCY_BUCKETS_MS,
 ): MemoryMetricsSink {
   const les = [...bounds].sort((a, b) => a - b).concat(Infinity);
-  const counters = new Map<string, Series>();
-  const histograms = new Map<string, Series>();
-  // Callers that reuse label objects (the metrics middleware does) skip building the key.
-  const labelKeys = new WeakMap<Labels, string>();
-  const labelKey = (labels: Labels) => {
-    let key = labelKeys.get(labels);
-    if (key === undefined) {
-      key = Object.keys(labels)
-        .sort()
-        .map((k) => `${k}=${labels[k]}`)
-        .join(',');
-      labelKeys.set(labels, key);
+  // Each store finds the series of a reused label object (the metrics middleware reuses them) by
+  // identity, without building a key string per call.
+  const counters: Store = { all: new Map(), byLabels: new WeakMap() };
+  const histograms: Store = { all: new Map(), byLabels: new WeakMap() };
+  const labelKey = (labels: Labels) =>
+    Object.keys(labels)
+      .sort()
+      .map((k) => `${k}=${labels[k]}`)
+      .join(',');
+  const series = (store: Store, name: string, labels: Labels) => {
+    let known = store.byLabels.get(labels);
+    if (!known) {
+      known = new Map();
+      store.byLabels.set(labels, known);
     }
-    return key;
-  };
-  const series = (store: Map<string, Series>, name: string, labels: Labels) => {
-    const key = `${name}{${labelKey(labels)}}`;
-    let entry = store.get(key);
+    let entry = known.get(name);
     if (!entry) {
-      entry = { labels: { ...labels, __name__: name }, value: 0, sum: 0, counts: les.map(() => 0) };
-      store.set(key, entry);
+      const key = `${name}{${labelKey(labels)}}`;
+      entry = store.all.get(key);
+      if (!entry) {
+        entry = { labels: { ...labels, __name__: name }, value: 0, sum: 0, counts: les.map(() => 0) };
+        store.all.set(key, entry);
+      }
+      known.set(name, entry);
     }
     return entry;
   };
-  const matching = (store: Map<string, Series>, name: string, labels: Labels) =>
-    [...store.values()].filter(
+  const matching = (store: Store, name: string, labels: Labels) =>
+    [...store.all.values()].filter(
       (s) => s.labels.__name__ === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
     );
 

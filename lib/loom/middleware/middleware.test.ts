@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoomError } from '../core';
+import type { CompletionRequest, Provider } from '../provider';
 import { createFakeProvider } from '../testing/fake-provider';
 import { cache, cacheKey } from './cache';
 import { circuitBreaker, type CircuitState } from './circuit-breaker';
@@ -141,10 +142,29 @@ describe('cache', () => {
   });
 
   it('ignores tracing metadata in the key', () => {
-    expect(cacheKey(request('a', { metadata: { run: '1' } })).key).toBe(
-      cacheKey(request('a', { metadata: { run: '2' } })).key,
+    expect(cacheKey(request('a', { metadata: { run: '1' } }))).toBe(
+      cacheKey(request('a', { metadata: { run: '2' } })),
     );
-    expect(cacheKey(request('a')).key).not.toBe(cacheKey(request('b')).key);
+    expect(cacheKey(request('a'))).not.toBe(cacheKey(request('b')));
+  });
+
+  it('keys on every field that shapes the answer, whatever the property order', () => {
+    const base = request('a');
+    const variants: Partial<CompletionRequest>[] = [
+      { model: 'other-model' },
+      { messages: [{ role: 'system', content: 'a' }] },
+      { temperature: 0.3 },
+      { maxTokens: 7 },
+      { topP: 0.5 },
+      { stop: ['\n'] },
+      { responseFormat: 'json' },
+      { seed: 1 },
+      { user: 'u1' },
+    ];
+    const keys = new Set([cacheKey(base), ...variants.map((v) => cacheKey({ ...base, ...v }))]);
+    expect(keys.size).toBe(variants.length + 1);
+    const reordered = { messages: [{ content: 'a', role: 'user' as const }], model: base.model };
+    expect(cacheKey(reordered)).toBe(cacheKey(base));
   });
 
   it('expires entries after ttl and evicts the least recently used', async () => {
@@ -235,6 +255,25 @@ describe('rateLimit', () => {
       provider.complete(request('c')),
     ]);
     expect(waits).toEqual([100, 200]);
+  });
+
+  it("rejects at once a wait the call's budget cannot cover, and takes a wait out of the budget", async () => {
+    const clock = manualClock();
+    const budgets: (number | undefined)[] = [];
+    const fake = createFakeProvider();
+    const spy: Provider = {
+      ...fake,
+      complete: (r, callOptions) => {
+        budgets.push(callOptions?.timeoutMs);
+        return fake.complete(r, callOptions);
+      },
+    };
+    const provider = chain(spy, rateLimit({ capacity: 1, refillPerSec: 10, clock, sleep: async () => {} }));
+    await provider.complete(request('a'), { timeoutMs: 1_000 });
+    const error = await provider.complete(request('b'), { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: 100 } });
+    await provider.complete(request('c'), { timeoutMs: 1_000 });
+    expect(budgets).toEqual([1_000, 1_000 - 100]);
   });
 
   it('gives the token back when a waiting call is cancelled', async () => {

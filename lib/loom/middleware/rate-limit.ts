@@ -76,8 +76,14 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     }
   };
 
-  /** Takes a token now, or reserves the next one (tokens go negative) and returns how long to wait. */
-  const acquire = async (request: CompletionRequest, callOptions?: CallOptions): Promise<void> => {
+  /**
+   * Takes a token now (returns undefined), or reserves the next one (tokens go negative) and says
+   * how long to wait for it; throws RATE_LIMITED when that wait is not allowed.
+   */
+  const reserve = (
+    request: CompletionRequest,
+    callOptions: CallOptions | undefined,
+  ): { bucket: Bucket; waitMs: number } | undefined => {
     const key = keyOf(request);
     const now = clock.now();
     let bucket = buckets.get(key);
@@ -89,10 +95,12 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     refill(bucket, now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return;
+      return undefined;
     }
     const waitMs = Math.ceil(((1 - bucket.tokens) / refillPerSec) * 1000);
-    if (mode === 'reject' || waitMs > maxWaitMs) {
+    // A wait longer than the call's budget would only end in TIMEOUT after holding a token.
+    const budgetMs = callOptions?.timeoutMs ?? Number.POSITIVE_INFINITY;
+    if (mode === 'reject' || waitMs > maxWaitMs || waitMs >= budgetMs) {
       throw new LoomError('RATE_LIMITED', `Rate limit of ${refillPerSec}/s reached for ${key}`, {
         key,
         retryAfterMs: waitMs,
@@ -100,23 +108,41 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       });
     }
     bucket.tokens -= 1;
+    return { bucket, waitMs };
+  };
+
+  /** Waits out a reservation; returns the options to call on with (the wait is taken out of the budget). */
+  const waitFor = async (
+    { bucket, waitMs }: { bucket: Bucket; waitMs: number },
+    callOptions: CallOptions | undefined,
+  ): Promise<CallOptions | undefined> => {
     try {
       await sleep(waitMs, callOptions?.signal);
     } catch (error) {
       bucket.tokens += 1; // give the reservation back: the call never happens
       throw error;
     }
+    return callOptions?.timeoutMs === undefined
+      ? callOptions
+      : { ...callOptions, timeoutMs: callOptions.timeoutMs - waitMs };
   };
 
   return (next) =>
     wrapProvider(next, {
-      async complete(request, callOptions) {
-        await acquire(request, callOptions);
-        return next.complete(request, callOptions);
+      complete(request, callOptions) {
+        let reservation;
+        try {
+          reservation = reserve(request, callOptions);
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+        // A free token (the common case) calls on without a promise of its own.
+        if (!reservation) return next.complete(request, callOptions);
+        return waitFor(reservation, callOptions).then((options) => next.complete(request, options));
       },
       async *stream(request, callOptions) {
-        await acquire(request, callOptions);
-        yield* next.stream(request, callOptions);
+        const reservation = reserve(request, callOptions);
+        yield* next.stream(request, reservation ? await waitFor(reservation, callOptions) : callOptions);
       },
     });
 }

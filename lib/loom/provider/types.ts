@@ -62,11 +62,14 @@ export interface ModelSummary {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** The caller's budget for this call: the provider aborts its request after it (TIMEOUT). */
+  timeoutMs?: number;
 }
 
 /**
  * The port every LLM backend implements. Implementations throw `LoomError` with the codes of
- * `PROVIDER_ERROR_CODES` and stop work when `signal` fires (CANCELLED).
+ * `PROVIDER_ERROR_CODES`, stop work when `signal` fires (CANCELLED) and when `timeoutMs` has
+ * passed (TIMEOUT).
  */
 export interface Provider {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { LoomError, type LoomIssue } from '../core';
 import type { z } from 'zod';
-import { completionRequestSchema, type CompletionRequest } from './types';
+import { completionRequestSchema, type CallOptions, type CompletionRequest } from './types';
 
 /** Turns zod issues into LoomIssues (`path` dotted, e.g. `messages.0.role`). */
 export function toLoomIssues(error: z.ZodError): LoomIssue[] {
@@ -55,6 +55,21 @@ export function parseCompletionRequest(request: unknown): CompletionRequest {
     });
   }
   return result.data;
+}
+
+/** Validates call options at a provider's boundary: a budget must be a finite, non-negative number. */
+export function parseCallOptions(options: CallOptions | undefined): CallOptions {
+  if (options === undefined) return {};
+  const { timeoutMs } = options;
+  if (
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)
+  ) {
+    throw new LoomError('INVALID_INPUT', 'Invalid call options', {
+      issues: [{ path: 'timeoutMs', message: 'must be a finite number of milliseconds, 0 or more' }],
+    });
+  }
+  return options;
 }
 
 /** The text of the last user turn: what logs, fakes and simulators key on. */

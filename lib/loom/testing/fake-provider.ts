@@ -48,18 +48,24 @@ export function splitWords(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
-function delay(ms: number, signal: AbortSignal | undefined, provider: string): Promise<void> {
+/** Waits out a scripted delay like a real call would: cut short by the signal or the caller's budget. */
+function delay(ms: number, { signal, timeoutMs }: CallOptions, provider: string): Promise<void> {
   if (signal?.aborted) return Promise.reject(cancelledError(provider, signal.reason));
   if (ms <= 0) return Promise.resolve();
+  const timesOut = timeoutMs !== undefined && timeoutMs < ms;
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
       reject(cancelledError(provider, signal?.reason));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (!timesOut) return resolve();
+        reject(new LoomError('TIMEOUT', `${provider}: the request timed out`, { provider }));
+      },
+      timesOut ? timeoutMs : ms,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -92,7 +98,7 @@ export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvi
     async complete(raw: CompletionRequest, callOptions: CallOptions = {}): Promise<Completion> {
       const request = parseCompletionRequest(raw);
       const step = next(request);
-      await delay(step.delayMs ?? 0, callOptions.signal, name);
+      await delay(step.delayMs ?? 0, callOptions, name);
       if ('error' in step) throw step.error;
       if (step.failAfterChunks) throw step.failAfterChunks.error;
       return {
@@ -107,7 +113,7 @@ export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvi
     async *stream(raw: CompletionRequest, callOptions: CallOptions = {}): AsyncIterable<StreamEvent> {
       const request = parseCompletionRequest(raw);
       const step = next(request);
-      await delay(step.delayMs ?? 0, callOptions.signal, name);
+      await delay(step.delayMs ?? 0, callOptions, name);
       if ('error' in step) throw step.error;
       const chunks = step.chunks ?? splitWords(step.reply);
       for (const [index, text] of chunks.entries()) {
