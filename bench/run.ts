@@ -1,6 +1,10 @@
-// `npm run bench`: runs every benchmark in one process, prints a table of figures against their
-// goals, and merges them into bench/results.json. Each figure is a ratio or difference against a
-// peer measured in the same run, so it means the same on a busy or an idle machine.
+// `npm run bench`: runs every benchmark, prints a table of figures against their goals, and merges
+// them into bench/results.json. Each figure is a ratio or difference against a peer measured in
+// the same run, so it means the same on a busy or an idle machine. Each suite runs in a process of
+// its own: a suite must not inherit another's heap and compiled code (the registry's microsecond
+// reads ran 3x slower after the executor's 20,000 HTTP calls in one process).
+//   npm run bench [-- render executor registry optimizer]
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runExecutorBench } from './executor.bench';
@@ -46,12 +50,39 @@ export async function recordResults(figures: Record<string, number>): Promise<vo
   await writeFile(RESULTS, JSON.stringify({ ...previous, ...figures }, null, 2) + '\n');
 }
 
-const only = process.argv.slice(2);
+/** Runs one suite in a fresh node process (same flags as this one) and returns its figures. */
+function runInChild(name: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [...process.execArgv, import.meta.filename, '--suite', name],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        process.stderr.write(stderr);
+        if (error) reject(new Error(`bench suite ${name} failed: ${error.message}`));
+        else resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>);
+      },
+    );
+  });
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--suite') {
+  const suite = SUITES.find(([name]) => name === args[1]);
+  if (!suite) throw new Error(`unknown bench suite ${args[1]}`);
+  console.log(JSON.stringify(await suite[1]()));
+  process.exit(0);
+}
+const unknown = args.filter((name) => !SUITES.some(([suite]) => suite === name));
+if (unknown.length > 0) {
+  console.error(`unknown bench suite(s): ${unknown.join(', ')}; known: ${SUITES.map(([n]) => n).join(', ')}`);
+  process.exit(2);
+}
 const figures: Record<string, number> = {};
-for (const [name, run] of SUITES) {
-  if (only.length > 0 && !only.includes(name)) continue;
+for (const [name] of SUITES) {
+  if (args.length > 0 && !args.includes(name)) continue;
   console.error(`• ${name}…`);
-  Object.assign(figures, await run());
+  Object.assign(figures, await runInChild(name));
 }
 console.log('\n| figure | value | goal |\n|---|---:|---|');
 for (const [name, value] of Object.entries(figures))
