@@ -203,6 +203,18 @@ export function describeProviderContract(label: string, options: ProviderContrac
       expect(performance.now() - started).toBeLessThan(1_000);
     });
 
+    it('ends a stream with TIMEOUT when its body outlasts timeoutMs', async () => {
+      server.addRule({ content: 'slow-body', chunkDelayMs: 200, times: 1 });
+      const seen: StreamEvent[] = [];
+      const started = performance.now();
+      const error = await failure(() =>
+        drain(provider.stream(ask(model, 'slow-body a b c d e f g h'), { timeoutMs: 300 }), seen),
+      );
+      expect(error.code).toBe('TIMEOUT');
+      expect(seen.every((event) => event.type === 'delta')).toBe(true);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    });
+
     it('rejects a timeoutMs that is not a duration before sending anything', async () => {
       const before = server.requests.length;
       const error = await failure(() => provider.complete(ask(model, 'hi'), { timeoutMs: -1 }));

@@ -147,8 +147,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   };
 
   /**
-   * The SDK's per-request options. A budget replaces the client's timeout: the SDK then aborts
-   * the request itself (body included), which costs far less than composing a second signal.
+   * A completion's per-request options. A budget replaces the client's timeout: the SDK then
+   * aborts the request itself (body included), which costs far less than composing a second signal.
    */
   const requestOptions = (signal: AbortSignal | undefined, timeoutMs: number | undefined) =>
     timeoutMs === undefined ? { signal } : { signal, timeout: timeoutMs };
@@ -184,6 +184,17 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     ): AsyncGenerator<StreamEvent, void, undefined> {
       const request = parseCompletionRequest(raw);
       const { signal, timeoutMs } = parseCallOptions(callOptions);
+      // The SDK's timeout stops at the response headers; a stream's budget must cover its body too,
+      // so it becomes a deadline beside the caller's signal (a stream is long enough not to mind).
+      const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+      const streamSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
+      const streamTimeout = (cause: unknown) =>
+        new LoomError(
+          'TIMEOUT',
+          `${name}: the stream outlasted its ${timeoutMs} ms`,
+          { provider: name },
+          { cause },
+        );
       let usage: Usage | undefined;
       let finishReason: FinishReason = 'other';
       let model = request.model;
@@ -196,7 +207,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
             stream: true,
             stream_options: { include_usage: true },
           }),
-          requestOptions(signal, timeoutMs),
+          { signal: streamSignal },
         );
         for await (const chunk of stream) {
           if (chunk.model) model = chunk.model;
@@ -211,9 +222,15 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
           }
         }
       } catch (error) {
-        throw mapOpenAIError(error, name, signal);
+        throw deadline?.aborted && !signal?.aborted
+          ? streamTimeout(error)
+          : mapOpenAIError(error, name, signal);
       }
+      // The SDK ends an aborted stream quietly: the signals tell a cut-off stream from a finished
+      // one (which has reported its finish reason or usage, should the deadline pass just after).
       if (signal?.aborted) throw cancelledError(name, signal.reason);
+      if (deadline?.aborted && usage === undefined && finishReason === 'other')
+        throw streamTimeout(undefined);
       // Some compatible servers ignore include_usage; estimate output (~4 chars/token) rather than report 0.
       yield {
         type: 'done',

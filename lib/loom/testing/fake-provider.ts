@@ -70,7 +70,7 @@ function delay(ms: number, { signal, timeoutMs }: CallOptions, provider: string)
   });
 }
 
-/** A scripted in-memory Provider for unit tests: deterministic, honours the signal, records calls. */
+/** A scripted in-memory Provider for unit tests: deterministic, honours the signal and timeoutMs, records calls. */
 export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvider {
   const name = options.name ?? 'fake';
   const queue = [...(options.steps ?? [])];
