@@ -116,10 +116,11 @@ interface ResultRow {
   inputTokens: bigint | number;
   outputTokens: bigint | number;
   costMicros: bigint | number;
-  latencySum: number;
-  latencyMin: number;
-  latencyMax: number;
-  latencyZero: bigint | number;
+  /** The latency columns are NULL when the query asked for no percentiles. */
+  latencySum: number | null;
+  latencyMin: number | null;
+  latencyMax: number | null;
+  latencyZero: bigint | number | null;
   buckets: string | null;
   bucket: number | null;
 }
@@ -308,14 +309,19 @@ export function createPrismaAnalyticsStore(
     const bucketSql = query.latency ? BUCKET_SQL : 'NULL::int';
     const bucketGroup = query.latency ? ', bucket' : '';
 
+    // Without percentiles, no latency column is read either: the sums then come from the levels'
+    // totals indexes alone (an index-only scan), never from the wide rows holding the histograms.
+    const latencySql = query.latency
+      ? `SUM("latencySum") AS "latencySum", MIN("latencyMin") AS "latencyMin",
+         MAX("latencyMax") AS "latencyMax", SUM("latencyZero")::int8 AS "latencyZero"`
+      : `NULL::float8 AS "latencySum", NULL::float8 AS "latencyMin", NULL::float8 AS "latencyMax",
+         NULL::int8 AS "latencyZero"`;
     const rollupSelect = (level: Level, from: Date, to: Date) => {
       // Scalars add up here; histograms are concatenated text (cheap) that the caller parses once.
       selects.push(`SELECT ${groupColumns(grain, '"start"', grouped, q)},
         SUM("count")::int8 AS "count", SUM("successes")::int8 AS "successes",
         SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
-        SUM("costMicros")::int8 AS "costMicros", SUM("latencySum") AS "latencySum",
-        MIN("latencyMin") AS "latencyMin", MAX("latencyMax") AS "latencyMax",
-        SUM("latencyZero")::int8 AS "latencyZero", ${bucketsSql} AS buckets, NULL::int AS bucket
+        SUM("costMicros")::int8 AS "costMicros", ${latencySql}, ${bucketsSql} AS buckets, NULL::int AS bucket
         FROM ${q(level.table)}
         WHERE "workspaceId" = ${ws} AND "start" >= ${params.time(from)} AND "start" < ${params.time(to)}${filters}
         GROUP BY 1, 2, 3, 4`);
@@ -421,6 +427,7 @@ export function createPrismaAnalyticsStore(
       acc.inputTokens += Number(row.inputTokens);
       acc.outputTokens += Number(row.outputTokens);
       acc.costMicros += Number(row.costMicros);
+      if (!parsed.latency) continue;
       acc.latencySum += Number(row.latencySum);
       acc.latencyMin = Math.min(acc.latencyMin, Number(row.latencyMin));
       acc.latencyMax = Math.max(acc.latencyMax, Number(row.latencyMax));

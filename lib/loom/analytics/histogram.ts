@@ -26,7 +26,7 @@ export type SerializedHistogram = z.infer<typeof serializedHistogramSchema>;
 export class Histogram {
   readonly gamma: number;
   private readonly logGamma: number;
-  private readonly counts = new Map<number, number>();
+  private counts = new Map<number, number>();
   private zero = 0;
   private total = 0;
   private valueSum = 0;
@@ -104,24 +104,42 @@ export class Histogram {
    * it), estimated from its bucket; undefined when empty.
    */
   quantile(q: number): number | undefined {
-    if (!(q >= 0 && q <= 1)) {
-      throw new LoomError('INVALID_INPUT', 'Quantile must be in [0, 1]', {
-        issues: [{ path: 'q', message: `got ${q}` }],
-      });
-    }
-    if (this.total === 0) return undefined;
-    const rank = Math.max(1, Math.ceil(q * this.total));
-    if (rank <= this.zero) return this.minimum;
-    let seen = this.zero;
-    const indexes = [...this.counts.keys()].sort((a, b) => a - b);
-    for (const index of indexes) {
-      seen += this.counts.get(index) ?? 0;
-      if (seen >= rank) {
-        const estimate = (2 * Math.pow(this.gamma, index)) / (this.gamma + 1);
-        return Math.min(this.maximum, Math.max(this.minimum, estimate));
+    return this.quantiles([q])[0];
+  }
+
+  /** Several quantiles from one sorted walk over the buckets (a dashboard row asks for three). */
+  quantiles(qs: readonly number[]): (number | undefined)[] {
+    for (const q of qs) {
+      if (!(q >= 0 && q <= 1)) {
+        throw new LoomError('INVALID_INPUT', 'Quantile must be in [0, 1]', {
+          issues: [{ path: 'q', message: `got ${q}` }],
+        });
       }
     }
-    return this.maximum;
+    if (this.total === 0) return qs.map(() => undefined);
+    // Wanted ranks, smallest first, each answered by the first bucket that reaches it.
+    const wanted = qs
+      .map((q, at) => ({ rank: Math.max(1, Math.ceil(q * this.total)), at }))
+      .sort((a, b) => a.rank - b.rank);
+    const results: (number | undefined)[] = qs.map(() => this.maximum);
+    let pending = 0;
+    const answer = (seen: number, value: number) => {
+      for (; pending < wanted.length; pending++) {
+        const { rank, at } = wanted[pending] as { rank: number; at: number };
+        if (rank > seen) return;
+        results[at] = value;
+      }
+    };
+    let seen = this.zero;
+    answer(seen, this.minimum);
+    // A typed array sorts numerically and natively: no comparator call per comparison.
+    for (const index of Float64Array.from(this.counts.keys()).sort()) {
+      if (pending === wanted.length) break;
+      seen += this.counts.get(index) ?? 0;
+      const estimate = (2 * Math.pow(this.gamma, index)) / (this.gamma + 1);
+      answer(seen, Math.min(this.maximum, Math.max(this.minimum, estimate)));
+    }
+    return results;
   }
 
   /** A plain JSON-safe form for rollup tables. */
@@ -166,7 +184,7 @@ export class Histogram {
         issues: [{ path: 'count', message: `buckets hold ${total} values, count says ${parts.count}` }],
       });
     }
-    for (const [index, count] of parts.buckets) histogram.counts.set(index, count);
+    histogram.counts = parts.buckets; // handed over, not copied: the caller lets go of it
     histogram.zero = parts.zeroCount;
     histogram.total = parts.count;
     histogram.valueSum = parts.sum;

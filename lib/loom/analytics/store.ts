@@ -209,12 +209,9 @@ export function toTotalsRow(group: AnalyticsGroup, totals: AggregateTotals): Ana
 }
 
 export function toAnalyticsRow(group: AnalyticsGroup, aggregate: Aggregate): AnalyticsRow {
+  const [p50, p95, p99] = aggregate.latency.quantiles([0.5, 0.95, 0.99]);
   return {
     ...toTotalsRow(group, aggregate),
-    latency: {
-      p50: aggregate.latency.quantile(0.5) ?? 0,
-      p95: aggregate.latency.quantile(0.95) ?? 0,
-      p99: aggregate.latency.quantile(0.99) ?? 0,
-    },
+    latency: { p50: p50 ?? 0, p95: p95 ?? 0, p99: p99 ?? 0 },
   };
 }
