@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LruCache } from '../core/lru-cache';
 import type { Completion, CompletionRequest, StreamEvent } from '../provider';
 import { parseOptions, systemClock, wrapProvider, type Clock, type Middleware } from './wrap';
 
@@ -55,26 +56,16 @@ export function cache(options: CacheOptions): Middleware {
     'cache',
   );
   const clock = options.clock ?? systemClock;
-  const entries = new Map<string, Entry>();
+  const entries = new LruCache<string, Entry>(max);
 
   const lookup = (key: string): Entry | undefined => {
     const entry = entries.get(key);
-    if (!entry) return undefined;
+    if (entry === undefined || entry.expiresAt > clock.now()) return entry;
     entries.delete(key);
-    if (entry.expiresAt <= clock.now()) return undefined;
-    // Map keeps insertion order: re-inserting marks the entry most recently used.
-    entries.set(key, entry);
-    return entry;
+    return undefined;
   };
-  const store = (key: string, completion: Completion, chunks: string[]) => {
-    entries.delete(key);
+  const store = (key: string, completion: Completion, chunks: string[]) =>
     entries.set(key, { completion: copy(completion), chunks, expiresAt: clock.now() + ttlMs });
-    while (entries.size > max) {
-      const oldest = entries.keys().next();
-      if (oldest.done) break;
-      entries.delete(oldest.value);
-    }
-  };
 
   return (next) =>
     wrapProvider(next, {

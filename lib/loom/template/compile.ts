@@ -2,7 +2,7 @@ import { type Liquid, type Template } from 'liquidjs';
 import { compileTemplates, type CompiledRender } from './closure-compiler';
 import { limitError, toLoomError, type Position } from './errors';
 import type { TemplateLimits } from './limits';
-import { LruCache } from './lru-cache';
+import { LruCache } from '../core/lru-cache';
 
 /** One `{{ root.path }}` interpolation of a variable-only template. */
 export interface Interpolation {
