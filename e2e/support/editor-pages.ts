@@ -23,8 +23,12 @@ export class EditorPage {
     return this.page.getByTestId(`template-${part}`);
   }
 
+  /**
+   * Monaco is one lazy chunk of ~870 KB gzip: with a second browser busy on this 2-core machine,
+   * fetching and compiling it has taken over 10 s, so it gets longer than the default assertion.
+   */
   async waitForMonaco(part: TemplatePart) {
-    await expect(this.template(part).locator('.monaco-editor .view-lines')).toBeVisible();
+    await expect(this.template(part).locator('.monaco-editor .view-lines')).toBeVisible({ timeout: 30_000 });
   }
 
   /** Types at the end of a template, as a user would. */
