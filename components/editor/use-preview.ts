@@ -3,22 +3,18 @@
 import { useEffect, useState } from 'react';
 import type { EditorDraft, PreviewResult } from './types';
 
-/**
- * Keystrokes closer together than this (a paste, key repeat) are one edit: one request. Kept short
- * because the request itself is fast (~10-20 ms) and the goal is 150 ms from keystroke to preview;
- * a newer edit aborts the request in flight anyway.
- */
-export const PREVIEW_DEBOUNCE_MS = 25;
-
 export type PreviewState =
   | { status: 'idle' | 'loading'; result: PreviewResult | null; error: null }
   | { status: 'ready'; result: PreviewResult; error: null }
   | { status: 'error'; result: PreviewResult | null; error: string };
 
 /**
- * Renders the draft on the server (POST /api/prompts/preview) after each pause in typing. A newer
- * edit aborts the request in flight, so an old answer never overwrites a newer one. `blocked`
- * (e.g. an oversized template) skips the request and keeps the last result.
+ * Renders the draft on the server (POST /api/prompts/preview) after each edit. The request leaves
+ * on the next task, so changes made in one task (a paste, an undo group) are one request; there is
+ * no debounce, since the request is short (~10-30 ms) and every millisecond waited counts against
+ * the 150 ms from keystroke to preview. A newer edit aborts the request in flight, so an old answer
+ * never overwrites a newer one. `blocked` (e.g. an oversized template) skips the request and keeps
+ * the last result.
  */
 export function usePreview(
   draft: EditorDraft,
@@ -56,7 +52,7 @@ export function usePreview(
             error: `Preview unavailable: ${message}`,
           }));
         });
-    }, PREVIEW_DEBOUNCE_MS);
+    }, 0);
     return () => {
       clearTimeout(timer);
       controller.abort();
