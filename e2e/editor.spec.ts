@@ -9,7 +9,8 @@ function uniqueId(label: string) {
   return `e2e-${label}-${randomBytes(4).toString('hex')}`;
 }
 
-const KEYSTROKES = 30;
+// 60 samples: the p95 of 30 is their second-largest, which one stray pause decides.
+const KEYSTROKES = 60;
 
 // In order, in one worker (a failure skips nothing): the latency measurement must not share the
 // two cores with another browser test.
@@ -184,15 +185,17 @@ test('keystroke to updated preview stays within 150 ms at p95', async ({ page })
       return shown ? shown.t - start : NaN;
     });
   }, KEYSTROKES);
-  const requests = await page.evaluate(() =>
-    performance
-      .getEntriesByType('resource')
-      .filter((entry) => entry.name.endsWith('/api/prompts/preview'))
-      .slice(-30)
-      .map((entry) => {
-        const timing = entry as PerformanceResourceTiming;
-        return { fetchMs: timing.duration, serverMs: timing.serverTiming[0]?.duration ?? NaN };
-      }),
+  const requests = await page.evaluate(
+    (count) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.name.endsWith('/api/prompts/preview'))
+        .slice(-count)
+        .map((entry) => {
+          const timing = entry as PerformanceResourceTiming;
+          return { fetchMs: timing.duration, serverMs: timing.serverTiming[0]?.duration ?? NaN };
+        }),
+    KEYSTROKES,
   );
   const median = (values: number[]) =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
