@@ -1,5 +1,5 @@
 import { LoomError } from '../core';
-import { normalQuantile as standardNormalQuantile } from '../core/math';
+import { lnGamma, normalQuantile as standardNormalQuantile } from '../core/math';
 
 export interface Interval {
   value: number;
@@ -39,28 +39,13 @@ export function normalQuantile(p: number): number {
   return standardNormalQuantile(p);
 }
 
-function logGamma(x: number): number {
-  const g = [
-    676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905,
-    -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let sum = 0.9999999999998099;
-  g.forEach((coef, i) => {
-    sum += coef / (z + i + 1);
-  });
-  const t = z + g.length - 0.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-
 /** Regularised incomplete beta I_x(a, b) by Lentz's continued fraction. */
 function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
   const front =
-    Math.exp(Math.log(x) * a + Math.log(1 - x) * b - (logGamma(a) + logGamma(b) - logGamma(a + b))) / a;
+    Math.exp(Math.log(x) * a + Math.log(1 - x) * b - (lnGamma(a) + lnGamma(b) - lnGamma(a + b))) / a;
   const tiny = 1e-300;
   let f = 1;
   let c = 1;
