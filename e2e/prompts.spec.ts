@@ -26,17 +26,9 @@ test('an editor imports, finds, promotes, rolls back, diffs, archives and round-
   await list.importDialog().getByLabel('Or paste a prompt document').fill('');
 
   // Seed v1 and v2 through the import format.
-  await list
-    .importDialog()
-    .getByLabel('Or paste a prompt document')
-    .fill(promptDocument({ ...p, user: 'OldToken for' }));
-  await list.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
+  await list.importText(promptDocument({ ...p, user: 'OldToken for' }));
   await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v1.`);
-  await list
-    .importDialog()
-    .getByLabel('Or paste a prompt document')
-    .fill(promptDocument({ ...p, user: 'NewToken for' }));
-  await list.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
+  await list.importText(promptDocument({ ...p, user: 'NewToken for' }));
   await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v2.`);
   await list.closeImport();
 

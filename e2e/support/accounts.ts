@@ -1,6 +1,5 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import pg from 'pg';
-import { E2E_DATABASE_URL } from './config';
+import { withSeededWorkspace } from './database';
 
 export type Role = 'admin' | 'editor' | 'viewer';
 
@@ -27,14 +26,7 @@ export async function createAccount(role: Role, label: string = role): Promise<A
     name: `${label} ${id}`,
     role,
   };
-  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string }>(
-      'SELECT id FROM "Workspace" ORDER BY "createdAt" LIMIT 1',
-    );
-    const workspaceId = rows[0]?.id;
-    if (!workspaceId) throw new Error('The e2e database has no workspace: did the server seed it?');
+  await withSeededWorkspace(async (client, workspaceId) => {
     await client.query('INSERT INTO "User" (id, email, name, "passwordHash") VALUES ($1, $2, $3, $4)', [
       `u_${id}`,
       account.email,
@@ -46,8 +38,6 @@ export async function createAccount(role: Role, label: string = role): Promise<A
       workspaceId,
       role,
     ]);
-  } finally {
-    await client.end();
-  }
+  });
   return account;
 }

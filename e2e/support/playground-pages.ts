@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, type Locator, type Page } from '@playwright/test';
-import pg from 'pg';
-import { E2E_DATABASE_URL } from './config';
+import { withSeededWorkspace } from './database';
 
 export interface SeededPrompt {
   id: string;
@@ -15,14 +14,7 @@ export interface SeededPrompt {
 export async function seedPlaygroundPrompt(model = 'gpt-4o-mini'): Promise<SeededPrompt> {
   const suffix = randomBytes(5).toString('hex');
   const prompt = { id: `e2e-play-${suffix}`, name: `Playground ${suffix}` };
-  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string }>(
-      'SELECT id FROM "Workspace" ORDER BY "createdAt" LIMIT 1',
-    );
-    const workspaceId = rows[0]?.id;
-    if (!workspaceId) throw new Error('The e2e database has no workspace: did the server seed it?');
+  await withSeededWorkspace(async (client, workspaceId) => {
     const rowId = `p_${suffix}`;
     const now = new Date();
     await client.query(
@@ -42,9 +34,7 @@ export async function seedPlaygroundPrompt(model = 'gpt-4o-mini'): Promise<Seede
         now,
       ],
     );
-  } finally {
-    await client.end();
-  }
+  });
   return prompt;
 }
 

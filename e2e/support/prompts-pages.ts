@@ -53,9 +53,9 @@ export class PromptsListPage {
     await expect(this.importDialog()).toBeVisible();
   }
 
-  /** Pastes `text` into the import dialog and submits it; the dialog stays open with the outcome. */
+  /** Pastes `text` into the import dialog (opened if needed) and submits it; it stays open with the outcome. */
   async importText(text: string) {
-    await this.openImport();
+    if (!(await this.importDialog().isVisible())) await this.openImport();
     await this.importDialog().getByLabel('Or paste a prompt document').fill(text);
     await this.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
   }
