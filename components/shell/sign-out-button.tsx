@@ -10,11 +10,13 @@ import { Button } from '../ui/button';
  */
 async function signOut() {
   const { csrfToken } = (await (await fetch('/api/auth/csrf')).json()) as { csrfToken: string };
-  await fetch('/api/auth/signout', {
+  const response = await fetch('/api/auth/signout', {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ csrfToken, json: 'true' }),
   });
+  // A refused sign-out must not look like one: the session would still be there.
+  if (!response.ok) throw new Error(`Sign-out failed (${response.status})`);
 }
 
 export function SignOutButton() {
