@@ -18,11 +18,11 @@ describe('parseJudgeOutput', () => {
     ['**Score:** 7.5 / 10', 0.75],
     ['score: 10', 1],
   ])('reads %j as %d', (text, expected) => {
-    expect(parseJudgeOutput(text).score).toBeCloseTo(expected, 10);
+    expect(parseJudgeOutput(`${text}\nVERDICT: PASS`, { threshold: 0 }).score).toBeCloseTo(expected, 10);
   });
 
   it('uses the last score line when the judge revises itself', () => {
-    expect(parseJudgeOutput('Initial score: 4/10\nOn reflection...\nScore: 9/10').score).toBe(0.9);
+    expect(parseJudgeOutput('Initial score: 4/10\nOn reflection...\nScore: 9/10\nPASS').score).toBe(0.9);
   });
 
   it.each([
@@ -37,18 +37,24 @@ describe('parseJudgeOutput', () => {
     ['Fail - the capital is wrong', false],
     ['**Verdict:** **PASS**', true],
   ])('reads the verdict in %j', (text, pass) => {
-    const parsed = parseJudgeOutput(text);
-    expect(parsed.pass).toBe(pass);
-    expect(parsed.score).toBe(pass ? 1 : 0);
+    expect(parseJudgeOutput(`Score: ${pass ? 9 : 2}/10\n${text}`).pass).toBe(pass);
+  });
+
+  it('a FAIL verdict alone fails with score 0', () => {
+    expect(parseJudgeOutput('VERDICT: FAIL')).toMatchObject({ pass: false, score: 0 });
+  });
+
+  it('a score alone below the threshold fails', () => {
+    expect(parseJudgeOutput('Score: 3/10')).toMatchObject({ pass: false, score: 0.3 });
   });
 
   it('applies the threshold to a score', () => {
-    expect(parseJudgeOutput('Score: 6/10').pass).toBe(false);
-    expect(parseJudgeOutput('Score: 6/10', { threshold: 0.6 }).pass).toBe(true);
+    expect(parseJudgeOutput('Score: 6/10\nPASS').pass).toBe(false);
+    expect(parseJudgeOutput('Score: 6/10\nPASS', { threshold: 0.6 }).pass).toBe(true);
   });
 
   it('passes only when score and verdict agree', () => {
-    expect(parseJudgeOutput('SCORE: 9/10\nVERDICT: FAIL').pass).toBe(false);
+    expect(parseJudgeOutput('SCORE: 9/10\nVERDICT: FAIL')).toMatchObject({ pass: false, score: 0.9 });
     expect(parseJudgeOutput('SCORE: 3/10\nVERDICT: PASS')).toMatchObject({ pass: false, score: 0.3 });
     expect(parseJudgeOutput('SCORE: 9/10\nVERDICT: PASS').pass).toBe(true);
   });
@@ -59,16 +65,84 @@ describe('parseJudgeOutput', () => {
     );
   });
 
+  // Each class below once passed a reply that did not say it passed. Every row must be a JUDGE_ERROR
+  // or the verdict the reply states (`pass: false`), never a pass.
+  const neverPass: Array<[string, string, false | 'error']> = [
+    // no readable signal at all
+    ['nothing', 'Looks good to me!', 'error'],
+    ['nothing', 'Pass the salt, please.', 'error'],
+    ['nothing', '', 'error'],
+    // impossible scores
+    ['impossible score', 'Score: 12/10', 'error'],
+    ['impossible score', 'Score: 250', 'error'],
+    ['impossible score', 'Score: 12/10\nPASS', 'error'],
+    ['impossible score', 'Score: -5/10\nPASS', 'error'],
+    // a pass needs both a readable score and a verdict
+    ['verdict without score', 'PASS', 'error'],
+    ['verdict without score', 'VERDICT: PASS\nREASON: correct', 'error'],
+    ['score without verdict', 'Score: 9/10', 'error'],
+    // a score in words or otherwise unreadable next to a verdict word
+    ['unreadable score', 'SCORE: eight out of ten\nVERDICT: PASS', 'error'],
+    ['unreadable score', 'Score: eight out of 10\nVERDICT: PASS', 'error'],
+    ['unreadable score', 'Score: N/A\nPASS', 'error'],
+    ['unreadable score', '**Score:** high\n**Verdict:** PASS', 'error'],
+    ['unreadable score', 'Score: nine\nVerdict: PASS\nREASON: 10/10 would read again', 'error'],
+    ['unreadable score', 'I would give it a score of seven out of 10. PASS', 'error'],
+    ['unreadable score', 'Score: eight out of ten\nVERDICT: FAIL', 'error'],
+    // a verdict word inside a question or a hedge
+    ['question', 'Score: 9/10\nPASS?', 'error'],
+    ['question', 'Score: 9/10\nVerdict: PASS?', 'error'],
+    ['question', 'Score: 9/10. Should this pass? I am unsure.', 'error'],
+    ['question', 'Score: 9/10. Does it PASS? Hard to tell.', 'error'],
+    ['hedge', 'Score: 9/10. It might pass.', 'error'],
+    ['hedge', 'Score: 9/10. It might PASS.', 'error'],
+    ['hedge', 'Score: 9/10. It would PASS if the date were right.', 'error'],
+    ['hedge', 'Score: 9/10. This does not PASS.', 'error'],
+    ['hedge', "Score: 9/10. It doesn't PASS.", 'error'],
+    ['hedge', 'Score: 9/10\nVERDICT: PASS (probably)', 'error'],
+    ['hedge', 'Score: 9/10\nVERDICT: PASS or FAIL', 'error'],
+    ['hedge', 'SCORE: <integer 0-10>/10\nVERDICT: PASS/FAIL', false],
+    // JSON whose pass/verdict field contradicts the score
+    ['json', '{"score": 9, "pass": false}', false],
+    ['json', '{"score": 0.9, "verdict": "FAIL", "reason": "wrong city"}', false],
+    ['json', '```json\n{"score": 9, "passed": false}\n```', false],
+    ['json', 'My evaluation: {"score": 9, "verdict": "PASS", "pass": false}', 'error'],
+    ['json', '{"score": "high", "pass": true}', 'error'],
+    ['json', '{"score": 9, "pass": "maybe"}', 'error'],
+    ['json', '{"score": 9}', 'error'],
+    ['json', '{"score": 9, "verdict": "PASS", "pass": false,}', 'error'],
+    ['json', '{"score": 9, "pass": false,}', false],
+    // two opposite verdict lines, in either order
+    ['opposite verdicts', 'Score: 9/10\nVERDICT: PASS\nVERDICT: FAIL', 'error'],
+    ['opposite verdicts', 'Score: 9/10\nVERDICT: FAIL\nVERDICT: PASS', 'error'],
+    ['opposite verdicts', 'Score: 9/10\nFAIL\nOn reflection:\nPASS', 'error'],
+  ];
+
+  it.each(neverPass)('%s: %j is never a pass', (_class, text, outcome) => {
+    if (outcome === 'error') {
+      expect(() => parseJudgeOutput(text)).toThrow(expect.objectContaining({ code: 'JUDGE_ERROR' }));
+    } else {
+      expect(parseJudgeOutput(text).pass).toBe(false);
+    }
+  });
+
   it.each([
-    'Looks good to me!',
-    'The response might pass a casual reader.',
-    'Score: 12/10',
-    'Score: 250',
-    'Score: 12/10\nPASS',
-    'Pass the salt, please.',
-    '',
-  ])('treats %j as a judge error, never a pass', (text) => {
-    expect(() => parseJudgeOutput(text)).toThrow(expect.objectContaining({ code: 'JUDGE_ERROR' }));
+    ['{"score": 9, "pass": true, "reason": "right"}', 0.9, 'right'],
+    ['{"Score": "8/10", "Verdict": "PASS"}', 0.8, undefined],
+    ['```json\n{"rating": 4, "max_score": 5, "passed": true}\n```', 0.8, undefined],
+    ['Here it is: {"score": 0.75, "verdict": "pass"}', 0.75, undefined],
+  ])('reads the JSON reply %j', (text, score, reason) => {
+    const parsed = parseJudgeOutput(text);
+    expect(parsed).toMatchObject({ pass: true, score });
+    if (reason) expect(parsed.reason).toBe(reason);
+  });
+
+  it('still reads a clear verdict beside a question about something else', () => {
+    expect(parseJudgeOutput('Is Paris the capital? Yes.\nSCORE: 9/10\nVERDICT: PASS').pass).toBe(true);
+    expect(parseJudgeOutput('SCORE: 0.9\nPASS\nREASON: close enough')).toMatchObject({
+      pass: true,
+      score: 0.9,
+    });
   });
 });
 
@@ -106,7 +180,11 @@ describe('createLLMJudge', () => {
   });
 
   it('reports the mean and spread of k samples and passes on a majority', async () => {
-    const { provider, executor } = scriptedJudge(['Score: 6/10', 'Score: 8/10', 'Score: 10/10']);
+    const { provider, executor } = scriptedJudge([
+      'Score: 6/10\nFAIL',
+      'Score: 8/10\nPASS',
+      'Score: 10/10\nPASS',
+    ]);
     const judge = createLLMJudge({ executor, prompt: judgePrompt, samples: 3, rubric: 'be brief' });
 
     const result = await judge.judge({ input: {}, actual: 'x' });
@@ -122,13 +200,13 @@ describe('createLLMJudge', () => {
   });
 
   it('fails on a majority of failing samples', async () => {
-    const { executor } = scriptedJudge(['PASS', 'FAIL', 'FAIL']);
+    const { executor } = scriptedJudge(['Score: 9/10\nPASS', 'FAIL', 'FAIL']);
     const judge = createLLMJudge({ executor, prompt: judgePrompt, samples: 3 });
-    expect(await judge.judge({ input: {}, actual: 'x' })).toMatchObject({ pass: false, scores: [1, 0, 0] });
+    expect(await judge.judge({ input: {}, actual: 'x' })).toMatchObject({ pass: false, scores: [0.9, 0, 0] });
   });
 
   it('fails the whole judgement when one sample is unreadable', async () => {
-    const { executor } = scriptedJudge(['Score: 9/10', 'I like it']);
+    const { executor } = scriptedJudge(['Score: 9/10\nPASS', 'I like it']);
     const judge = createLLMJudge({ executor, prompt: judgePrompt, samples: 2 });
     await expect(judge.judge({ input: {}, actual: 'x' })).rejects.toMatchObject({
       code: 'JUDGE_ERROR',

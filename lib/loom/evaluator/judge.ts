@@ -1,8 +1,11 @@
 import { type Input, LoomError, type MicroDollars, type PromptDataInput, type Usage } from '../core';
 import { callExecutor, type ExecutorBinding, isExecutorBinding, isRenderable } from '../chain';
 import type { Renderable } from '../executor';
+import { type ParsedJudgement, parseJudgeOutput } from './judge-reply';
 import { mean, stddev } from './stats';
 import { MAX_JUDGE_SAMPLES } from './suite';
+
+export { parseJudgeOutput, type ParsedJudgement };
 
 export const DEFAULT_JUDGE_RUBRIC =
   'The response answers the input correctly and completely, agrees with the expected answer when one is ' +
@@ -29,127 +32,6 @@ export const JUDGE_PROMPT_DATA: PromptDataInput = {
   ],
   model: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0 },
 };
-
-export interface ParsedJudgement {
-  /** Normalised to [0, 1]. */
-  score: number;
-  pass: boolean;
-  reason: string;
-}
-
-const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
-const DENOMINATOR = String.raw`(?:\s*\**\s*(%|(?:/|out\s+of)\s*\**\s*${NUMBER}))?`;
-const SCORE_WORD = String.raw`(?:score|rating|rated|grade)`;
-/** A line that is the score: "Score: 8/10", "**Final score** - 0.8", "Rating = 7 out of 10". */
-const SCORE_LINE = new RegExp(
-  String.raw`^[\s*#>_\-]*(?:final\s+|overall\s+)?${SCORE_WORD}\b[^\d\n]{0,40}?${NUMBER}${DENOMINATOR}`,
-  'gim',
-);
-/** A score inside a sentence: "I would give it a score of 7 out of 10". */
-const SCORE_MENTION = new RegExp(String.raw`\b${SCORE_WORD}\b[^\d\n.]{0,40}?${NUMBER}${DENOMINATOR}`, 'gi');
-/** A bare fraction anywhere: "8/10", "7 out of 10". */
-const FRACTION = new RegExp(String.raw`\b${NUMBER}\s*(?:/|out\s+of)\s*${NUMBER}\b`, 'gi');
-
-const VERDICT_WORD = String.raw`(pass(?:ed|es)?|fail(?:ed|s|ure)?)`;
-const VERDICT_LABEL = String.raw`(?:final\s+)?(?:verdict|result|decision|judge?ment|outcome|grade)`;
-/** A line that is, or starts with, the verdict: "PASS", "**FAIL**", "Verdict: pass", "Fail - wrong city". */
-const VERDICT_LINE = new RegExp(
-  String.raw`^[\s*#>_\-]*(?:${VERDICT_LABEL}\s*[:=\-–]?\s*)?[*_\`"']*\s*${VERDICT_WORD}\b[*_\`"']*(?:[\s.!]*$|\s*[:\-–]\s)`,
-  'gim',
-);
-/** A labelled verdict inside a sentence: "... so my verdict is: Pass." */
-const VERDICT_MENTION = new RegExp(
-  String.raw`\b${VERDICT_LABEL}\b\s*(?:is\s*)?[:=\-–]?\s*[*_"']*${VERDICT_WORD}\b`,
-  'gi',
-);
-/** An upper-case PASS/FAIL is a verdict even mid-sentence; lower-case "pass" often is not. */
-const VERDICT_SHOUT = /\b(PASS(?:ED)?|FAIL(?:ED)?)\b/g;
-const REASON_LINE =
-  /^[\s*#>_\-]*(?:reason(?:ing)?|explanation|rationale|justification)\b[\s*_]*[:\-–]\s*([\s\S]+)$/im;
-
-const REASON_LIMIT = 500;
-
-function lastMatch(pattern: RegExp, text: string): RegExpExecArray | undefined {
-  let last: RegExpExecArray | undefined;
-  for (const match of text.matchAll(pattern)) last = match as RegExpExecArray;
-  return last;
-}
-
-/** Puts a score on [0, 1]: "8/10", "80%", or bare (≤1 as is, ≤10 out of 10, ≤100 out of 100). */
-function normalise(
-  value: number,
-  unit: string | undefined,
-  denominator: string | undefined,
-): number | undefined {
-  if (unit === '%') return value <= 100 ? value / 100 : undefined;
-  if (denominator !== undefined) {
-    const d = Number(denominator);
-    return d > 0 && value <= d ? value / d : undefined;
-  }
-  if (value <= 1) return value;
-  if (value <= 10) return value / 10;
-  if (value <= 100) return value / 100;
-  return undefined;
-}
-
-/** `found` with no `value` is a score that cannot be one (12/10): the reply is not to be trusted. */
-function findScore(text: string): { found: boolean; value?: number; raw?: string } {
-  for (const pattern of [SCORE_LINE, SCORE_MENTION]) {
-    const match = lastMatch(pattern, text);
-    if (match) {
-      const unit = match[2]?.startsWith('%') ? '%' : undefined;
-      return { found: true, value: normalise(Number(match[1]), unit, match[3]), raw: match[0] };
-    }
-  }
-  const fraction = lastMatch(FRACTION, text);
-  if (!fraction) return { found: false };
-  return { found: true, value: normalise(Number(fraction[1]), undefined, fraction[2]), raw: fraction[0] };
-}
-
-function findVerdict(text: string): boolean | undefined {
-  for (const pattern of [VERDICT_LINE, VERDICT_MENTION, VERDICT_SHOUT]) {
-    const match = lastMatch(pattern, text);
-    if (match?.[1]) return match[1].toLowerCase().startsWith('pass');
-  }
-  return undefined;
-}
-
-function findReason(text: string): string {
-  const labelled = REASON_LINE.exec(text)?.[1]?.trim();
-  const reason = labelled || text.trim();
-  return reason.length > REASON_LIMIT ? `${reason.slice(0, REASON_LIMIT)}…` : reason;
-}
-
-/**
- * Reads a judge's free-text reply. A pass needs every signal the judge gave to agree: the score (when
- * given) must reach the threshold and the verdict (when given) must be PASS. A verdict alone scores 1 or 0.
- * Neither signal (or an impossible score such as 12/10) is a JUDGE_ERROR, never a pass.
- */
-export function parseJudgeOutput(text: string, options: { threshold?: number } = {}): ParsedJudgement {
-  const threshold = options.threshold ?? 0.7;
-  if (typeof text !== 'string') throw new LoomError('JUDGE_ERROR', 'The judge returned no text');
-  if (!(threshold >= 0 && threshold <= 1)) {
-    throw new LoomError('INVALID_INPUT', 'Threshold must be in [0, 1]', {
-      issues: [{ path: 'threshold', message: String(threshold) }],
-    });
-  }
-  const found = findScore(text);
-  const score = found.value;
-  const verdict = findVerdict(text);
-  if (found.found && score === undefined) {
-    throw new LoomError('JUDGE_ERROR', `The judge gave an impossible score: ${found.raw?.trim() ?? ''}`, {
-      output: text.slice(0, REASON_LIMIT),
-    });
-  }
-  if (score === undefined && verdict === undefined) {
-    throw new LoomError('JUDGE_ERROR', 'Could not find a score or a PASS/FAIL verdict in the judge output', {
-      output: text.slice(0, REASON_LIMIT),
-    });
-  }
-  const reason = findReason(text);
-  if (score === undefined) return { score: verdict ? 1 : 0, pass: verdict === true, reason };
-  return { score, pass: score >= threshold && verdict !== false, reason };
-}
 
 export interface JudgeRequest {
   input: Input;
