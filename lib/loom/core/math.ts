@@ -32,8 +32,8 @@ function gammaPSeries(a: number, x: number): number {
   return sum * Math.exp(-x + a * Math.log(x) - lnGamma(a));
 }
 
-/** Lentz continued fraction for Q(a, x); converges fast for x >= a + 1. */
-function gammaQFraction(a: number, x: number): number {
+/** ln Q(a, x) by Lentz's continued fraction; converges fast for x >= a + 1, and stays finite where Q underflows. */
+function logGammaQFraction(a: number, x: number): number {
   let b = x + 1 - a;
   let c = 1 / TINY;
   let d = 1 / b;
@@ -50,14 +50,15 @@ function gammaQFraction(a: number, x: number): number {
     h *= delta;
     if (Math.abs(delta - 1) < EPSILON) break;
   }
-  return Math.exp(-x + a * Math.log(x) - lnGamma(a)) * h;
+  return -x + a * Math.log(x) - lnGamma(a) + Math.log(h);
 }
 
-/** Regularised upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a). */
+/** Regularised upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a); Q(a, ∞) = 0. */
 export function regularizedGammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
+  if (x === Infinity) return 0;
   if (x < a + 1) return 1 - gammaPSeries(a, x);
-  return gammaQFraction(a, x);
+  return Math.exp(logGammaQFraction(a, x));
 }
 
 /** P(X ≥ x) for X ~ χ²(degreesOfFreedom). */
@@ -66,10 +67,18 @@ export function chiSquareSurvival(x: number, degreesOfFreedom: number): number {
   return regularizedGammaQ(degreesOfFreedom / 2, x / 2);
 }
 
-/** Standard normal CDF via erfc(t) = Q(1/2, t²). */
+/** Standard normal CDF via erfc(t) = Q(1/2, t²); Φ(-∞) = 0, Φ(∞) = 1. */
 export function normalCdf(z: number): number {
   const tail = 0.5 * regularizedGammaQ(0.5, (z * z) / 2);
   return z < 0 ? tail : 1 - tail;
+}
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** ln Φ(z), finite far into the lower tail where Φ(z) itself is subnormal or underflows to 0. */
+export function logNormalCdf(z: number): number {
+  if (z < -3) return Math.log(0.5) + logGammaQFraction(0.5, (z * z) / 2);
+  return Math.log(normalCdf(z));
 }
 
 /** Standard normal quantile: Acklam's rational approximation plus one Halley step (about 1e-15). */
@@ -114,7 +123,20 @@ export function normalQuantile(p: number): number {
       -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
       ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
   }
+  if (p < low) return halleyStepInLogs(x, Math.log(p));
   const error = normalCdf(x) - p;
   const u = error * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
   return x - u / (1 + (x * u) / 2);
+}
+
+/**
+ * One Halley step on f(x) = ln Φ(x) - ln p. In the lower tail Φ(x) - p and exp(x²/2) under- and
+ * overflow (NaN for subnormal p), while their logs stay finite.
+ */
+function halleyStepInLogs(x: number, logP: number): number {
+  const logCdf = logNormalCdf(x);
+  const f = logCdf - logP;
+  const mills = Math.exp(-(x * x) / 2 - LOG_SQRT_2PI - logCdf); // f' = φ(x) / Φ(x)
+  const curvature = -mills * (x + mills); // f''
+  return x - f / mills / (1 - (f * curvature) / (2 * mills * mills));
 }

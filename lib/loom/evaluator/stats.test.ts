@@ -10,6 +10,27 @@ describe('quantiles', () => {
     expect(tQuantile(0.995, 30)).toBeCloseTo(2.75, 3);
     expect(tQuantile(0.975, 1000)).toBeCloseTo(1.9623, 3);
   });
+
+  const relativeError = (actual: number, expected: number) => Math.abs(actual / expected - 1);
+
+  // Closed forms with q = 1 - p (exact in floating point for p > 0.5): df = 1 is the Cauchy
+  // distribution, t = cot(πq); df = 2 has t = (1 - 2q) / sqrt(2q(1 - q)) (Abramowitz & Stegun 26.7.4).
+  it.each([1e-4, 1e-8, 1e-12, 1e-15])('keeps the upper tail precise at 1 - p = %d (closed forms)', (q0) => {
+    const p = 1 - q0;
+    const q = 1 - p;
+    expect(relativeError(tQuantile(p, 1), 1 / Math.tan(Math.PI * q))).toBeLessThan(1e-11);
+    expect(relativeError(tQuantile(p, 2), (1 - 2 * q) / Math.sqrt(2 * q * (1 - q)))).toBeLessThan(1e-11);
+  });
+
+  // References: scipy 1.17 stats.t.isf, confirmed to 17 digits by mpmath 1.3 (betainc, 40 digits).
+  it.each([
+    [2 ** -40, 5, 401.50315808745383536],
+    [2 ** -27, 5, 66.191840975701187617],
+    [2 ** -40, 30, 11.441322057996268731],
+    [2 ** -27, 30, 7.6681149385286522188],
+  ])('tQuantile(1 - %d, %d) is %d', (q, df, expected) => {
+    expect(relativeError(tQuantile(1 - q, df), expected)).toBeLessThan(1e-11);
+  });
 });
 
 describe('wilsonInterval', () => {

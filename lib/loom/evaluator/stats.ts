@@ -39,13 +39,15 @@ export function normalQuantile(p: number): number {
   return standardNormalQuantile(p);
 }
 
-/** Regularised incomplete beta I_x(a, b) by Lentz's continued fraction. */
-function incompleteBeta(x: number, a: number, b: number): number {
+/**
+ * Regularised incomplete beta I_x(a, b) by Lentz's continued fraction. `y` is 1 - x, passed in when
+ * the caller can compute it without cancellation.
+ */
+function incompleteBeta(x: number, a: number, b: number, y = 1 - x): number {
   if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
-  const front =
-    Math.exp(Math.log(x) * a + Math.log(1 - x) * b - (lnGamma(a) + lnGamma(b) - lnGamma(a + b))) / a;
+  if (y <= 0) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(y, b, a, x);
+  const front = Math.exp(Math.log(x) * a + Math.log(y) * b - (lnGamma(a) + lnGamma(b) - lnGamma(a + b))) / a;
   const tiny = 1e-300;
   let f = 1;
   let c = 1;
@@ -65,18 +67,20 @@ function incompleteBeta(x: number, a: number, b: number): number {
     c = Math.abs(c) < tiny ? tiny : c;
     const step = c * d;
     f *= step;
-    if (Math.abs(1 - step) < 1e-12) break;
+    if (Math.abs(1 - step) < 1e-15) break;
   }
   return front * (f - 1);
 }
 
-/** Student's t CDF. */
-function tCdf(t: number, df: number): number {
-  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
-  return t >= 0 ? 1 - tail : tail;
+/** P(T > t) for t >= 0, computed directly: 1 - CDF would round the upper tail away. */
+function tUpperTail(t: number, df: number): number {
+  return 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5, (t * t) / (df + t * t));
 }
 
-/** Inverse Student's t CDF for p > 0.5, by bisection (the CDF is monotone; 100 halvings is exact enough). */
+/**
+ * Inverse Student's t CDF for p > 0.5, by bisection on the upper tail 1 - p (exact in floating point
+ * for p > 0.5), so quantiles far out in the tail keep their precision.
+ */
 export function tQuantile(p: number, df: number): number {
   if (!(p > 0.5 && p < 1) || !(df >= 1)) {
     throw new LoomError('INVALID_INPUT', 'tQuantile needs 0.5 < p < 1 and df >= 1', {
@@ -86,12 +90,13 @@ export function tQuantile(p: number, df: number): number {
       ],
     });
   }
+  const tail = 1 - p;
   let low = 0;
   let high = 1;
-  while (tCdf(high, df) < p) high *= 2;
-  for (let i = 0; i < 100; i++) {
+  while (tUpperTail(high, df) > tail) high *= 2;
+  for (let i = 0; i < 200 && high - low > high * 1e-16; i++) {
     const mid = (low + high) / 2;
-    if (tCdf(mid, df) < p) low = mid;
+    if (tUpperTail(mid, df) > tail) low = mid;
     else high = mid;
   }
   return (low + high) / 2;

@@ -33,7 +33,11 @@ export function mixtureSequentialTest({
   mixingVariance,
   alpha,
 }: MixtureTestInput): MixtureTestResult {
-  if (!(variance > 0) || !(mixingVariance > 0)) {
+  if (!(mixingVariance > 0)) {
+    // A point prior at 0 makes Λ ≡ 1: the mixture never gathers evidence, whatever was observed.
+    return { pValue: 1, interval: [-Infinity, Infinity] };
+  }
+  if (!(variance > 0)) {
     // No spread in either arm: the observed difference is exact.
     return { pValue: difference === 0 ? 1 : 0, interval: [difference, difference] };
   }
