@@ -44,8 +44,9 @@ function validateKey(value: unknown, path: string): string {
 /**
  * The PostgreSQL experiment store of one workspace. A unit's exposure and outcome are rows with
  * primary keys per unit, written with ON CONFLICT DO NOTHING, so retries and concurrent duplicates
- * count once; per-arm totals are one aggregate query; the winner claim is one INSERT that only the
- * first caller gets to make. Definitions are stored as their validated JSON.
+ * count once; per-arm totals are one aggregate query, where var_pop · n gives Σ (x - mean)² without
+ * the cancellation of Σx² - (Σx)²/n (PostgreSQL 12+ accumulates float8 variance with the stable
+ * Youngs-Cramer update). The winner claim is one INSERT that only the first caller gets to make. Definitions are stored as their validated JSON.
  */
 export function createPrismaExperimentStore(db: PrismaClient, workspaceId: string): PrismaExperimentStore {
   /** Exposes the unit unless it already is; returns whether this call exposed it. */
@@ -96,10 +97,11 @@ export function createPrismaExperimentStore(db: PrismaClient, workspaceId: strin
     async stats(experimentId, options): Promise<ExperimentStats> {
       throwIfAborted(options?.signal);
       const rows = await db.$queryRaw<
-        { variant: string; exposures: bigint; outcomes: bigint; sum: number; sumSquares: number }[]
+        { variant: string; exposures: bigint; outcomes: bigint; sum: number; sumSquaredDeviations: number }[]
       >`
         SELECT e."variant", COUNT(*) AS exposures, COUNT(o."unitId") AS outcomes,
-          COALESCE(SUM(o."value"), 0)::float8 AS sum, COALESCE(SUM(o."value" * o."value"), 0)::float8 AS "sumSquares"
+          COALESCE(SUM(o."value"), 0)::float8 AS sum,
+          COALESCE(var_pop(o."value") * COUNT(o."value"), 0)::float8 AS "sumSquaredDeviations"
         FROM "ExperimentExposure" e
         LEFT JOIN "ExperimentOutcome" o ON o."workspaceId" = e."workspaceId"
           AND o."experimentId" = e."experimentId" AND o."unitId" = e."unitId"
@@ -113,7 +115,7 @@ export function createPrismaExperimentStore(db: PrismaClient, workspaceId: strin
           exposures: Number(row.exposures),
           outcomes: Number(row.outcomes),
           sum: row.sum,
-          sumSquares: row.sumSquares,
+          sumSquaredDeviations: row.sumSquaredDeviations,
         })),
       };
     },

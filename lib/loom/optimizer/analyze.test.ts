@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze';
 import type { ExperimentInput } from './experiment';
-import type { ArmTotals } from './store';
+import { createRandom } from './simulate';
+import { addOutcomes, type ArmTotals } from './store';
 
 const experiment: ExperimentInput = {
   id: 'exp',
@@ -16,16 +17,18 @@ const experiment: ExperimentInput = {
 };
 
 function binaryArm(variant: string, exposures: number, successes: number): ArmTotals {
-  return { variant, exposures, outcomes: exposures, sum: successes, sumSquares: successes };
+  const deviations = exposures > 0 ? (successes * (exposures - successes)) / exposures : 0;
+  return { variant, exposures, outcomes: exposures, sum: successes, sumSquaredDeviations: deviations };
 }
 
 function numericArm(variant: string, values: number[]): ArmTotals {
+  const sum = values.reduce((a, b) => a + b, 0);
   return {
     variant,
     exposures: values.length,
     outcomes: values.length,
-    sum: values.reduce((a, b) => a + b, 0),
-    sumSquares: values.reduce((a, b) => a + b * b, 0),
+    sum,
+    sumSquaredDeviations: values.reduce((a, v) => a + (v - sum / values.length) ** 2, 0),
   };
 }
 
@@ -183,16 +186,14 @@ describe('analyze under repeated looks at a numeric metric', () => {
         exposures: 0,
         outcomes: 0,
         sum: 0,
-        sumSquares: 0,
+        sumSquaredDeviations: 0,
       }));
       for (let look = 0; look < 20; look++) {
         for (const arm of arms) {
           const mean = 5 + (2 * normal()) / Math.sqrt(perLook);
           const spread = 4 * Math.max(0, perLook - 1 + Math.sqrt(2 * (perLook - 1)) * normal());
           arm.exposures += perLook;
-          arm.outcomes += perLook;
-          arm.sum += perLook * mean;
-          arm.sumSquares += spread + perLook * mean * mean;
+          addOutcomes(arm, { count: perLook, sum: perLook * mean, sumSquaredDeviations: spread });
         }
         if (analyze(numeric, { experimentId: 'exp', arms }).verdict.status === 'winner') {
           winners++;
@@ -201,5 +202,46 @@ describe('analyze under repeated looks at a numeric metric', () => {
       }
     }
     expect(winners / 500).toBeLessThanOrEqual(0.05);
+  });
+
+  it('finds the same (rare) winners when every value is shifted by 10^9, i.e. mean/sd = 10^9', () => {
+    // The verdict depends on differences and spreads only, so shifting the data must not change it.
+    // Σx² - (Σx)²/n lost the variance at this scale (clamped to 0) and declared spurious winners.
+    const numeric = {
+      ...experiment,
+      metric: { kind: 'numeric' as const },
+      minSamplesPerArm: 50,
+      plannedSamplesPerArm: 1000,
+    };
+    const winnersAt = (offset: number) => {
+      let winners = 0;
+      for (let run = 0; run < 200; run++) {
+        const random = createRandom(run);
+        const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+        const arms: ArmTotals[] = ['control', 'challenger'].map((variant) => ({
+          variant,
+          exposures: 0,
+          outcomes: 0,
+          sum: 0,
+          sumSquaredDeviations: 0,
+        }));
+        for (let look = 0; look < 10; look++) {
+          for (const arm of arms) {
+            for (let i = 0; i < 50; i++) {
+              arm.exposures += 1;
+              addOutcomes(arm, { count: 1, sum: offset + normal(), sumSquaredDeviations: 0 });
+            }
+          }
+          if (analyze(numeric, { experimentId: 'exp', arms }).verdict.status === 'winner') {
+            winners++;
+            break;
+          }
+        }
+      }
+      return winners;
+    };
+    const atZero = winnersAt(0);
+    expect(atZero / 200).toBeLessThanOrEqual(0.05);
+    expect(winnersAt(1e9)).toBe(atZero);
   });
 });

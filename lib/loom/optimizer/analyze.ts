@@ -17,7 +17,7 @@ const armTotalsSchema = z
     exposures: count,
     outcomes: count,
     sum: z.number(),
-    sumSquares: z.number().nonnegative(),
+    sumSquaredDeviations: z.number().nonnegative(),
   })
   .refine((arm) => arm.outcomes <= arm.exposures, {
     message: 'outcomes cannot exceed exposures',
@@ -33,7 +33,8 @@ export interface ArmSummary {
   exposures: number;
   outcomes: number;
   sum: number;
-  sumSquares: number;
+  /** Σ (x - mean)² over the outcomes. */
+  sumSquaredDeviations: number;
   /**
    * Units the mean is taken over: exposures for binary metrics (no outcome = no success), outcomes
    * for numeric ones.
@@ -111,7 +112,7 @@ function summarize(
   const exposures = totals?.exposures ?? 0;
   const outcomes = totals?.outcomes ?? 0;
   const sum = totals?.sum ?? 0;
-  const sumSquares = totals?.sumSquares ?? 0;
+  const sumSquaredDeviations = totals?.sumSquaredDeviations ?? 0;
   const binary = experiment.metric.kind === 'binary';
   const n = binary ? exposures : outcomes;
   const mean = n > 0 ? sum / n : 0;
@@ -128,7 +129,7 @@ function summarize(
       interval = [Math.max(0, centre - half), Math.min(1, centre + half)];
     }
   } else {
-    variance = n > 1 ? Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1)) : 0;
+    variance = n > 1 ? sumSquaredDeviations / (n - 1) : 0;
     const half = n > 1 ? zScore * Math.sqrt(variance / n) : Infinity;
     interval = [mean - half, mean + half];
   }
@@ -139,7 +140,7 @@ function summarize(
     exposures,
     outcomes,
     sum,
-    sumSquares,
+    sumSquaredDeviations,
     n,
     mean,
     variance,

@@ -13,6 +13,7 @@ export {
 } from './experiment';
 export { assign, createAssigner, unitPosition, type Assigner } from './assign';
 export {
+  addOutcomes,
   createMemoryExperimentStore,
   parseExposure,
   parseOutcome,
@@ -20,6 +21,7 @@ export {
   outcomeSchema,
   variantConflict,
   type ArmTotals,
+  type OutcomeBatch,
   type ExperimentStats,
   type ExperimentStore,
   type ExperimentStoreCallOptions,

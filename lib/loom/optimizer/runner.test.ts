@@ -57,7 +57,9 @@ describe('experiment runner', () => {
     const variant = await runner.expose(experiment, 'user-1');
     await runner.recordOutcome(experiment, 'user-1', true);
     const stats = await store.stats(experiment.id);
-    expect(stats.arms).toEqual([{ variant: variant.name, exposures: 1, outcomes: 1, sum: 1, sumSquares: 1 }]);
+    expect(stats.arms).toEqual([
+      { variant: variant.name, exposures: 1, outcomes: 1, sum: 1, sumSquaredDeviations: 0 },
+    ]);
     await expect(runner.recordOutcome(experiment, 'user-2', 0.5)).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });

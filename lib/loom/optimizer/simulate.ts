@@ -1,6 +1,6 @@
 import { analyzeParsed } from './analyze';
 import { parseExperiment } from './experiment';
-import type { ArmTotals } from './store';
+import { addOutcomes, type ArmTotals } from './store';
 
 /** A seeded generator (sfc32) so simulations are reproducible; returns floats in [0, 1). */
 export function createRandom(seed: number): () => number {
@@ -114,15 +114,15 @@ export function simulateBinaryExperiments(input: BinarySimulationInput): Simulat
       exposures: 0,
       outcomes: 0,
       sum: 0,
-      sumSquares: 0,
+      sumSquaredDeviations: 0,
     }));
     for (let look = 1; look <= looks; look++) {
       arms.forEach((arm, index) => {
         const successes = binomial(random, perLook, rates[index] as number);
         arm.exposures += perLook;
-        arm.outcomes += perLook;
-        arm.sum += successes;
-        arm.sumSquares += successes;
+        // Σ (x - mean)² of `successes` ones among `perLook` zeros and ones.
+        const deviations = (successes * (perLook - successes)) / perLook;
+        addOutcomes(arm, { count: perLook, sum: successes, sumSquaredDeviations: deviations });
       });
       const { verdict } = analyzeParsed(experiment, { experimentId: 'simulation', arms });
       if (verdict.status === 'winner' && verdict.winner) {

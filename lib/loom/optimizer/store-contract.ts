@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { analyze } from './analyze';
+import { createRandom } from './simulate';
 import type { ExperimentStore } from './store';
+
+/** Seeded standard normal draws (Box-Muller over sfc32), the same on every run. */
+function normals(seed: number, count: number): number[] {
+  const random = createRandom(seed);
+  return Array.from({ length: count }, () => {
+    const u = 1 - random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  });
+}
+
+/** Two-pass sample variance, the reference: exact enough when the mean is subtracted first. */
+function twoPassVariance(values: number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
+}
 
 /**
  * Behaviour every ExperimentStore (memory, PostgreSQL, ...) must show; run it from the store's test
@@ -18,8 +35,8 @@ export function runExperimentStoreContract(
       const stats = await store.stats('exp');
       expect(stats.experimentId).toBe('exp');
       expect([...stats.arms].sort((x, y) => x.variant.localeCompare(y.variant))).toEqual([
-        { variant: 'a', exposures: 1, outcomes: 0, sum: 0, sumSquares: 0 },
-        { variant: 'b', exposures: 1, outcomes: 0, sum: 0, sumSquares: 0 },
+        { variant: 'a', exposures: 1, outcomes: 0, sum: 0, sumSquaredDeviations: 0 },
+        { variant: 'b', exposures: 1, outcomes: 0, sum: 0, sumSquaredDeviations: 0 },
       ]);
     });
 
@@ -30,7 +47,7 @@ export function runExperimentStoreContract(
       await store.recordExposure('exp', 'a', 'u2');
       await store.recordOutcome('exp', 'a', 'u2', 4);
       expect((await store.stats('exp')).arms).toEqual([
-        { variant: 'a', exposures: 2, outcomes: 2, sum: 7, sumSquares: 25 },
+        { variant: 'a', exposures: 2, outcomes: 2, sum: 7, sumSquaredDeviations: 0.5 },
       ]);
     });
 
@@ -46,7 +63,7 @@ export function runExperimentStoreContract(
         ]),
       );
       expect((await store.stats('exp')).arms).toEqual([
-        { variant: 'a', exposures: 50, outcomes: 50, sum: 50, sumSquares: 50 },
+        { variant: 'a', exposures: 50, outcomes: 50, sum: 50, sumSquaredDeviations: 0 },
       ]);
     });
 
@@ -59,7 +76,7 @@ export function runExperimentStoreContract(
         details: { exposedVariant: 'a', requestedVariant: 'b' },
       });
       expect((await store.stats('exp')).arms).toEqual([
-        { variant: 'a', exposures: 1, outcomes: 0, sum: 0, sumSquares: 0 },
+        { variant: 'a', exposures: 1, outcomes: 0, sum: 0, sumSquaredDeviations: 0 },
       ]);
     });
 
@@ -69,6 +86,40 @@ export function runExperimentStoreContract(
       await store.recordOutcome('exp-2', 'a', 'u1', 2);
       expect((await store.stats('exp')).arms[0]?.sum).toBe(1);
       expect(await store.stats('other')).toEqual({ experimentId: 'other', arms: [] });
+    });
+
+    it('keeps the variance exact when the mean dwarfs the spread (mean/sd = 10^9), so A/A finds no winner', async () => {
+      const store = await make();
+      const perArm = 60;
+      const values = {
+        control: normals(9, perArm).map((z) => 1e9 + z),
+        challenger: normals(10, perArm).map((z) => 1e9 + z),
+      };
+      await Promise.all(
+        Object.entries(values).flatMap(([variant, list]) =>
+          list.map((value, i) => store.recordOutcome('exp', variant, `${variant}-${i}`, value)),
+        ),
+      );
+      const stats = await store.stats('exp');
+      for (const arm of stats.arms) {
+        const expected = twoPassVariance(values[arm.variant as keyof typeof values]);
+        // Σx² - (Σx)²/n gave 0 here (or garbage of either sign): 10^18-sized terms, ulp 128.
+        expect(Math.abs(arm.sumSquaredDeviations / (arm.outcomes - 1) / expected - 1)).toBeLessThan(1e-6);
+      }
+      const experiment = {
+        id: 'exp',
+        promptId: 'p',
+        variants: [
+          { name: 'control', version: 1, weight: 1 },
+          { name: 'challenger', version: 2, weight: 1 },
+        ],
+        metric: { kind: 'numeric' as const },
+        minSamplesPerArm: perArm,
+        plannedSamplesPerArm: 1000,
+      };
+      const { verdict, arms } = analyze(experiment, stats);
+      expect(arms.map((arm) => arm.variance)).toEqual([expect.closeTo(1, 0), expect.closeTo(1, 0)]);
+      expect(verdict.status).toBe('running');
     });
 
     it('grants the winner claim to exactly one of many concurrent callers, per experiment', async () => {

@@ -15,7 +15,32 @@ export interface ArmTotals {
   outcomes: number;
   /** Sum of outcome values (successes for a binary metric). */
   sum: number;
-  sumSquares: number;
+  /**
+   * Σ (x - mean)² over the outcomes. Kept centred because Σx² - (Σx)²/n cancels catastrophically when
+   * the mean is large against the spread (every digit is lost by mean/sd ≈ 10^8).
+   */
+  sumSquaredDeviations: number;
+}
+
+/** Outcomes summarised as their count, sum and Σ (x - their mean)²; one outcome is `{ 1, x, 0 }`. */
+export interface OutcomeBatch {
+  count: number;
+  sum: number;
+  sumSquaredDeviations: number;
+}
+
+/**
+ * Adds outcomes to an arm's totals with the pairwise update of Chan, Golub & LeVeque (1979), which for
+ * one outcome is Welford's (1962): M2 += M2_batch + δ² · n · m / (n + m), δ the difference of the means.
+ */
+export function addOutcomes(arm: ArmTotals, batch: OutcomeBatch): void {
+  const n = arm.outcomes;
+  const m = batch.count;
+  if (m === 0) return;
+  const delta = n === 0 ? 0 : batch.sum / m - arm.sum / n;
+  arm.sumSquaredDeviations += batch.sumSquaredDeviations + (delta * delta * n * m) / (n + m);
+  arm.sum += batch.sum;
+  arm.outcomes += m;
 }
 
 export interface ExperimentStats {
@@ -119,7 +144,7 @@ export function createMemoryExperimentStore(): ExperimentStore {
     experiment.exposedTo.set(unitId, variant);
     let arm = experiment.arms.get(variant);
     if (!arm) {
-      arm = { variant, exposures: 0, outcomes: 0, sum: 0, sumSquares: 0 };
+      arm = { variant, exposures: 0, outcomes: 0, sum: 0, sumSquaredDeviations: 0 };
       experiment.arms.set(variant, arm);
     }
     arm.exposures += 1;
@@ -145,9 +170,7 @@ export function createMemoryExperimentStore(): ExperimentStore {
       expose(experiment, outcome);
       experiment.withOutcome.add(outcome.unitId);
       const arm = experiment.arms.get(outcome.variant) as ArmTotals;
-      arm.outcomes += 1;
-      arm.sum += outcome.value;
-      arm.sumSquares += outcome.value * outcome.value;
+      addOutcomes(arm, { count: 1, sum: outcome.value, sumSquaredDeviations: 0 });
       return true;
     },
 
