@@ -1,11 +1,11 @@
 import 'server-only';
 import type { z } from 'zod';
-import { isLoomError, type LoomErrorCode } from '@/lib/loom/core';
+import type { LoomErrorCode } from '@/lib/loom/core';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { can, type Permission } from './auth/permissions';
 import { getViewer, type Viewer } from './auth/session';
 import { getPrisma } from './db';
-import { logger } from './logger';
+import { mapError } from './error-response';
 import type { ActionError, ActionResult } from '@/lib/client/action-result';
 
 export type { ActionResult } from '@/lib/client/action-result';
@@ -48,19 +48,8 @@ export function defineAction<S extends z.ZodType, T>(options: {
       const data = await options.handler({ input: parsed.data, viewer, prisma: await getPrisma() });
       return { ok: true, data };
     } catch (error) {
-      if (isLoomError(error)) {
-        const issues = error.details.issues;
-        return {
-          ok: false,
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(issues?.length ? { fieldErrors: groupIssues(issues) } : {}),
-          },
-        };
-      }
-      logger.error({ action: options.name, error }, 'action failed');
-      return fail('INTERNAL', 'Something went wrong on the server. It has been logged.');
+      const { code, message, issues } = mapError(error, `action ${options.name}`);
+      return { ok: false, error: { code, message, ...(issues ? { fieldErrors: groupIssues(issues) } : {}) } };
     }
   };
 }

@@ -15,6 +15,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '@/lib/generated/prisma/client';
+import { logger } from '../logger';
 import type { SqlConnection } from './migrator';
 
 export type DatabaseKind = 'postgres' | 'embedded';
@@ -58,8 +59,14 @@ export async function openPostgres(url: string): Promise<OpenDatabase> {
   } finally {
     await probe.end().catch(() => undefined);
   }
+  // A connection the server drops emits 'error'; without a listener that would crash the process.
+  // The pool discards the broken client and opens a new one on the next query, so logging is enough.
+  const onLost = (error: Error) => logger.warn({ location, error }, 'database connection lost');
   const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }),
+    adapter: new PrismaPg(
+      { connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+      { onPoolError: onLost, onConnectionError: onLost },
+    ),
   });
   return {
     kind: 'postgres',
@@ -67,6 +74,7 @@ export async function openPostgres(url: string): Promise<OpenDatabase> {
     prisma,
     async withSession(fn) {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      client.on('error', onLost); // the query in flight rejects as well; this keeps the process up
       await client.connect();
       try {
         return await fn(pgConnection(client));

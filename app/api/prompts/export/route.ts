@@ -3,6 +3,7 @@ import { isLoomError, promptIdSchema } from '@/lib/loom/core';
 import { getViewer } from '@/lib/server/auth/session';
 import { getRegistry } from '@/lib/server/loom';
 import { exportPrompts } from '@/lib/server/prompt-transfer';
+import { withErrorResponse } from '@/lib/server/error-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +13,7 @@ const exportQuerySchema = z.object({
 });
 
 /** Downloads the latest version of `?id=a&id=b` (default: every prompt not archived) as YAML or JSON. */
-export async function GET(request: Request) {
+export const GET = withErrorResponse('GET /api/prompts/export', async (request: Request) => {
   const viewer = await getViewer();
   if (!viewer) return Response.json({ error: 'UNAUTHENTICATED' }, { status: 401 });
   const params = new URL(request.url).searchParams;
@@ -41,4 +42,4 @@ export async function GET(request: Request) {
     }
     throw error;
   }
-}
+});

@@ -1,6 +1,7 @@
 import { getViewer } from '@/lib/server/auth/session';
 import { MAX_PREVIEW_BODY_CHARS, previewDraft, previewRequestSchema } from '@/lib/server/editor';
 import { getTemplateEngine } from '@/lib/server/loom';
+import { withErrorResponse } from '@/lib/server/error-response';
 
 // The editor's live preview: POST a draft and sample input, get the rendered messages, template
 // analysis, tokens and cost back as JSON. Persists nothing; any signed-in role may preview.
@@ -11,7 +12,7 @@ function problem(status: number, code: string, message: string) {
   return Response.json({ code, message }, { status });
 }
 
-export async function POST(request: Request) {
+export const POST = withErrorResponse('POST /api/prompts/preview', async (request: Request) => {
   const started = performance.now();
   const viewer = await getViewer();
   if (!viewer) return problem(401, 'UNAUTHENTICATED', 'Your session has ended. Sign in again.');
@@ -35,4 +36,4 @@ export async function POST(request: Request) {
   // The e2e latency test reads this to tell server time from network and browser time.
   const duration = (performance.now() - started).toFixed(1);
   return Response.json(result, { headers: { 'server-timing': `preview;dur=${duration}` } });
-}
+});

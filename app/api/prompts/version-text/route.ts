@@ -3,13 +3,14 @@ import { isLoomError, promptIdSchema } from '@/lib/loom/core';
 import { getViewer } from '@/lib/server/auth/session';
 import { getRegistry } from '@/lib/server/loom';
 import { canonicalVersionText } from '@/lib/server/prompt-history';
+import { withErrorResponse } from '@/lib/server/error-response';
 
 export const dynamic = 'force-dynamic';
 
 const querySchema = z.object({ id: promptIdSchema, version: z.coerce.number().int().positive() });
 
 /** One version as the canonical YAML the History tab's diff compares (`?id=&version=`). */
-export async function GET(request: Request) {
+export const GET = withErrorResponse('GET /api/prompts/version-text', async (request: Request) => {
   const viewer = await getViewer();
   if (!viewer) return Response.json({ error: 'UNAUTHENTICATED' }, { status: 401 });
   const params = new URL(request.url).searchParams;
@@ -32,4 +33,4 @@ export async function GET(request: Request) {
     }
     throw error;
   }
-}
+});

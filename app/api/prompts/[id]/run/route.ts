@@ -2,6 +2,7 @@ import { isLoomError } from '@/lib/loom/core';
 import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
 import { prepareRun, type RunEvent } from '@/lib/server/runs';
+import { withErrorResponse } from '@/lib/server/error-response';
 
 // The playground's run: POST a version or a draft with sample input, get server-sent events back
 // (start, delta..., then done or error). Closing the connection aborts the provider call.
@@ -25,7 +26,7 @@ function problem(status: number, code: string, message: string, issues?: unknown
   return Response.json({ code, message, ...(issues ? { issues } : {}) }, { status });
 }
 
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+async function runPrompt(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const viewer = await getViewer();
   if (!viewer) return problem(401, 'UNAUTHENTICATED', 'Your session has ended. Sign in again.');
   if (!can(viewer.role, 'write')) {
@@ -76,3 +77,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     },
   });
 }
+
+export const POST = withErrorResponse('POST /api/prompts/[id]/run', runPrompt);

@@ -2,6 +2,7 @@ import { isLoomError } from '@/lib/loom/core';
 import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
 import { listModelsFor } from '@/lib/server/providers';
+import { withErrorResponse } from '@/lib/server/error-response';
 
 // The models a configured provider offers, for model pickers (playground, editor).
 
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
 /** A picker falls back to typing the model name; it should not wait long for an unreachable provider. */
 const LIST_TIMEOUT_MS = 5_000;
 
-export async function GET(_request: Request, { params }: { params: Promise<{ name: string }> }) {
+async function listModels(_request: Request, { params }: { params: Promise<{ name: string }> }) {
   const viewer = await getViewer();
   if (!viewer) return Response.json({ code: 'UNAUTHENTICATED', message: 'Sign in again.' }, { status: 401 });
   if (!can(viewer.role, 'read'))
@@ -26,3 +27,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ nam
     return Response.json({ code: error.code, message: error.message }, { status });
   }
 }
+
+export const GET = withErrorResponse('GET /api/providers/[name]/models', listModels);
