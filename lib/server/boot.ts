@@ -1,5 +1,6 @@
 import 'server-only';
 import { getDatabase } from './db';
+import { installShutdown, onShutdown } from './shutdown';
 
 // A broken database stops the start with one clear line instead of failing the first request.
 try {
@@ -7,12 +8,10 @@ try {
   console.log(
     `[loom] database ready (${db.kind === 'embedded' ? 'embedded PostgreSQL' : 'PostgreSQL'} at ${db.location})`,
   );
-  // Close the embedded database cleanly (and release its lock) when the server is stopped.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void db.close().finally(() => process.exit(0));
-    });
-  }
+  // Close the database cleanly (and release the embedded one's lock) when the server is stopped,
+  // after the hooks registered later (the analytics backlog) have run.
+  onShutdown('database', () => db.close());
+  installShutdown();
 } catch (error) {
   console.error(`[loom] ${(error as Error).message}`);
   process.exit(1);

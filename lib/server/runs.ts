@@ -15,6 +15,7 @@ import { getPrisma } from './db';
 import { getRegistry, getTemplateEngine } from './loom';
 import { logger } from './logger';
 import { getProvider, providerNameSchema } from './providers';
+import { onShutdown } from './shutdown';
 
 // Playground runs: resolve a saved version or an unsaved draft, stream it through the executor,
 // and record every call as a RunRecord without making the caller wait for the database.
@@ -59,8 +60,10 @@ export function toAnalyticsRecord(record: RunRecord): AnalyticsRecord {
 export interface RunRecorder {
   /** The executor's onRecord hook: queues the record and returns at once. */
   record(record: RunRecord): void;
-  /** Waits until everything queued is stored (tests, shutdown). */
+  /** Waits until everything queued is stored (tests). */
   flush(): Promise<void>;
+  /** Writes what is left, reports what cannot be written, refuses further records (shutdown). */
+  close(): Promise<void>;
 }
 
 export function createRunRecorder(store: AnalyticsStore, options: { flushMs?: number } = {}): RunRecorder {
@@ -72,6 +75,7 @@ export function createRunRecorder(store: AnalyticsStore, options: { flushMs?: nu
   return {
     record: (record) => batching.record(toAnalyticsRecord(record)),
     flush: () => batching.flush(),
+    close: () => batching.close(),
   };
 }
 
@@ -84,6 +88,7 @@ export async function getRunRecorder(workspaceId: string): Promise<RunRecorder> 
   if (!recorder) {
     recorder = createRunRecorder(createPrismaAnalyticsStore(await getPrisma(), workspaceId));
     recorders.set(workspaceId, recorder);
+    onShutdown(`analytics of workspace ${workspaceId}`, recorder.close);
   }
   return recorder;
 }
