@@ -6,6 +6,7 @@ import { can, type Permission } from './auth/permissions';
 import { getViewer, type Viewer } from './auth/session';
 import { getPrisma } from './db';
 import { mapError } from './error-response';
+import { findUnstorableText } from './unstorable-text';
 import type { ActionError, ActionResult } from '@/lib/client/action-result';
 
 export type { ActionResult } from '@/lib/client/action-result';
@@ -14,6 +15,13 @@ export interface ActionContext<I> {
   input: I;
   viewer: Viewer;
   prisma: PrismaClient;
+}
+
+const inputSchemas = new WeakMap<object, z.ZodType>();
+
+/** The schema an action built by `defineAction` validates its input with (the bad-input sweep reads it). */
+export function actionInputSchema(action: object): z.ZodType | undefined {
+  return inputSchemas.get(action);
 }
 
 /**
@@ -27,10 +35,21 @@ export function defineAction<S extends z.ZodType, T>(options: {
   permission: Permission;
   handler: (ctx: ActionContext<z.output<S>>) => Promise<T>;
 }): (input: z.input<S>) => Promise<ActionResult<T>> {
-  return async (input) => {
+  const action = async (input: z.input<S>): Promise<ActionResult<T>> => {
     try {
       const viewer = await getViewer();
       if (!viewer) return fail('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
+      const unstorable = findUnstorableText(input);
+      if (unstorable) {
+        return {
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            message: 'Some fields need attention.',
+            fieldErrors: { [unstorable.path]: [unstorable.message] },
+          },
+        };
+      }
       const parsed = options.schema.safeParse(input);
       if (!parsed.success) {
         return {
@@ -52,6 +71,8 @@ export function defineAction<S extends z.ZodType, T>(options: {
       return { ok: false, error: { code, message, ...(issues ? { fieldErrors: groupIssues(issues) } : {}) } };
     }
   };
+  inputSchemas.set(action, options.schema);
+  return action;
 }
 
 function fail(code: LoomErrorCode, message: string): { ok: false; error: ActionError } {

@@ -2,6 +2,7 @@ import 'server-only';
 import { isLoomError, type LoomErrorCode, type LoomIssue } from '@/lib/loom/core';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './db/unavailable';
 import { logger } from './logger';
+import { isUnstorableTextError } from './unstorable-text';
 
 /** HTTP status per error code; codes not listed are client errors (400). */
 const HTTP_STATUS: Partial<Record<LoomErrorCode, number>> = {
@@ -37,8 +38,9 @@ export interface MappedError {
 
 /**
  * The one mapping from a thrown error to what a caller may see, shared by server actions and route
- * handlers: a LoomError keeps its code and message; a lost database is UNAVAILABLE (503) with one
- * plain sentence; anything else is logged with detail and reaches the caller as a generic INTERNAL.
+ * handlers: a LoomError keeps its code and message; malformed percent-encoding and text the database
+ * cannot store are INVALID_INPUT (400); a lost database is UNAVAILABLE (503) with one plain sentence;
+ * anything else is logged with detail and reaches the caller as a generic INTERNAL.
  */
 export function mapError(error: unknown, where: string): MappedError {
   if (isLoomError(error)) {
@@ -48,6 +50,17 @@ export function mapError(error: unknown, where: string): MappedError {
       code: error.code,
       message: error.message,
       ...(issues?.length ? { issues } : {}),
+    };
+  }
+  if (error instanceof URIError) {
+    return { status: 400, code: 'INVALID_INPUT', message: 'The address has broken percent-encoding.' };
+  }
+  if (isUnstorableTextError(error)) {
+    return {
+      status: 400,
+      code: 'INVALID_INPUT',
+      message:
+        'The request contains text that cannot be stored: a NUL character (U+0000) or invalid Unicode.',
     };
   }
   if (isDatabaseUnavailable(error)) {

@@ -9,7 +9,11 @@ export const dynamic = 'force-dynamic';
 /** The prompts list as JSON (`?search=&tag=&archived=1`), for the list's client-side refetches. */
 export const GET = withErrorResponse('GET /api/prompts', async (request: Request) => {
   const viewer = await getViewer();
-  if (!viewer) return Response.json({ error: 'UNAUTHENTICATED' }, { status: 401 });
+  if (!viewer)
+    return Response.json(
+      { error: 'UNAUTHENTICATED', message: 'Your session has ended. Sign in again.' },
+      { status: 401 },
+    );
   const query = parsePromptListQuery(new URL(request.url).searchParams);
   const list = await listPrompts(await getPrisma(), await getRegistry(viewer), viewer.workspaceId, query);
   return Response.json(list, { headers: { 'cache-control': 'no-store' } });

@@ -15,7 +15,11 @@ const exportQuerySchema = z.object({
 /** Downloads the latest version of `?id=a&id=b` (default: every prompt not archived) as YAML or JSON. */
 export const GET = withErrorResponse('GET /api/prompts/export', async (request: Request) => {
   const viewer = await getViewer();
-  if (!viewer) return Response.json({ error: 'UNAUTHENTICATED' }, { status: 401 });
+  if (!viewer)
+    return Response.json(
+      { error: 'UNAUTHENTICATED', message: 'Your session has ended. Sign in again.' },
+      { status: 401 },
+    );
   const params = new URL(request.url).searchParams;
   const query = exportQuerySchema.safeParse({
     ids: params.getAll('id'),

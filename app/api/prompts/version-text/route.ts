@@ -12,7 +12,11 @@ const querySchema = z.object({ id: promptIdSchema, version: z.coerce.number().in
 /** One version as the canonical YAML the History tab's diff compares (`?id=&version=`). */
 export const GET = withErrorResponse('GET /api/prompts/version-text', async (request: Request) => {
   const viewer = await getViewer();
-  if (!viewer) return Response.json({ error: 'UNAUTHENTICATED' }, { status: 401 });
+  if (!viewer)
+    return Response.json(
+      { error: 'UNAUTHENTICATED', message: 'Your session has ended. Sign in again.' },
+      { status: 401 },
+    );
   const params = new URL(request.url).searchParams;
   const query = querySchema.safeParse({ id: params.get('id'), version: params.get('version') });
   if (!query.success) {
