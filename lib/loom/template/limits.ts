@@ -6,7 +6,11 @@ export interface TemplateLimits {
   maxOutputLength: number;
   /** Depth of nested block tags (if/for/case/capture/...); deep nesting is only ever an attack. */
   maxNesting: number;
-  /** Wall-clock budget of one prompt render in ms, checked before every node and loop iteration. */
+  /**
+   * Wall-clock budget in ms of one engine call (parse, analysis and render) when the caller passes
+   * no deadline; checked between parsed tokens, analysed nodes, rendered nodes and loop iterations.
+   * 100 ms: no request may hold the event loop longer.
+   */
   maxRenderMs: number;
   /** Liquid's allocation budget (range items, array/string building in filters) per prompt render. */
   maxMemory: number;
@@ -16,6 +20,6 @@ export const DEFAULT_TEMPLATE_LIMITS: Readonly<TemplateLimits> = Object.freeze({
   maxSourceLength: 256 * 1024,
   maxOutputLength: 1_000_000,
   maxNesting: 32,
-  maxRenderMs: 250,
+  maxRenderMs: 100,
   maxMemory: 10_000_000,
 });
