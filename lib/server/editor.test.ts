@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EditorDraft } from '@/components/editor/types';
 import { createTemplateEngine } from '@/lib/loom/template';
-import { emptyBase, previewDraft, TEMPLATE_WORK_BUDGET_MS } from './editor';
+import { emptyBase, previewDraft } from './editor';
+import { TEMPLATE_WORK_BUDGET_MS } from './template-budget';
 
 const engine = createTemplateEngine();
 

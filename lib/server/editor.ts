@@ -21,23 +21,14 @@ import {
 } from '@/lib/loom/core';
 import { estimate } from '@/lib/loom/cost';
 import type { PromptRegistry } from '@/lib/loom/registry';
-import {
-  deadlineAfter,
-  DEFAULT_TEMPLATE_LIMITS,
-  type Deadline,
-  type TemplateEngine,
-} from '@/lib/loom/template';
+import { DEFAULT_TEMPLATE_LIMITS, type Deadline, type TemplateEngine } from '@/lib/loom/template';
+import { templateDeadline } from './template-budget';
 
 /** Same cap as the template engine's parser: a larger template could never render. */
 export const MAX_TEMPLATE_CHARS = DEFAULT_TEMPLATE_LIMITS.maxSourceLength;
 /** Generous for real prompts; keeps one request's validation cheap. */
 const MAX_VARIABLES = 100;
 const MAX_EXAMPLES = 50;
-/**
- * Template work (both analyses and the render) one preview or save may do: no request may hold the
- * event loop for more than 100 ms, and parsing the body and estimating tokens need the rest.
- */
-export const TEMPLATE_WORK_BUDGET_MS = 80;
 /** Two full-size templates plus variables, examples and sample input; larger bodies are refused unread. */
 export const MAX_PREVIEW_BODY_CHARS = 2 * MAX_TEMPLATE_CHARS + 512 * 1024;
 
@@ -169,7 +160,7 @@ export async function previewDraft(
     };
   }
   const draft = parsed.data;
-  const deadline = deadlineAfter(TEMPLATE_WORK_BUDGET_MS);
+  const deadline = templateDeadline();
   const templates = {
     system: checkTemplate(engine, 'system', draft, deadline),
     user: checkTemplate(engine, 'user', draft, deadline),
@@ -217,7 +208,7 @@ export async function previewDraft(
 
 /** Template problems that make a version unusable: syntax errors and names nobody declared. */
 function templateIssues(engine: TemplateEngine, draft: EditorDraft): LoomIssue[] {
-  const deadline = deadlineAfter(TEMPLATE_WORK_BUDGET_MS);
+  const deadline = templateDeadline();
   return (['system', 'user'] as const).flatMap((part) => {
     const check = checkTemplate(engine, part, draft, deadline);
     return [

@@ -9,7 +9,7 @@ export interface TemplateLimits {
   /**
    * Wall-clock budget in ms of one engine call (parse, analysis and render) when the caller passes
    * no deadline; checked between parsed tokens, analysed nodes, rendered nodes and loop iterations.
-   * 100 ms: no request may hold the event loop longer.
+   * Request handlers pass a tighter deadline of their own (the studio: 80 ms per request).
    */
   maxRenderMs: number;
   /** Liquid's allocation budget (range items, array/string building in filters) per prompt render. */
@@ -20,6 +20,6 @@ export const DEFAULT_TEMPLATE_LIMITS: Readonly<TemplateLimits> = Object.freeze({
   maxSourceLength: 256 * 1024,
   maxOutputLength: 1_000_000,
   maxNesting: 32,
-  maxRenderMs: 100,
+  maxRenderMs: 250,
   maxMemory: 10_000_000,
 });

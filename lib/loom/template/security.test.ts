@@ -176,7 +176,7 @@ describe('hostile templates: the time budget of a request', () => {
     expect(error.message).toMatch(/^Template user took longer than 20 ms to (analyse|render)/);
   });
 
-  it('renders within the default budget of 100 ms or refuses, for loops over large input', async () => {
+  it('refuses loops over large input at the default budget of 250 ms', async () => {
     const fresh = createTemplateEngine();
     const big = JSON.stringify(Array.from({ length: 2000 }, (_, i) => i));
     const data = {
@@ -188,9 +188,9 @@ describe('hostile templates: the time budget of a request', () => {
     };
     const started = performance.now();
     const error = await rejection(attach(data, fresh).render({ arr: big }));
-    expect(performance.now() - started).toBeLessThan(600);
+    expect(performance.now() - started).toBeLessThan(750);
     expect(error.message).toMatch(
-      /^Template user took longer than 100 ms to render; it stopped at line 2, column \d+\./,
+      /^Template user took longer than 250 ms to render; it stopped at line 2, column \d+\./,
     );
   });
 });
