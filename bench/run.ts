@@ -3,7 +3,7 @@
 // the same run, so it means the same on a busy or an idle machine. Each suite runs in a process of
 // its own: a suite must not inherit another's heap and compiled code (the registry's microsecond
 // reads ran 3x slower after the executor's 20,000 HTTP calls in one process).
-//   npm run bench [-- render executor registry optimizer]
+//   npm run bench [-- render template executor registry optimizer]
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { runExecutorBench } from './executor.bench';
 import { runOptimizerBench } from './optimizer.bench';
 import { runRegistryBench } from './registry.bench';
 import { runRenderBench } from './render.bench';
+import { runTemplateBench } from './template.bench';
 
 const RESULTS = path.join(import.meta.dirname, 'results.json');
 
@@ -18,6 +19,8 @@ const RESULTS = path.join(import.meta.dirname, 'results.json');
 const GOALS: Record<string, { min?: number; max?: number }> = {
   'render.mixed_vs_handlebars': { min: 0.5 },
   'render.interp_vs_handlebars': { min: 1.0 },
+  'template.analyze_256kb_ms': { max: 100 },
+  'template.analyze_ratio_256kb_16kb': { max: 20 },
   'executor.added_p50_us': { max: 50 },
   'executor.added_p99_us': { max: 300 },
   'registry.memory_get_label_p50_us': { max: 5 },
@@ -32,6 +35,7 @@ const GOALS: Record<string, { min?: number; max?: number }> = {
 
 const SUITES: [string, () => Promise<Record<string, number>>][] = [
   ['render', runRenderBench],
+  ['template', runTemplateBench],
   ['executor', runExecutorBench],
   ['registry', runRegistryBench],
   ['optimizer', runOptimizerBench],

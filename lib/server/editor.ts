@@ -21,7 +21,8 @@ import {
 } from '@/lib/loom/core';
 import { estimate } from '@/lib/loom/cost';
 import type { PromptRegistry } from '@/lib/loom/registry';
-import { DEFAULT_TEMPLATE_LIMITS, type TemplateEngine } from '@/lib/loom/template';
+import { DEFAULT_TEMPLATE_LIMITS, type Deadline, type TemplateEngine } from '@/lib/loom/template';
+import { templateDeadline } from './template-budget';
 
 /** Same cap as the template engine's parser: a larger template could never render. */
 export const MAX_TEMPLATE_CHARS = DEFAULT_TEMPLATE_LIMITS.maxSourceLength;
@@ -124,8 +125,13 @@ function checkDefinition(
   }
 }
 
-function checkTemplate(engine: TemplateEngine, template: string, draft: EditorDraft): TemplateCheck {
-  const analysis = engine.analyze(template, draft.variables);
+function checkTemplate(
+  engine: TemplateEngine,
+  part: 'system' | 'user',
+  draft: EditorDraft,
+  deadline: Deadline,
+): TemplateCheck {
+  const analysis = engine.analyze(draft[part], draft.variables, { name: part, deadline });
   return { errors: analysis.errors, undeclared: analysis.undeclared, unused: analysis.unused };
 }
 
@@ -154,9 +160,10 @@ export async function previewDraft(
     };
   }
   const draft = parsed.data;
+  const deadline = templateDeadline();
   const templates = {
-    system: checkTemplate(engine, draft.system, draft),
-    user: checkTemplate(engine, draft.user, draft),
+    system: checkTemplate(engine, 'system', draft, deadline),
+    user: checkTemplate(engine, 'user', draft, deadline),
   };
   const result: PreviewResult = {
     templates,
@@ -174,7 +181,7 @@ export async function previewDraft(
     return result;
   }
   try {
-    const rendered = await engine.render(definition.data, input);
+    const rendered = await engine.render(definition.data, input, { deadline });
     const maxOutput = draft.model.maxTokens ?? 0;
     const cost = await estimate({
       model: draft.model.model,
@@ -201,8 +208,9 @@ export async function previewDraft(
 
 /** Template problems that make a version unusable: syntax errors and names nobody declared. */
 function templateIssues(engine: TemplateEngine, draft: EditorDraft): LoomIssue[] {
+  const deadline = templateDeadline();
   return (['system', 'user'] as const).flatMap((part) => {
-    const check = checkTemplate(engine, draft[part], draft);
+    const check = checkTemplate(engine, part, draft, deadline);
     return [
       ...check.errors.map((e) => ({ path: part, line: e.line, column: e.column, message: e.message })),
       ...check.undeclared.map((u) => ({

@@ -16,6 +16,7 @@ import { getRegistry, getTemplateEngine } from './loom';
 import { logger } from './logger';
 import { getProvider, providerNameSchema } from './providers';
 import { onShutdown } from './shutdown';
+import { withTemplateBudget } from './template-budget';
 
 // Playground runs: resolve a saved version or an unsaved draft, stream it through the executor,
 // and record every call as a RunRecord without making the caller wait for the database.
@@ -121,7 +122,8 @@ export async function prepareRun(viewer: Viewer, promptId: string, body: unknown
     request.source.kind === 'version'
       ? await (await getRegistry(viewer)).get(promptId, request.source.version)
       : (draftData(promptId, request.source.draft) as PromptDataInput);
-  const prompt = attach(data, getTemplateEngine());
+  // The render runs inside the stream, within the request's template budget.
+  const prompt = attach(data, withTemplateBudget(getTemplateEngine()));
   const providerName = request.provider ?? prompt.data.model.provider;
   const [provider, recorder] = await Promise.all([
     getProvider(viewer, providerName),

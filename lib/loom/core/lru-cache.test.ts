@@ -50,4 +50,48 @@ describe('LruCache', () => {
       expect(cache.size).toBe(model.length);
     }
   });
+
+  describe('bounded by weight', () => {
+    const bytes = (value: string) => value.length;
+
+    it('evicts the least recently used entries until the summed weight fits', () => {
+      const cache = new LruCache<string, string>(100, { maxWeight: 10, weigh: bytes });
+      cache.set('a', 'xxxx');
+      cache.set('b', 'xxxx');
+      cache.get('a'); // b is now the oldest
+      cache.set('c', 'xxxx'); // 12 > 10: b goes
+      expect(cache.get('b')).toBeUndefined();
+      expect([cache.get('a'), cache.get('c')]).toEqual(['xxxx', 'xxxx']);
+      expect(cache.weight).toBe(8);
+      cache.set('d', 'xxxxxxxxx'); // 17 > 10: a and c go
+      expect(cache.size).toBe(1);
+      expect(cache.weight).toBe(9);
+    });
+
+    it('re-weighs an entry whose value is replaced, and forgets the weight of deleted ones', () => {
+      const cache = new LruCache<string, string>(100, { maxWeight: 10, weigh: bytes });
+      cache.set('a', 'xx');
+      cache.set('a', 'xxxxxx');
+      expect(cache.weight).toBe(6);
+      cache.delete('a');
+      expect(cache.weight).toBe(0);
+    });
+
+    it('does not store an entry heavier than the whole bound, and drops the key’s older value', () => {
+      const cache = new LruCache<string, string>(100, { maxWeight: 10, weigh: bytes });
+      cache.set('small', 'xxx');
+      cache.set('big', 'x');
+      expect(cache.set('big', 'x'.repeat(11))).toBe(false);
+      expect(cache.get('big')).toBeUndefined();
+      expect(cache.get('small')).toBe('xxx');
+      expect(cache.weight).toBe(3);
+    });
+
+    it('still bounds the entry count', () => {
+      const cache = new LruCache<number, string>(2, { maxWeight: 1_000, weigh: bytes });
+      for (let key = 0; key < 5; key++) cache.set(key, 'x');
+      expect(cache.size).toBe(2);
+      expect(cache.weight).toBe(2);
+    });
+  });
 });

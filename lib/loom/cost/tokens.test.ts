@@ -40,6 +40,15 @@ describe('countTokens', () => {
     expect(await countTokens('gpt-4o', 'a <|endoftext|> b')).toBeGreaterThan(3);
   });
 
+  it('counts a 200,000-character word in linear time, within a token per 400-character slice', async () => {
+    // BPE is quadratic in the length of one run: this used to block the server for minutes.
+    const slice = await countTokens('gpt-4o', 'x'.repeat(400));
+    const started = performance.now();
+    const count = await countTokens('gpt-4o', 'x'.repeat(200_000));
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(count).toBe(500 * slice);
+  });
+
   it('uses the heuristic for other models', async () => {
     expect(await countTokens('llama3.1', PROSE)).toBe(heuristicTokenCount(PROSE));
   });

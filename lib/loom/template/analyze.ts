@@ -1,5 +1,5 @@
 import { LoomError, type Variable } from '../core';
-import type { TemplateCompiler } from './compile';
+import type { CompiledTemplate } from './compile';
 
 export interface TemplateProblem {
   message: string;
@@ -18,15 +18,14 @@ export interface TemplateAnalysis {
   errors: TemplateProblem[];
 }
 
-/** Analyzes one template for the editor: problems are returned, never thrown. */
+/** Analyzes one compiled template for the editor: problems are returned, never thrown. */
 export function analyzeTemplate(
-  compiler: TemplateCompiler,
-  template: string,
+  compile: () => CompiledTemplate,
   variables?: readonly Variable[],
 ): TemplateAnalysis {
-  let globals: Record<string, { location: { row: number; col: number } }[]>;
+  let compiled: CompiledTemplate;
   try {
-    globals = compiler.liquid.analyzeSync(compiler.parse(template, 'template'), { partials: false }).globals;
+    compiled = compile();
   } catch (error) {
     if (!(error instanceof LoomError)) throw error;
     const line = typeof error.details.line === 'number' ? error.details.line : 1;
@@ -34,14 +33,13 @@ export function analyzeTemplate(
     const message = error.details.issues?.[0]?.message ?? error.message;
     return { referenced: [], undeclared: [], unused: [], errors: [{ message, line, column }] };
   }
-  const referenced = Object.keys(globals);
+  const { uses, lines } = compiled;
+  const referenced = [...uses.keys()];
   if (variables === undefined) return { referenced, undeclared: [], unused: [], errors: [] };
   const declared = new Set(variables.map((variable) => variable.name));
-  const undeclared = Object.entries(globals)
+  const undeclared = [...uses]
     .filter(([name]) => !declared.has(name))
-    .flatMap(([name, uses]) =>
-      uses.map((use) => ({ name, line: use.location.row, column: use.location.col })),
-    )
+    .flatMap(([name, offsets]) => offsets.map((offset) => ({ name, ...lines.positionOf(offset) })))
     .sort((a, b) => a.line - b.line || a.column - b.column);
   const used = new Set(referenced);
   const unused = variables.map((variable) => variable.name).filter((name) => !used.has(name));

@@ -1,8 +1,13 @@
 import { type Liquid, type Template } from 'liquidjs';
-import { compileTemplates, type CompiledRender } from './closure-compiler';
-import { limitError, toLoomError, type Position } from './errors';
-import type { TemplateLimits } from './limits';
+import { LoomError } from '../core';
 import { LruCache } from '../core/lru-cache';
+import { compileTemplates, type CompiledRender } from './closure-compiler';
+import { deadlineExceededIn, type Deadline } from './deadline';
+import { limitError, timeoutError, toLoomError, type Position } from './errors';
+import { inspectTemplates } from './inspect';
+import type { TemplateLimits } from './limits';
+import { LineIndex } from './line-index';
+import { parseLinear } from './linear-parser';
 
 /** One `{{ root.path }}` interpolation of a variable-only template. */
 export interface Interpolation {
@@ -13,8 +18,13 @@ export interface Interpolation {
 }
 
 export interface CompiledTemplate {
-  /** Root names read from the input (not loop variables or assigns), with their first position. */
-  roots: ReadonlyMap<string, Position>;
+  /**
+   * Source offsets of every read of each root name from the input (not loop variables or
+   * assigns), names in order of first use, as liquidjs's static analysis reports them.
+   */
+  uses: ReadonlyMap<string, readonly number[]>;
+  /** Line and column of an offset; only the uses a caller reports are ever positioned. */
+  lines: LineIndex;
   /** Precompiled pieces when the template only interpolates variables; identical output to Liquid. */
   pieces: readonly (string | Interpolation)[] | undefined;
   /** Parsed Liquid, for everything else. */
@@ -30,39 +40,51 @@ const LITERALS = new Set(['true', 'false', 'nil', 'null', 'empty', 'blank']);
 /** Properties Liquid computes for arrays and strings; any other key is an own-property read. */
 const LIQUID_COMPUTED = new Set(['size', 'first', 'last']);
 const BLOCK_TAGS = new Set(['if', 'unless', 'for', 'case', 'capture', 'tablerow', 'comment', 'raw']);
+/**
+ * Heap per source character of a cached template, measured (bench/template.bench.ts notes how):
+ * liquidjs's parsed tree costs 100 to 150 bytes per character, the interpolation pieces about 5.
+ */
+const PARSED_BYTES_PER_CHAR = 150;
+const FAST_PATH_BYTES_PER_CHAR = 5;
+/** Map node, list node and the template's fixed fields. */
+const ENTRY_OVERHEAD_BYTES = 512;
 const TAG_NAME = /\{%-?\s*([a-z]+)/g;
-
-function positionAt(source: string, index: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = source.indexOf('\n'); i !== -1 && i < index; i = source.indexOf('\n', i + 1)) {
-    line += 1;
-    lineStart = i + 1;
-  }
-  return { line, column: index - lineStart + 1 };
-}
+/** Where the text body of a raw or comment block ends. */
+const BODY_END: Record<string, RegExp> = { raw: /\{%-?\s*endraw/g, comment: /\{%-?\s*endcomment/g };
 
 /** Splits a variable-only template into text and interpolations; undefined when it uses more. */
 function compileInterpolations(
   source: string,
-): { pieces: (string | Interpolation)[]; roots: Map<string, Position> } | undefined {
+): { pieces: (string | Interpolation)[]; uses: Map<string, number[]> } | undefined {
   const pieces: (string | Interpolation)[] = [];
-  const roots = new Map<string, Position>();
+  const uses = new Map<string, number[]>();
+  // One piece per distinct path: a long template repeats the same few.
+  const interpolations = new Map<string, Interpolation>();
+  INTERPOLATION.lastIndex = 0;
   let last = 0;
-  for (const match of source.matchAll(INTERPOLATION)) {
-    const [root = '', ...path] = (match[1] ?? '').split('.');
-    if (LITERALS.has(root)) return undefined;
-    pieces.push(source.slice(last, match.index));
-    pieces.push({ root, path, isPlainLookup: ![root, ...path].some((key) => LIQUID_COMPUTED.has(key)) });
+  for (let match = INTERPOLATION.exec(source); match !== null; match = INTERPOLATION.exec(source)) {
+    const text = match[1] ?? '';
+    let interpolation = interpolations.get(text);
+    if (interpolation === undefined) {
+      const [root = '', ...path] = text.split('.');
+      if (LITERALS.has(root)) return undefined;
+      interpolation = { root, path, isPlainLookup: ![root, ...path].some((key) => LIQUID_COMPUTED.has(key)) };
+      interpolations.set(text, interpolation);
+    }
+    if (match.index > last) pieces.push(source.slice(last, match.index));
+    pieces.push(interpolation);
     // Point at the name, as Liquid's analysis does.
-    if (!roots.has(root)) roots.set(root, positionAt(source, match.index + match[0].indexOf(root)));
+    const offset = match.index + match[0].indexOf(text);
+    const offsets = uses.get(interpolation.root);
+    if (offsets === undefined) uses.set(interpolation.root, [offset]);
+    else offsets.push(offset);
     last = match.index + match[0].length;
   }
-  pieces.push(source.slice(last));
+  if (last < source.length) pieces.push(source.slice(last));
   const isPlain = pieces.every(
     (piece) => typeof piece !== 'string' || (!piece.includes('{{') && !piece.includes('{%')),
   );
-  return isPlain ? { pieces: pieces.filter((piece) => piece !== ''), roots } : undefined;
+  return isPlain ? { pieces, uses } : undefined;
 }
 
 /** Nesting depth of block tags, checked before parsing because Liquid's parser recurses per level. */
@@ -75,11 +97,13 @@ function nestingDepth(source: string): { depth: number; index: number } {
     if (BLOCK_TAGS.has(name)) {
       depth += 1;
       if (depth > deepest.depth) deepest = { depth, index: match.index };
-      if (name === 'raw' || name === 'comment') {
+      const bodyEnd = BODY_END[name];
+      if (bodyEnd !== undefined) {
         // Their bodies are text, not tags: skip to the closing tag.
-        const end = source.slice(match.index).search(new RegExp(`\\{%-?\\s*end${name}`));
-        if (end === -1) break;
-        TAG_NAME.lastIndex = match.index + end;
+        bodyEnd.lastIndex = match.index;
+        const end = bodyEnd.exec(source);
+        if (end === null) break;
+        TAG_NAME.lastIndex = end.index;
       }
     } else if (name.startsWith('end') && BLOCK_TAGS.has(name.slice(3))) {
       depth = Math.max(0, depth - 1);
@@ -95,30 +119,24 @@ export class TemplateCompiler {
   constructor(
     readonly liquid: Liquid,
     private readonly limits: TemplateLimits,
-    cacheSize: number,
+    cache: { maxEntries: number; maxBytes: number },
     /** Off only to compare against plain Liquid (differential tests, debugging). */
     private readonly fastPaths = true,
   ) {
-    this.cache = new LruCache(cacheSize);
+    this.cache = new LruCache(cache.maxEntries, { maxWeight: cache.maxBytes, weigh: weighCompiled });
   }
 
-  /** Throws TEMPLATE_LIMIT or TEMPLATE_SYNTAX (with line and column) naming `template`. */
-  compile(source: string, template: string): CompiledTemplate {
+  /**
+   * Throws TEMPLATE_LIMIT (size, nesting, time past `deadline`) or TEMPLATE_SYNTAX (with line and
+   * column) naming `template`. The editor's analysis and rendering share this cache, so a preview
+   * parses each template once.
+   */
+  compile(source: string, template: string, deadline: Deadline): CompiledTemplate {
     const cached = this.cache.get(source);
     if (cached !== undefined) return cached;
-    const compiled = this.compileUncached(source, template);
+    const compiled = this.compileUncached(source, template, deadline);
     this.cache.set(source, compiled);
     return compiled;
-  }
-
-  /** Parses without the fast path: the editor's analysis wants Liquid's view of every template. */
-  parse(source: string, template: string): Template[] {
-    this.checkSize(source, template);
-    try {
-      return this.liquid.parse(source);
-    } catch (error) {
-      throw toLoomError(error, template, 'parse');
-    }
   }
 
   private checkSize(source: string, template: string): void {
@@ -133,30 +151,49 @@ export class TemplateCompiler {
       throw limitError(
         `Template ${template} nests blocks deeper than ${this.limits.maxNesting} levels`,
         template,
-        {
-          ...positionAt(source, nesting.index),
-        },
+        { ...new LineIndex(source).positionOf(nesting.index) },
       );
     }
   }
 
-  private compileUncached(source: string, template: string): CompiledTemplate {
+  private compileUncached(source: string, template: string, deadline: Deadline): CompiledTemplate {
     this.checkSize(source, template);
     const fast = this.fastPaths ? compileInterpolations(source) : undefined;
+    const lines = new LineIndex(source);
     if (fast !== undefined)
-      return { roots: fast.roots, pieces: fast.pieces, liquid: undefined, closure: undefined };
-    const liquid = this.parse(source, template);
-    const roots = new Map<string, Position>();
-    for (const [name, uses] of Object.entries(this.liquid.analyzeSync(liquid, { partials: false }).globals)) {
-      const first = uses[0];
-      roots.set(
-        name,
-        first === undefined
-          ? { line: 1, column: 1 }
-          : { line: first.location.row, column: first.location.col },
-      );
+      return { uses: fast.uses, lines, pieces: fast.pieces, liquid: undefined, closure: undefined };
+    let liquid: Template[];
+    let uses: Map<string, number[]>;
+    try {
+      liquid = parseLinear(this.liquid, source, deadline);
+      const inspection = inspectTemplates(liquid, deadline);
+      if (inspection.danglingPipe !== undefined) {
+        throw danglingPipeError(template, lines.positionOf(inspection.danglingPipe));
+      }
+      uses = inspection.uses;
+    } catch (error) {
+      const exceeded = deadlineExceededIn(error);
+      if (exceeded === undefined) throw toLoomError(error, template, 'parse');
+      const position = exceeded.offset === undefined ? undefined : lines.positionOf(exceeded.offset);
+      throw timeoutError(template, 'parse', exceeded.deadline, position);
     }
     const closure = this.fastPaths ? compileTemplates(liquid, this.liquid) : undefined;
-    return { roots, pieces: undefined, liquid, closure };
+    return { uses, lines, pieces: undefined, liquid, closure };
   }
+}
+
+/** Liquid silently drops a `|` with no filter after it; a typo like that must not render. */
+function danglingPipeError(template: string, position: Position): LoomError {
+  const message = 'A "|" must be followed by a filter name, such as "| upcase"';
+  return new LoomError(
+    'TEMPLATE_SYNTAX',
+    `Template syntax error in ${template} at line ${position.line}, column ${position.column}: ${message}`,
+    { template, ...position, issues: [{ message, ...position }] },
+  );
+}
+
+/** What a cached template holds in bytes, roughly: its source (the key) as UTF-16 and its parsed form. */
+export function weighCompiled(compiled: CompiledTemplate, source: string): number {
+  const perChar = compiled.pieces !== undefined ? FAST_PATH_BYTES_PER_CHAR : PARSED_BYTES_PER_CHAR;
+  return source.length * (2 + perChar) + ENTRY_OVERHEAD_BYTES;
 }

@@ -13,14 +13,17 @@ import {
 } from '../core';
 import { analyzeTemplate, type TemplateAnalysis } from './analyze';
 import { TemplateCompiler, type CompiledTemplate, type Interpolation } from './compile';
+import { deadlineAfter, type Deadline } from './deadline';
 import { OutputLimitError, toLoomError } from './errors';
 import { DEFAULT_TEMPLATE_LIMITS, type TemplateLimits } from './limits';
 import { toOutputString } from './output';
 
 export interface TemplateEngineOptions {
   limits?: Partial<TemplateLimits>;
-  /** Parsed templates kept in the LRU cache. */
+  /** Parsed templates kept in the LRU cache, at most. */
   cacheSize?: number;
+  /** Estimated bytes the parsed-template cache may hold (source and parsed form), at most. */
+  cacheBytes?: number;
   /**
    * Precompiled interpolation and closure fast paths (default true). Output is identical either
    * way; turning them off runs everything through Liquid, for differential tests and debugging.
@@ -28,14 +31,38 @@ export interface TemplateEngineOptions {
   fastPaths?: boolean;
 }
 
+export interface TemplateWorkOptions {
+  /**
+   * When the work must be done (see `deadlineAfter`); a request making several calls passes them
+   * one deadline. Default: `limits.maxRenderMs` from the start of the call.
+   */
+  deadline?: Deadline;
+}
+
+export interface TemplateRenderOptions extends TemplateWorkOptions {
+  signal?: AbortSignal;
+}
+
+export interface TemplateAnalyzeOptions extends TemplateWorkOptions {
+  /** Names the template in messages (`system`, `user`); default `template`. */
+  name?: string;
+}
+
 export interface TemplateEngine extends Renderer {
+  render(prompt: PromptData, input: Input, options?: TemplateRenderOptions): Promise<Rendered>;
   /** Static analysis for the editor; never throws for template problems, it reports them. */
-  analyze(template: string, variables?: readonly Variable[]): TemplateAnalysis;
+  analyze(
+    template: string,
+    variables?: readonly Variable[],
+    options?: TemplateAnalyzeOptions,
+  ): TemplateAnalysis;
 }
 
 /** Tags that read files or other templates: prompts are self-contained, so they do not exist here. */
 const FILE_TAGS = ['include', 'render', 'layout', 'block'];
 const DEFAULT_CACHE_SIZE = 500;
+/** A parsed template of the maximum size weighs about 40 MB; ordinary ones (2 KB) about 300 KB. */
+const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
 
 interface VariablePlan {
   validate: InputValidator;
@@ -54,6 +81,7 @@ interface PromptPlan extends VariablePlan {
 interface Budget {
   outputLeft: number;
   readonly maxOutput: number;
+  readonly deadline: Deadline;
   limiters: { memoryLimit: Context['memoryLimit']; renderLimit: Context['renderLimit'] } | undefined;
 }
 
@@ -115,28 +143,38 @@ class LiquidTemplateEngine implements TemplateEngine {
     this.compiler = new TemplateCompiler(
       this.liquid,
       this.limits,
-      options.cacheSize ?? DEFAULT_CACHE_SIZE,
+      {
+        maxEntries: options.cacheSize ?? DEFAULT_CACHE_SIZE,
+        maxBytes: options.cacheBytes ?? DEFAULT_CACHE_BYTES,
+      },
       options.fastPaths ?? true,
     );
     this.lookup = new Context({}, this.liquid.options);
   }
 
-  render(prompt: PromptData, input: Input, options: { signal?: AbortSignal } = {}): Promise<Rendered> {
+  render(prompt: PromptData, input: Input, options: TemplateRenderOptions = {}): Promise<Rendered> {
     // Rendering is synchronous work; settle the promise directly rather than through an async frame.
     try {
-      return Promise.resolve(this.renderNow(prompt, input, options.signal));
+      const deadline = options.deadline ?? deadlineAfter(this.limits.maxRenderMs);
+      return Promise.resolve(this.renderNow(prompt, input, options.signal, deadline));
     } catch (error) {
       return Promise.reject(error as Error);
     }
   }
 
-  private renderNow(prompt: PromptData, input: Input, signal: AbortSignal | undefined): Rendered {
+  private renderNow(
+    prompt: PromptData,
+    input: Input,
+    signal: AbortSignal | undefined,
+    deadline: Deadline,
+  ): Rendered {
     throwIfAborted(signal);
-    const plan = this.promptPlanFor(prompt);
+    const plan = this.promptPlanFor(prompt, deadline);
     const values = plan.validate(input);
     const budget: Budget = {
       outputLeft: this.limits.maxOutputLength,
       maxOutput: this.limits.maxOutputLength,
+      deadline,
       limiters: undefined,
     };
     const systemText = this.run(plan.system, values, budget, 'system');
@@ -150,8 +188,16 @@ class LiquidTemplateEngine implements TemplateEngine {
     return { system: systemText, user: userText, messages, variables: values };
   }
 
-  analyze(template: string, variables?: readonly Variable[]): TemplateAnalysis {
-    return analyzeTemplate(this.compiler, template, variables);
+  analyze(
+    template: string,
+    variables?: readonly Variable[],
+    options: TemplateAnalyzeOptions = {},
+  ): TemplateAnalysis {
+    const deadline = options.deadline ?? deadlineAfter(this.limits.maxRenderMs);
+    return analyzeTemplate(
+      () => this.compiler.compile(template, options.name ?? 'template', deadline),
+      variables,
+    );
   }
 
   private variablePlanFor(variables: readonly Variable[]): VariablePlan {
@@ -166,12 +212,12 @@ class LiquidTemplateEngine implements TemplateEngine {
   }
 
   /** Everything about a prompt that does not depend on the input, computed once per frozen prompt. */
-  private promptPlanFor(prompt: PromptData): PromptPlan {
+  private promptPlanFor(prompt: PromptData, deadline: Deadline): PromptPlan {
     const cached = this.promptPlans.get(prompt);
     if (cached !== undefined) return cached;
     const variables = this.variablePlanFor(prompt.variables);
-    const system = this.compiler.compile(prompt.system, 'system');
-    const user = this.compiler.compile(prompt.user, 'user');
+    const system = this.compiler.compile(prompt.system, 'system', deadline);
+    const user = this.compiler.compile(prompt.user, 'user', deadline);
     this.assertNoUndeclared(variables.declared, [system, user]);
     const plan: PromptPlan = { ...variables, system, user, examples: undefined, examplesLength: 0 };
     if (Object.isFrozen(prompt)) this.promptPlans.set(prompt, plan);
@@ -182,8 +228,10 @@ class LiquidTemplateEngine implements TemplateEngine {
   private assertNoUndeclared(declared: ReadonlySet<string>, templates: readonly CompiledTemplate[]): void {
     const missing = new Map<string, { line: number; column: number }>();
     for (const template of templates) {
-      for (const [name, position] of template.roots) {
-        if (!declared.has(name) && !missing.has(name)) missing.set(name, position);
+      for (const [name, offsets] of template.uses) {
+        const first = offsets[0];
+        if (!declared.has(name) && !missing.has(name) && first !== undefined)
+          missing.set(name, template.lines.positionOf(first));
       }
     }
     if (missing.size === 0) return;
@@ -285,10 +333,11 @@ class LiquidTemplateEngine implements TemplateEngine {
       template.closure !== undefined
         ? values
         : Object.assign(Object.create(null) as Record<string, unknown>, values);
+    // The first context sets Liquid's render limit to the call's deadline; later ones share it.
     const context = new Context(
       scope,
       this.liquid.options,
-      { sync: true },
+      { sync: true, renderLimit: budget.deadline.at - performance.now() },
       { ...budget.limiters, liquid: this.liquid },
     );
     budget.limiters ??= { memoryLimit: context.memoryLimit, renderLimit: context.renderLimit };
@@ -297,7 +346,7 @@ class LiquidTemplateEngine implements TemplateEngine {
       if (template.closure !== undefined) template.closure(context, emitter);
       else toValueSync(this.liquid.renderer.renderTemplates(template.liquid ?? [], context, emitter));
     } catch (error) {
-      throw toLoomError(error, name, 'render');
+      throw toLoomError(error, name, 'render', budget.deadline);
     }
     return emitter.buffer;
   }

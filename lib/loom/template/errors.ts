@@ -1,5 +1,6 @@
 import { AssertionError, LiquidError } from 'liquidjs';
 import { LoomError } from '../core';
+import type { Deadline } from './deadline';
 
 /** Thrown by our emitter when the output budget runs out; Liquid wraps it, we unwrap it. */
 export class OutputLimitError extends Error {
@@ -9,6 +10,8 @@ export class OutputLimitError extends Error {
 }
 
 const LIQUID_LIMIT = /(memory alloc|template render|parse length) limit exceeded/;
+/** Liquid's renderLimit, which we set to the call's deadline. */
+const LIQUID_TIME_LIMIT = 'template render limit exceeded';
 
 export interface Position {
   line: number;
@@ -45,17 +48,43 @@ export function limitError(
   return new LoomError('TEMPLATE_LIMIT', message, { template, ...extra });
 }
 
+/** The template's share of the call's time ran out: say so, and where the work stopped. */
+export function timeoutError(
+  template: string,
+  phase: 'parse' | 'render',
+  deadline: Deadline,
+  position: Position | undefined,
+): LoomError {
+  const where =
+    position === undefined ? '' : `; it stopped at line ${position.line}, column ${position.column}`;
+  const work = phase === 'parse' ? 'analyse' : 'render';
+  return limitError(
+    `Template ${template} took longer than ${deadline.budgetMs} ms to ${work}${where}. Simplify it or render less data.`,
+    template,
+    { ...position, limit: 'time' },
+  );
+}
+
 /**
  * Maps whatever Liquid threw to a LoomError: limits to TEMPLATE_LIMIT, parse problems to
  * TEMPLATE_SYNTAX with 1-based line/column, other render failures to INVALID_INPUT.
  */
-export function toLoomError(error: unknown, template: string, phase: 'parse' | 'render'): LoomError {
+export function toLoomError(
+  error: unknown,
+  template: string,
+  phase: 'parse' | 'render',
+  deadline?: Deadline,
+): LoomError {
   if (error instanceof LoomError) return error;
   const chain = causes(error);
   const position = positionOf(error);
   const where = position === undefined ? '' : ` at line ${position.line}, column ${position.column}`;
   const output = chain.find((cause) => cause instanceof OutputLimitError);
   if (output instanceof OutputLimitError) return limitError(output.message, template, { ...position });
+  const isTimeout = chain.some(
+    (cause) => cause instanceof AssertionError && cause.message === LIQUID_TIME_LIMIT,
+  );
+  if (isTimeout && deadline !== undefined) return timeoutError(template, phase, deadline, position);
   const limit = chain.find((cause) => cause instanceof AssertionError && LIQUID_LIMIT.test(cause.message));
   if (limit instanceof Error)
     return limitError(`Template ${limit.message}${where}`, template, { ...position });

@@ -96,6 +96,9 @@ describe('fast paths give exactly what Liquid gives', () => {
     const big = JSON.stringify(Array.from({ length: 3000 }, (_, i) => i));
     const template = '{% for a in l %}{% for b in l %}{% for c in l %}{% endfor %}{% endfor %}{% endfor %}';
     const result = await outcome(slow, template, { l: big });
-    expect(result).toMatchObject({ code: 'TEMPLATE_LIMIT', message: expect.stringMatching(/render limit/) });
+    expect(result).toMatchObject({
+      code: 'TEMPLATE_LIMIT',
+      message: expect.stringMatching(/took longer than 50 ms to render/),
+    });
   });
 });

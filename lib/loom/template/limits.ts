@@ -6,7 +6,11 @@ export interface TemplateLimits {
   maxOutputLength: number;
   /** Depth of nested block tags (if/for/case/capture/...); deep nesting is only ever an attack. */
   maxNesting: number;
-  /** Wall-clock budget of one prompt render in ms, checked before every node and loop iteration. */
+  /**
+   * Wall-clock budget in ms of one engine call (parse, analysis and render) when the caller passes
+   * no deadline; checked between parsed tokens, analysed nodes, rendered nodes and loop iterations.
+   * Request handlers pass a tighter deadline of their own (the studio: 80 ms per request).
+   */
   maxRenderMs: number;
   /** Liquid's allocation budget (range items, array/string building in filters) per prompt render. */
   maxMemory: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attach, LoomError, type PromptDataInput } from '../core';
+import { attach, LoomError, type PromptDataInput, type Variable } from '../core';
+import { deadlineAfter } from './deadline';
 import { createTemplateEngine } from './engine';
 
 const engine = createTemplateEngine({ limits: { maxRenderMs: 150 } });
@@ -108,7 +109,11 @@ describe('hostile templates: resource limits', () => {
       ),
     );
     expect(error.code).toBe('TEMPLATE_LIMIT');
-    expect(error.message).toMatch(/render limit/);
+    // The innermost loop is where the time goes.
+    expect(error.message).toMatch(
+      /^Template user took longer than 150 ms to render; it stopped at line 1, column 37\./,
+    );
+    expect(error.details).toMatchObject({ template: 'user', line: 1, column: 37, limit: 'time' });
   });
 
   it('caps the template source size', async () => {
@@ -129,5 +134,63 @@ describe('hostile templates: resource limits', () => {
   it('stays usable after a limit was hit', async () => {
     await rejection(render('{% for i in (1..100000000) %}x{% endfor %}'));
     expect((await render('{{ s }}')).user).toBe('abc');
+  });
+});
+
+describe('hostile templates: the time budget of a request', () => {
+  const declared: Variable[] = [{ name: 'a', type: 'string', required: false }];
+  // Thousands of Liquid tokens: liquidjs needs about 10 µs per token to parse, far past 20 ms.
+  const dense = '{{ a | upcase }}{% if a %}x{% endif %}\n'.repeat(6_000);
+
+  it('stops analysing at the deadline and says where, instead of blocking', () => {
+    const fresh = createTemplateEngine();
+    const started = performance.now();
+    const analysis = fresh.analyze(dense, declared, { name: 'user', deadline: deadlineAfter(20) });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(analysis.errors).toEqual([
+      {
+        message: expect.stringMatching(
+          /^Template user took longer than 20 ms to analyse; it stopped at line \d+, column \d+\. Simplify it or render less data\.$/,
+        ),
+        line: expect.any(Number),
+        column: expect.any(Number),
+      },
+    ]);
+  });
+
+  it('shares one deadline between the calls of a request: a render after a slow analysis is refused', async () => {
+    const fresh = createTemplateEngine();
+    const deadline = deadlineAfter(20);
+    while (performance.now() <= deadline.at) {
+      // the rest of the request used up its budget
+    }
+    const data = {
+      id: 'p',
+      version: 1,
+      name: 'P',
+      user: '{% if a %}{{ a }}{% endif %}',
+      variables: declared,
+    };
+    const error = await rejection(fresh.render(attach(data, fresh).data, { a: 'x' }, { deadline }));
+    expect(error).toMatchObject({ code: 'TEMPLATE_LIMIT', details: { template: 'user', limit: 'time' } });
+    expect(error.message).toMatch(/^Template user took longer than 20 ms to (analyse|render)/);
+  });
+
+  it('refuses loops over large input at the default budget of 250 ms', async () => {
+    const fresh = createTemplateEngine();
+    const big = JSON.stringify(Array.from({ length: 2000 }, (_, i) => i));
+    const data = {
+      id: 'p',
+      version: 1,
+      name: 'P',
+      user: 'Items:\n{% for a in arr %}{% for b in arr %}{% if b == -1 %}x{% endif %}{% endfor %}{% endfor %}',
+      variables,
+    };
+    const started = performance.now();
+    const error = await rejection(attach(data, fresh).render({ arr: big }));
+    expect(performance.now() - started).toBeLessThan(750);
+    expect(error.message).toMatch(
+      /^Template user took longer than 250 ms to render; it stopped at line 2, column \d+\./,
+    );
   });
 });

@@ -186,6 +186,23 @@ describe('POST /api/prompts/[id]/run', () => {
     });
   });
 
+  it('stops a draft whose template would hold the server, saying it took too long and where', async () => {
+    const draft = {
+      ...PROMPT,
+      user: 'Hi {{ who }}\n{% for a in items %}{% for b in items %}{% for c in items %}{% endfor %}{% endfor %}{% endfor %}',
+      variables: [...PROMPT.variables, { name: 'items', type: 'list' as const, required: true }],
+    };
+    const items = JSON.stringify(Array.from({ length: 1_000 }, (_, i) => i));
+    const started = performance.now();
+    const all = await collect(await post({ source: { kind: 'draft', draft }, input: { who: 'Ada', items } }));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(all.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'TEMPLATE_LIMIT',
+      message: expect.stringMatching(/^Template user took longer than 80 ms to render; it stopped at line 2/),
+    });
+  });
+
   it('names an unconfigured provider', async () => {
     const response = await post({
       source: { kind: 'version', version: 1 },
