@@ -16,9 +16,9 @@ import { LoomError } from '@/lib/loom/core';
 /** Address ranges a provider may not reach without the operator's consent, by what they are. */
 const FORBIDDEN_RANGES: [label: string, cidrs: string[]][] = [
   ['loopback', ['127.0.0.0/8', '::1/128']],
-  ['unspecified ("this host")', ['0.0.0.0/8', '::/128']],
+  ['non-routable "this host"', ['0.0.0.0/8', '::/128']],
   ['private', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']],
-  ['link-local (where cloud metadata services answer)', ['169.254.0.0/16', 'fe80::/10']],
+  ['link-local', ['169.254.0.0/16', 'fe80::/10']],
   ['unique-local IPv6', ['fc00::/7', 'fec0::/10']],
   [
     'reserved',
@@ -50,6 +50,9 @@ const FORBIDDEN_NAMES = [
   /^metadata\.goog$/,
   /^instance-data(\.ec2\.internal)?$/,
 ];
+
+/** A save or test waits this long for DNS; a slower name is checked again when it is connected to. */
+const CHECK_LOOKUP_TIMEOUT_MS = 3_000;
 
 /** At most this many redirects are followed, each one checked like the first request. */
 const MAX_REDIRECTS = 3;
@@ -127,10 +130,14 @@ function forbiddenRange(address: string, allow: AllowList): string | undefined {
   return FORBIDDEN.find(({ list }) => list.check(bare, type))?.label;
 }
 
+/** Cloud metadata services answer on link-local addresses: worth saying why that matters. */
+const describeRange = (range: string) =>
+  range === 'link-local' ? 'link-local address (where cloud metadata services answer)' : `${range} address`;
+
 /** What is wrong with reaching `address`, or undefined when a provider may. */
 export function addressProblem(address: string, allow: AllowList): string | undefined {
   const range = forbiddenRange(address, allow);
-  return range ? `${address} is a ${range} address` : undefined;
+  return range ? `${address} is a ${describeRange(range)}` : undefined;
 }
 
 /** The first internal address among those `host` resolved to, said as a reason. */
@@ -138,7 +145,7 @@ function resolvedProblem(host: string, addresses: readonly LookupAddress[], allo
   if (allow.hosts.has(host)) return undefined;
   for (const { address } of addresses) {
     const range = forbiddenRange(address, allow);
-    if (range) return `${host} resolves to ${address}, a ${range} address`;
+    if (range) return `${host} resolves to ${address}, a ${describeRange(range)}`;
   }
   return undefined;
 }
@@ -185,7 +192,12 @@ export async function checkEgressUrl(url: string, allow: AllowList, resolve = re
   const problem = nameProblem(host, allow);
   if (problem) throw refusal(problem);
   if (isIP(host) !== 0 || allow.hosts.has(host)) return;
-  const resolved = resolvedProblem(host, await resolve(host).catch(() => []), allow);
+  let timer: NodeJS.Timeout | undefined;
+  const addresses = await Promise.race([
+    resolve(host).catch(() => []),
+    new Promise<LookupAddress[]>((done) => (timer = setTimeout(() => done([]), CHECK_LOOKUP_TIMEOUT_MS))),
+  ]).finally(() => clearTimeout(timer));
+  const resolved = resolvedProblem(host, addresses, allow);
   if (resolved) throw refusal(resolved);
 }
 
