@@ -105,11 +105,10 @@ test('an admin adds an OpenAI provider, tests it, and never sees the key again',
   const suffix = randomBytes(4).toString('hex');
   const name = `e2e-${suffix}`;
   const apiKey = `sk-e2e-${randomBytes(12).toString('hex')}${suffix.slice(0, 4)}`;
+  // Loopback addresses other than the simulator's are refused unless the operator allows them.
   await providers.fillOpenAI({ name, apiKey, baseUrl: 'http://127.0.0.1:9/v1' });
   await providers.testConnection();
-  await expect(providers.connectionResult()).toHaveText(
-    `Connection failed: UNAVAILABLE ${name}: connection failed: Connection error.`,
-  );
+  await expect(providers.connectionResult()).toHaveText('Not tested: fix the marked field.');
 
   await providers.form().getByLabel('Base URL').fill(simulatorUrl);
   await providers.testConnection();

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import type { ModelSettings } from '@/lib/loom/core/prompt';
 import { IssueList } from './issue-list';
@@ -139,9 +140,28 @@ export function ModelSettingsForm({
           }}
         />
       </label>
+      {provider ? null : <UnconfiguredProvider name={settings.provider} />}
       <div className="col-span-2">
         <IssueList messages={issuesAt(issues, 'model')} testId="model-issues" />
       </div>
     </div>
+  );
+}
+
+/** Said where the provider is chosen: runs of this prompt fail until the provider exists. */
+function UnconfiguredProvider({ name }: { name: string }) {
+  return (
+    <p
+      role="alert"
+      data-testid="provider-warning"
+      className="col-span-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+    >
+      The provider &quot;{name}&quot; is not configured in this workspace, so runs of this prompt will fail.
+      Pick a configured provider above, or ask an admin to add it under{' '}
+      <Link href="/settings/providers" className="underline">
+        Settings → Providers
+      </Link>
+      .
+    </p>
   );
 }

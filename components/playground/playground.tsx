@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Button } from '../ui/button';
@@ -231,6 +232,22 @@ export function Playground({
               </Field>
             </div>
           )}
+          {providers.length > 0 && !providers.some((p) => p.name === active.model.provider) ? (
+            // Never switch providers silently: say which one runs instead of the prompt's own.
+            <p
+              role="alert"
+              data-testid="provider-warning"
+              className="text-xs text-amber-800 dark:text-amber-300"
+            >
+              This prompt is set to the provider &quot;{active.model.provider}&quot;, which is not configured
+              in this workspace; it runs on &quot;{provider}&quot; instead. Choose another above, or add it
+              under{' '}
+              <Link href="/settings/providers" className="underline">
+                Settings → Providers
+              </Link>
+              .
+            </p>
+          ) : null}
           {chosen?.isSimulator ? (
             <p className="text-xs text-zinc-500" data-testid="simulator-note">
               {SIMULATOR_DESCRIPTION}. Try the model <code>sim-slow</code> to watch a slow stream.

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ActionFailure, ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { SIMULATOR_DESCRIPTION } from '../playground/types';
@@ -45,6 +45,8 @@ interface FormState {
   host: string;
   /** The mask of the stored key when editing a saved OpenAI configuration. */
   storedKey: string | null;
+  /** The address that key was saved with: the server sends it nowhere else. */
+  storedBaseUrl: string;
 }
 
 const EMPTY: FormState = {
@@ -55,7 +57,15 @@ const EMPTY: FormState = {
   organization: '',
   host: 'http://127.0.0.1:11434',
   storedKey: null,
+  storedBaseUrl: '',
 };
+
+/** Mirrors the server's rule: a stored key is only sent to the address it was saved with. */
+const keyNeedsRetyping = (form: FormState) =>
+  form.kind === 'openai' &&
+  form.storedKey !== null &&
+  form.apiKey === '' &&
+  form.baseUrl.trim().replace(/\/+$/, '') !== form.storedBaseUrl.replace(/\/+$/, '');
 
 function toDraft(form: FormState): ProviderDraftForm {
   return form.kind === 'ollama'
@@ -69,17 +79,22 @@ function toDraft(form: FormState): ProviderDraftForm {
       };
 }
 
+/** The outcome of a test or a deletion, in words: codes such as UNAVAILABLE stay out of sight. */
 function ConnectionResult({
   report,
   failure,
+  failedAction = 'Connection failed',
 }: {
   report: ConnectionReport | undefined;
   failure: ActionFailure | null;
+  failedAction?: string;
 }) {
   if (failure) {
+    const marked = failure.error.fieldErrors !== undefined;
     return (
       <div role="alert" data-testid="connection-result" className="text-sm text-red-700 dark:text-red-300">
-        Connection failed: <span className="font-mono text-xs">{failure.error.code}</span> {failure.message}
+        {marked ? 'Not tested: fix the marked field. ' : `${failedAction}: `}
+        {marked ? null : failure.message}
       </div>
     );
   }
@@ -128,17 +143,22 @@ function ProviderRowView({
           <Button
             variant="secondary"
             disabled={test.isPending}
-            onClick={() => test.mutate({ name: row.name })}
+            aria-label={`Test connection to ${row.name}`}
+            onClick={() => {
+              removal.reset();
+              test.mutate({ name: row.name });
+            }}
           >
             {test.isPending ? 'Testing…' : 'Test connection'}
           </Button>
           {row.isSimulator ? null : (
-            <Button variant="ghost" onClick={() => onEdit(row)}>
+            <Button variant="ghost" aria-label={`Edit ${row.name}`} onClick={() => onEdit(row)}>
               Edit
             </Button>
           )}
           <Button
             variant="ghost"
+            aria-label={`Delete ${row.name}`}
             disabled={removal.isPending}
             onClick={() => {
               if (window.confirm(`Delete the provider "${row.name}"? Prompts that use it will not run.`))
@@ -148,7 +168,11 @@ function ProviderRowView({
             Delete
           </Button>
         </div>
-        <ConnectionResult report={test.data} failure={test.error ?? removal.error} />
+        {removal.error ? (
+          <ConnectionResult report={undefined} failure={removal.error} failedAction="Not deleted" />
+        ) : (
+          <ConnectionResult report={test.data} failure={test.error} />
+        )}
       </td>
     </tr>
   );
@@ -160,6 +184,13 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
   const testDraft = useActionMutation(actions.testDraft);
   const fieldError = (name: string) => (save.error ?? testDraft.error)?.error.fieldErrors?.[name]?.[0];
   const set = (patch: Partial<FormState>) => setForm((f) => ({ ...f, ...patch }));
+  const formRef = useRef<HTMLFormElement>(null);
+  const failure = save.error ?? testDraft.error;
+  // A refused save or test lands on the first field it marked, so the message is where the eye is.
+  useEffect(() => {
+    if (failure?.error.fieldErrors)
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [failure]);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -178,6 +209,7 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
       organization: row.organization ?? '',
       host: row.kind === 'ollama' ? (row.baseUrl ?? '') : EMPTY.host,
       storedKey: row.apiKeyMasked,
+      storedBaseUrl: row.kind === 'openai' ? (row.baseUrl ?? '') : '',
     });
   }
 
@@ -194,7 +226,9 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
                 <th className="pb-2">Kind</th>
                 <th className="pb-2">Address</th>
                 <th className="pb-2">API key</th>
-                <th className="pb-2" />
+                <th className="pb-2">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -213,6 +247,7 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
         }
       >
         <form
+          ref={formRef}
           aria-label="Provider settings"
           onSubmit={onSubmit}
           className="grid grid-cols-1 gap-4 sm:grid-cols-2"
@@ -252,7 +287,13 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
                   type="password"
                   autoComplete="off"
                   value={form.apiKey}
-                  placeholder={form.storedKey ? `Stored: ${form.storedKey} (leave blank to keep)` : 'sk-…'}
+                  placeholder={
+                    keyNeedsRetyping(form)
+                      ? 'Enter the key again for the new address'
+                      : form.storedKey
+                        ? `Stored: ${form.storedKey} (leave blank to keep)`
+                        : 'sk-…'
+                  }
                   aria-invalid={Boolean(fieldError('apiKey'))}
                   onChange={(e) => set({ apiKey: e.target.value })}
                 />
@@ -266,7 +307,11 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
                 />
               </Field>
               <Field label="Organization" error={fieldError('organization')}>
-                <Input value={form.organization} onChange={(e) => set({ organization: e.target.value })} />
+                <Input
+                  value={form.organization}
+                  aria-invalid={Boolean(fieldError('organization'))}
+                  onChange={(e) => set({ organization: e.target.value })}
+                />
               </Field>
             </>
           ) : (

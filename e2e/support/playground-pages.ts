@@ -11,7 +11,10 @@ export interface SeededPrompt {
  * Saves a one-version prompt with a required `who` variable that runs on the demo workspace's
  * simulator, straight in the database (rows as the Prisma registry writes them).
  */
-export async function seedPlaygroundPrompt(model = 'gpt-4o-mini'): Promise<SeededPrompt> {
+export async function seedPlaygroundPrompt(
+  model = 'gpt-4o-mini',
+  provider = 'simulator',
+): Promise<SeededPrompt> {
   const suffix = randomBytes(5).toString('hex');
   const prompt = { id: `e2e-play-${suffix}`, name: `Playground ${suffix}` };
   await withSeededWorkspace(async (client, workspaceId) => {
@@ -30,7 +33,7 @@ export async function seedPlaygroundPrompt(model = 'gpt-4o-mini'): Promise<Seede
         rowId,
         prompt.name,
         JSON.stringify([{ name: 'who', type: 'string', required: true, description: 'Whom to greet.' }]),
-        JSON.stringify({ provider: 'simulator', model }),
+        JSON.stringify({ provider, model }),
         now,
       ],
     );

@@ -2,11 +2,17 @@ import 'server-only';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoomError } from '@/lib/loom/core';
 import type { CompletionRequest, Provider, StreamEvent } from '@/lib/loom/provider';
-import { startFakeLlmServer, type FakeFault, type FakeLlmServer } from './fake-llm';
+import {
+  FAKE_MOVED_PATH,
+  FAKE_WEBSITE_PATH,
+  startFakeLlmServer,
+  type FakeFault,
+  type FakeLlmServer,
+} from './fake-llm';
 
 export interface ProviderContractOptions {
-  /** Builds the provider under test pointed at the fake server (`server.url` is the root). */
-  create(server: FakeLlmServer): Provider;
+  /** Builds the provider under test pointed at a fake server's root (`server.url`, or a path under it). */
+  create(root: string): Provider;
   model: string;
   contextWindow: number;
 }
@@ -29,6 +35,13 @@ async function failure(run: () => Promise<unknown>): Promise<LoomError> {
   return error;
 }
 
+/** What a user reads: short, no markup from the upstream page, never the page itself. */
+function expectReadable(error: LoomError) {
+  expect(error.message).not.toMatch(/<[a-z!/]/i);
+  expect(error.message).not.toContain('This is a website, not an API.');
+  expect(error.message.length).toBeLessThan(400);
+}
+
 async function drain(stream: AsyncIterable<StreamEvent>, seen: StreamEvent[] = []): Promise<StreamEvent[]> {
   for await (const event of stream) seen.push(event);
   return seen;
@@ -47,7 +60,7 @@ export function describeProviderContract(label: string, options: ProviderContrac
 
     beforeAll(async () => {
       server = await startFakeLlmServer();
-      provider = options.create(server);
+      provider = options.create(server.url);
     });
     afterAll(async () => {
       await server.close();
@@ -140,6 +153,53 @@ export function describeProviderContract(label: string, options: ProviderContrac
       fault('fault-complete', spec);
       expect((await failure(() => provider.complete(ask(model, 'fault-complete')))).code).toBe(code);
     });
+
+    it.each([
+      [{ kind: 'html' }, /an HTML page titled "Welcome to Example Corp"/],
+      [{ kind: 'empty' }, /empty answer|not JSON/],
+    ] satisfies [FakeFault, RegExp][])(
+      'reports a 200 carrying %j on complete as PROVIDER_ERROR, not as an empty answer',
+      async (spec, message) => {
+        fault('fault-not-api', spec);
+        const error = await failure(() => provider.complete(ask(model, 'fault-not-api')));
+        expect(error.code).toBe('PROVIDER_ERROR');
+        expect(error.message).toMatch(message);
+        expectReadable(error);
+      },
+    );
+
+    it.each([[{ kind: 'html' }], [{ kind: 'empty' }]] satisfies [FakeFault][])(
+      'reports a 200 stream carrying %j as PROVIDER_ERROR without a done event',
+      async (spec) => {
+        fault('fault-not-api-stream', spec);
+        const seen: StreamEvent[] = [];
+        const error = await failure(() => drain(provider.stream(ask(model, 'fault-not-api-stream')), seen));
+        expect(error.code).toBe('PROVIDER_ERROR');
+        expectReadable(error);
+        expect(seen).toEqual([]);
+      },
+    );
+
+    it('summarises an upstream error page or an overlong error instead of echoing it', async () => {
+      fault('fault-page', { kind: 'html', status: 502 });
+      const page = await failure(() => provider.complete(ask(model, 'fault-page')));
+      expect(page.code).toBe('UNAVAILABLE');
+      expectReadable(page);
+      fault('fault-long', { kind: 'status', status: 500, message: `overloaded ${'x'.repeat(5_000)}` });
+      const long = await failure(() => provider.complete(ask(model, 'fault-long')));
+      expect(long.message).toContain('overloaded');
+      expect(long.message.length).toBeLessThan(400);
+    });
+
+    it.each([FAKE_WEBSITE_PATH, FAKE_MOVED_PATH])(
+      'lists no models from an address under %s that serves a website: PROVIDER_ERROR',
+      async (path) => {
+        const error = await failure(() => options.create(`${server.url}${path}`).listModels());
+        expect(error.code).toBe('PROVIDER_ERROR');
+        expect(error.message).toContain('an HTML page titled "Welcome to Example Corp"');
+        expectReadable(error);
+      },
+    );
 
     it('maps an HTTP error on stream before any delta', async () => {
       fault('fault-stream-503', { kind: 'status', status: 503 });
@@ -234,7 +294,7 @@ export function describeProviderContract(label: string, options: ProviderContrac
 
     it('reports an unreachable server as UNAVAILABLE', async () => {
       const closed = await startFakeLlmServer();
-      const unreachable = options.create(closed);
+      const unreachable = options.create(closed.url);
       await closed.close();
       expect((await failure(() => unreachable.complete(ask(model, 'anyone?')))).code).toBe('UNAVAILABLE');
     });

@@ -9,7 +9,7 @@ const engine = createTemplateEngine();
 
 function draft(overrides: Partial<EditorDraft> = {}): EditorDraft {
   return {
-    ...emptyBase('p', 'P').draft,
+    ...emptyBase('p', 'P', { provider: 'openai', model: 'gpt-4o-mini' }).draft,
     system: 'Be brief.',
     user: 'Summarise for {{ audience }}: {{ text }}',
     variables: [

@@ -80,8 +80,8 @@ export function toEditorBase(data: PromptData): EditorBase {
   };
 }
 
-/** A new prompt's starting point: nothing is stored until its first save. */
-export function emptyBase(id: string, name: string): EditorBase {
+/** A new prompt's starting point (on the workspace's default model): nothing is stored until its first save. */
+export function emptyBase(id: string, name: string, model: EditorDraft['model']): EditorBase {
   return {
     id,
     version: 0,
@@ -93,7 +93,7 @@ export function emptyBase(id: string, name: string): EditorBase {
       user: '',
       variables: [],
       examples: [],
-      model: { provider: 'openai', model: 'gpt-4o-mini' },
+      model,
     },
   };
 }

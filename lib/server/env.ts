@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { isLoomError } from '@/lib/loom/core';
+import { parseAllowList } from './egress';
 import { parseKeyring } from './secret-box';
 
 /** Secrets shorter than this are guessable; `openssl rand -base64 32` gives 44 characters. */
@@ -26,6 +27,18 @@ const envSchema = z
     LOOM_ENCRYPTION_KEY_PREVIOUS: z.string().trim().optional(),
     /** The offline simulator (lib/adapters/fake-llm) that `npm start` runs beside the studio. */
     LOOM_SIMULATOR_URL: z.url().optional(),
+    /** Internal hosts, addresses or CIDR ranges providers may reach (all others are refused); see egress.ts. */
+    LOOM_PROVIDER_ALLOWLIST: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        try {
+          return parseAllowList(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (env.NEXTAUTH_SECRET ?? '').length < MIN_SECRET_LENGTH) {

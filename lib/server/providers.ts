@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { createOllamaProvider } from '@/lib/adapters/ollama';
 import { createOpenAIProvider } from '@/lib/adapters/openai';
 import type { PrismaClient, ProviderConfig } from '@/lib/generated/prisma/client';
-import { LoomError } from '@/lib/loom/core';
+import { LoomError, isLoomError } from '@/lib/loom/core';
 import type { ModelSummary, Provider } from '@/lib/loom/provider';
 import { writeAudit } from './audit';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
+import { checkEgressUrl, createGuardedFetch } from './egress';
 import { getEnv, type Env } from './env';
 import { createSecretBox, maskSecret, parseKeyring, type SecretBox } from './secret-box';
 
@@ -136,6 +137,7 @@ export async function saveProviderConfig(
   draft: ProviderDraft,
 ): Promise<ProviderConfigView> {
   const { workspaceId } = viewer;
+  await checkDraftAddress(draft);
   const sealed =
     draft.kind === 'openai' && draft.apiKey
       ? {
@@ -148,6 +150,13 @@ export async function saveProviderConfig(
       where: { workspaceId_name: { workspaceId, name: draft.name } },
     });
     const keepsKey = draft.kind === 'openai' && !sealed && existing?.kind === 'openai';
+    if (
+      draft.kind === 'openai' &&
+      keepsKey &&
+      existing?.apiKeyCipher &&
+      !sameAddress(existing.baseUrl, draft.baseUrl)
+    )
+      throw keyNeededAgain();
     if (draft.kind === 'openai' && !draft.baseUrl && !sealed && !(keepsKey && existing?.apiKeyCipher)) {
       throw new LoomError('INVALID_INPUT', 'The OpenAI API needs an API key.', {
         issues: [
@@ -204,6 +213,54 @@ export async function deleteProviderConfig(
   });
 }
 
+/** Addresses compare by their parsed form: `http://h:80/v1/` and `http://h/v1` are one place. */
+function sameAddress(a: string | null | undefined, b: string | null | undefined): boolean {
+  const canonical = (url: string | null | undefined) => (url ? new URL(url).href.replace(/\/+$/, '') : null);
+  return canonical(a) === canonical(b);
+}
+
+/** A stored key goes only to the address it was entered for: a new address needs the key typed again. */
+function keyNeededAgain(): LoomError {
+  return new LoomError(
+    'INVALID_INPUT',
+    'The address changed, so the stored API key will not be sent to it.',
+    {
+      issues: [
+        {
+          path: 'apiKey',
+          message: 'Enter the API key again: the stored key is only sent to the address it was saved with.',
+        },
+      ],
+    },
+  );
+}
+
+/** The simulator's own address is the operator's, not an admin's: it stays reachable. */
+function isSimulatorAddress(url: string): boolean {
+  const simulator = getEnv().LOOM_SIMULATOR_URL;
+  return simulator !== undefined && new URL(url).origin === new URL(simulator).origin;
+}
+
+/** Refuses a draft whose address is internal (loopback, private, link-local...) and not allow-listed. */
+async function checkDraftAddress(draft: ProviderDraft): Promise<void> {
+  const [field, url] = draft.kind === 'openai' ? ['baseUrl', draft.baseUrl] : ['host', draft.host];
+  if (!url || isSimulatorAddress(url)) return;
+  try {
+    await checkEgressUrl(url, getEnv().LOOM_PROVIDER_ALLOWLIST);
+  } catch (error) {
+    if (!isLoomError(error, 'INVALID_INPUT')) throw error;
+    throw new LoomError('INVALID_INPUT', error.message, {
+      issues: [{ path: field, message: error.message }],
+    });
+  }
+}
+
+/** The fetch a configured provider talks through: the egress guard, except for the simulator. */
+function fetchFor(url: string | undefined): { fetch?: typeof fetch } {
+  if (url && isSimulatorAddress(url)) return {};
+  return { fetch: createGuardedFetch(getEnv().LOOM_PROVIDER_ALLOWLIST) };
+}
+
 interface ProviderSettings {
   name: string;
   kind: ProviderKind;
@@ -229,7 +286,11 @@ function simulatorBaseUrl(env: Pick<Env, 'LOOM_SIMULATOR_URL'>): string {
 function buildProvider(settings: ProviderSettings, timeoutMs?: number): Provider {
   if (settings.kind === 'ollama') {
     if (!settings.baseUrl) throw new LoomError('INVALID_INPUT', `Provider "${settings.name}" has no host.`);
-    return createOllamaProvider({ name: settings.name, host: settings.baseUrl });
+    return createOllamaProvider({
+      name: settings.name,
+      host: settings.baseUrl,
+      ...fetchFor(settings.baseUrl),
+    });
   }
   // The simulator moves to a free port at every start, so its address comes from the environment.
   const baseURL = settings.isSimulator ? simulatorBaseUrl(getEnv()) : (settings.baseUrl ?? undefined);
@@ -245,6 +306,7 @@ function buildProvider(settings: ProviderSettings, timeoutMs?: number): Provider
     ...(baseURL ? { baseURL } : {}),
     ...(settings.organization ? { organization: settings.organization } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
+    ...(settings.isSimulator ? {} : fetchFor(baseURL)),
   });
 }
 
@@ -306,18 +368,25 @@ export async function testSavedProvider(
   return probe(buildProvider(settings, TEST_TIMEOUT_MS), name);
 }
 
-/** Tests unsaved form values; a blank key borrows the stored key of the same OpenAI configuration. */
+/**
+ * Tests unsaved form values. A blank key borrows the stored key of the same OpenAI configuration,
+ * but only for the address it was saved with: a new address must not receive it.
+ */
 export async function testProviderDraft(
   db: PrismaClient,
   viewer: Pick<Viewer, 'workspaceId'>,
   draft: ProviderDraft,
 ): Promise<ConnectionReport> {
+  await checkDraftAddress(draft);
   let apiKey = draft.kind === 'openai' ? draft.apiKey : undefined;
   if (draft.kind === 'openai' && !apiKey) {
     const row = await db.providerConfig.findUnique({
       where: { workspaceId_name: { workspaceId: viewer.workspaceId, name: draft.name } },
     });
-    if (row?.kind === 'openai' && row.apiKeyCipher) apiKey = settingsOf(row).apiKey;
+    if (row?.kind === 'openai' && row.apiKeyCipher) {
+      if (!sameAddress(row.baseUrl, draft.baseUrl)) throw keyNeededAgain();
+      apiKey = settingsOf(row).apiKey;
+    }
   }
   const settings: ProviderSettings = {
     name: draft.name,

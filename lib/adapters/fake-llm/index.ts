@@ -1,6 +1,8 @@
 import 'server-only';
 
 export {
+  FAKE_MOVED_PATH,
+  FAKE_WEBSITE_PATH,
   startFakeLlmServer,
   type FakeLlmServer,
   type FakeLlmServerOptions,

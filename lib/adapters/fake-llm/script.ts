@@ -27,7 +27,11 @@ export type FakeFault =
   | { kind: 'status'; status: number; message?: string; code?: string; retryAfterSec?: number }
   | { kind: 'rate-limit'; retryAfterSec?: number }
   | { kind: 'malformed-chunk'; afterChunks?: number }
-  | { kind: 'drop-connection'; afterChunks?: number };
+  | { kind: 'drop-connection'; afterChunks?: number }
+  /** A 200 carrying a web page, as from a base URL that points at a website or a login proxy. */
+  | { kind: 'html'; status?: number }
+  /** A 200 with an empty body (and a JSON content type), as from a misbehaving gateway. */
+  | { kind: 'empty' };
 
 export interface FakeJudgement {
   score: number;

@@ -45,6 +45,21 @@ export interface FakeLlmServer {
 // The simulator may run for days as the studio's demo backend; keep its log bounded.
 const MAX_LOGGED_REQUESTS = 1_000;
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Every path under this prefix is a website, not an API: base URLs pointed here test that case. */
+export const FAKE_WEBSITE_PATH = '/website';
+/** Every path under this prefix redirects to the website. */
+export const FAKE_MOVED_PATH = '/moved';
+
+/** A page long enough that echoing it whole in an error message would be noticed. */
+const HTML_PAGE = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Welcome to Example Corp</title></head>
+<body><h1>Welcome</h1>${'<p>This is a website, not an API.</p>'.repeat(50)}</body></html>
+`;
+
+function sendHtml(res: ServerResponse, status = 200): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(HTML_PAGE);
+}
 
 type Api = ReplyContext['api'];
 
@@ -163,8 +178,17 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     res.end(JSON.stringify(payload));
   };
 
-  /** Sends a scripted HTTP error in the dialect of `api`; returns true when it did. */
+  /** Sends a scripted HTTP error (or a non-API answer) in the dialect of `api`; returns true when it did. */
   const sendFault = (api: Api, res: ServerResponse, fault: FakeFault | undefined): boolean => {
+    if (fault?.kind === 'html') {
+      sendHtml(res, fault.status);
+      return true;
+    }
+    if (fault?.kind === 'empty') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end();
+      return true;
+    }
     if (!fault || (fault.kind !== 'status' && fault.kind !== 'rate-limit')) return false;
     const status = fault.kind === 'rate-limit' ? 429 : fault.status;
     const retryAfterSec = fault.retryAfterSec ?? (fault.kind === 'rate-limit' ? 1 : undefined);
@@ -356,8 +380,17 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<unknown> => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const key = `${req.method} ${path}`;
+    if (path.startsWith(FAKE_WEBSITE_PATH)) {
+      sendHtml(res);
+      return undefined;
+    }
+    if (path.startsWith(FAKE_MOVED_PATH)) {
+      res.writeHead(302, { location: `${FAKE_WEBSITE_PATH}/` });
+      res.end();
+      return undefined;
+    }
     if (key === 'GET /' || key === 'HEAD /') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('Ollama is running');

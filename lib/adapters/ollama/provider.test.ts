@@ -5,7 +5,7 @@ import { describeProviderContract } from '../provider-contract';
 import { createOllamaProvider } from './index';
 
 describeProviderContract('Ollama', {
-  create: (server) => createOllamaProvider({ host: server.url }),
+  create: (root) => createOllamaProvider({ host: root }),
   model: 'llama3.2',
   contextWindow: 131_072,
 });

@@ -19,6 +19,7 @@ import {
   type Provider,
   type StreamEvent,
 } from '@/lib/loom/provider';
+import { notAnApiAnswer, summarizeUpstreamText } from '../upstream-text';
 
 const ollamaOptionsSchema = z.object({
   host: z.url(),
@@ -28,6 +29,14 @@ export type OllamaProviderOptions = z.input<typeof ollamaOptionsSchema> & {
   /** Replaces the global fetch (proxies, tests). */
   fetch?: typeof fetch;
 };
+
+const ADDRESS_HINT = 'Check the host: Ollama answers at its root address, e.g. http://127.0.0.1:11434.';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The SDK returns whatever JSON came back: a chat answer has a message. */
+const isChatResponse = (body: unknown): body is ChatResponse => isRecord(body) && isRecord(body.message);
 
 /** What the per-call fetch saw: the failed response's headers carry Retry-After, which the SDK drops. */
 interface CallTrace {
@@ -57,12 +66,22 @@ export function mapOllamaError(
     const info: Parameters<typeof errorFromHttp>[0] = {
       provider,
       status,
-      message: error.message,
+      // A proxy's or website's error page arrives as the message: summarised, never echoed whole.
+      message: summarizeUpstreamText(error.message),
       cause: error,
     };
     const retryAfterMs = parseRetryAfterMs(trace?.failedHeaders);
     if (retryAfterMs !== undefined) info.retryAfterMs = retryAfterMs;
     return errorFromHttp(info);
+  }
+  // The SDK parses every answer as JSON: a website, an empty reply or a cut line fails here.
+  if (error instanceof SyntaxError) {
+    return new LoomError(
+      'PROVIDER_ERROR',
+      `${provider}: the server answered with something that is not JSON. ${ADDRESS_HINT}`,
+      { provider },
+      { cause: error },
+    );
   }
   // fetch reports refused connections as TypeError('fetch failed') and cut bodies as TypeError('terminated').
   if (error instanceof TypeError) {
@@ -101,6 +120,10 @@ export function createOllamaProvider(options: OllamaProviderOptions): Provider {
         const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
         const response = await baseFetch(input, { ...init, signal: combined ?? null });
         if (!response.ok) trace.failedHeaders = response.headers;
+        else if (/html/i.test(response.headers.get('content-type') ?? '')) {
+          const page = await response.text().catch(() => '');
+          throw notAnApiAnswer(name, 'an Ollama API answer', page || '<html>', ADDRESS_HINT);
+        }
         return response;
       },
     });
@@ -128,6 +151,7 @@ export function createOllamaProvider(options: OllamaProviderOptions): Provider {
       const started = performance.now();
       try {
         const response = await clientFor(options, trace).chat({ ...toChat(request), stream: false });
+        if (!isChatResponse(response)) throw notAnApiAnswer(name, 'a chat answer', response, ADDRESS_HINT);
         return {
           text: response.message?.content ?? '',
           usage: usageOf(response),
@@ -208,7 +232,10 @@ export function createOllamaProvider(options: OllamaProviderOptions): Provider {
       const { signal } = options;
       const trace: CallTrace = {};
       try {
-        const { models } = await clientFor(options, trace).list();
+        const listed: unknown = await clientFor(options, trace).list();
+        if (!isRecord(listed) || !Array.isArray(listed.models))
+          throw notAnApiAnswer(name, 'a list of models', listed, ADDRESS_HINT);
+        const models = listed.models as { name: string }[];
         return models.map((m) => ({ id: m.name })).sort((a, b) => a.id.localeCompare(b.id));
       } catch (error) {
         throw mapOllamaError(error, name, signal, trace);

@@ -5,7 +5,7 @@ import { describeProviderContract } from '../provider-contract';
 import { createOpenAIProvider } from './index';
 
 describeProviderContract('OpenAI', {
-  create: (server) => createOpenAIProvider({ apiKey: 'sk-test', baseURL: `${server.url}/v1` }),
+  create: (root) => createOpenAIProvider({ apiKey: 'sk-test', baseURL: `${root}/v1` }),
   model: 'gpt-4o-mini',
   contextWindow: 128_000,
 });

@@ -20,9 +20,22 @@ import {
   type Provider,
   type StreamEvent,
 } from '@/lib/loom/provider';
+import { notAnApiAnswer, summarizeUpstreamText } from '../upstream-text';
 
 const PROVIDER = 'openai';
 const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';
+const ADDRESS_HINT = 'Check the base URL: OpenAI-compatible APIs usually end in /v1.';
+
+/** A chat completion has choices; a string (an HTML page) or another JSON object is not one. */
+const isChatCompletion = (body: unknown): body is OpenAI.ChatCompletion =>
+  typeof body === 'object' &&
+  body !== null &&
+  Array.isArray((body as { choices?: unknown }).choices) &&
+  (body as { choices: unknown[] }).choices.length > 0;
+
+const modelListSchema = z.object({
+  data: z.array(z.object({ id: z.string().min(1), owned_by: z.string().optional() }).loose()),
+});
 
 const openAIOptionsSchema = z.object({
   apiKey: z.string().min(1),
@@ -74,6 +87,8 @@ export function mapOpenAIError(error: unknown, provider: string, signal?: AbortS
   if (error instanceof APIConnectionTimeoutError) {
     return new LoomError('TIMEOUT', `${provider}: the request timed out`, { provider }, { cause: error });
   }
+  // The studio's egress guard refuses an address inside fetch; the SDK wraps that as a connection error.
+  if (error instanceof APIConnectionError && error.cause instanceof LoomError) return error.cause;
   if (error instanceof APIConnectionError) {
     return new LoomError(
       'UNAVAILABLE',
@@ -86,7 +101,8 @@ export function mapOpenAIError(error: unknown, provider: string, signal?: AbortS
     const info: Parameters<typeof errorFromHttp>[0] = {
       provider,
       status: error.status,
-      message: error.message,
+      // A proxy's or website's error page arrives as the message: summarised, never echoed whole.
+      message: summarizeUpstreamText(error.message),
       retryAfterMs: parseRetryAfterMs(error.headers),
       cause: error,
     };
@@ -165,6 +181,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
           toParams(request, { model: request.model, messages: request.messages, stream: false }),
           requestOptions(signal, timeoutMs),
         );
+        if (!isChatCompletion(response))
+          throw notAnApiAnswer(name, 'a chat completion', response, ADDRESS_HINT);
         const choice = response.choices[0];
         return {
           text: choice?.message.content ?? '',
@@ -199,17 +217,25 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       let finishReason: FinishReason = 'other';
       let model = request.model;
       let outputChars = 0;
+      let chunks = 0;
       try {
-        const stream = await client.chat.completions.create(
-          toParams(request, {
-            model: request.model,
-            messages: request.messages,
-            stream: true,
-            stream_options: { include_usage: true },
-          }),
-          { signal: streamSignal },
-        );
+        const { data: stream, response } = await client.chat.completions
+          .create(
+            toParams(request, {
+              model: request.model,
+              messages: request.messages,
+              stream: true,
+              stream_options: { include_usage: true },
+            }),
+            { signal: streamSignal },
+          )
+          .withResponse();
+        if (/html/i.test(response.headers.get('content-type') ?? '')) {
+          const page = await response.text().catch(() => '');
+          throw notAnApiAnswer(name, 'a stream of completion events', page || '<html>', ADDRESS_HINT);
+        }
         for await (const chunk of stream) {
+          chunks += 1;
           if (chunk.model) model = chunk.model;
           if (chunk.usage) usage = usageOf(chunk.usage);
           const choice = chunk.choices[0];
@@ -231,6 +257,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       if (signal?.aborted) throw cancelledError(name, signal.reason);
       if (deadline?.aborted && usage === undefined && finishReason === 'other')
         throw streamTimeout(undefined);
+      // A 200 whose body held no events (an empty reply, a JSON error page) is no answer, not an empty one.
+      if (chunks === 0) throw notAnApiAnswer(name, 'a stream of completion events', '', ADDRESS_HINT);
       // Some compatible servers ignore include_usage; estimate output (~4 chars/token) rather than report 0.
       yield {
         type: 'done',
@@ -259,10 +287,13 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     async listModels(callOptions: CallOptions = {}): Promise<ModelSummary[]> {
       const { signal } = callOptions;
       try {
-        const models: ModelSummary[] = [];
-        for await (const model of client.models.list({ signal }))
-          models.push({ id: model.id, ownedBy: model.owned_by });
-        return models.sort((a, b) => a.id.localeCompare(b.id));
+        // Read raw: the SDK's page would turn an HTML page or `{}` into an empty list ("0 models").
+        const body: unknown = await client.get('/models', { signal });
+        const parsed = modelListSchema.safeParse(body);
+        if (!parsed.success) throw notAnApiAnswer(name, 'a list of models', body, ADDRESS_HINT);
+        return parsed.data.data
+          .map((model) => ({ id: model.id, ...(model.owned_by ? { ownedBy: model.owned_by } : {}) }))
+          .sort((a, b) => a.id.localeCompare(b.id));
       } catch (error) {
         throw mapOpenAIError(error, name, signal);
       }

@@ -9,7 +9,7 @@ import { promptIdSchema } from '@/lib/loom/core';
 import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
 import { emptyBase, isPromptIdTaken } from '@/lib/server/editor';
-import { loadModelChoices } from '@/lib/server/editor-page';
+import { defaultModelSettings, loadModelChoices } from '@/lib/server/editor-page';
 import { getRegistry } from '@/lib/server/loom';
 import { saveVersionAction } from '../[id]/actions';
 
@@ -43,6 +43,7 @@ export default async function NewPromptPage({
   }
 
   if (submitted && !errors.id && !errors.name) {
+    const modelChoices = await loadModelChoices(viewer);
     return (
       <div className="space-y-4">
         <header className="space-y-1">
@@ -58,11 +59,11 @@ export default async function NewPromptPage({
           </div>
         </header>
         <PromptEditor
-          base={emptyBase(id, name.trim())}
+          base={emptyBase(id, name.trim(), defaultModelSettings(modelChoices))}
           readOnly={false}
           isNew
           saveVersion={saveVersionAction}
-          modelChoices={await loadModelChoices(viewer)}
+          modelChoices={modelChoices}
         />
       </div>
     );

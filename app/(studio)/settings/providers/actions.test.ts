@@ -9,6 +9,8 @@ import { createTestDatabase, type TestDatabase } from '@/test/db';
 const session = vi.hoisted(() => {
   process.env.LOOM_ENCRYPTION_KEY = `v3:${Buffer.alloc(32, 7).toString('base64')}`;
   process.env.LOOM_ENCRYPTION_KEY_PREVIOUS = `v2:${Buffer.alloc(32, 2).toString('base64')}`;
+  // The fake LLM servers listen on 127.0.0.1: the operator allows exactly that address.
+  process.env.LOOM_PROVIDER_ALLOWLIST = '127.0.0.1';
   return { viewer: null as Viewer | null, prisma: undefined as unknown };
 });
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
@@ -123,6 +125,27 @@ describe('provider settings actions', () => {
     });
   });
 
+  it.each(['/website/v1', '/moved/v1'])(
+    'does not call a base URL that serves a web page (%s) connected, and shows no HTML',
+    async (path) => {
+      const result = await testProviderDraftAction({
+        kind: 'openai',
+        name: 'site',
+        baseUrl: `${fake.url}${path}`,
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        error: {
+          code: 'PROVIDER_ERROR',
+          message: expect.stringContaining(
+            'answered with an HTML page titled "Welcome to Example Corp" instead of a list of models',
+          ),
+        },
+      });
+      expect(JSON.stringify(result)).not.toMatch(/<[a-z!]/i);
+    },
+  );
+
   it('tests and saves an Ollama host', async () => {
     expect(await testProviderDraftAction({ kind: 'ollama', name: 'local', host: fake.url })).toMatchObject({
       ok: true,
@@ -232,5 +255,83 @@ describe('provider settings actions', () => {
       ok: false,
       error: { code: 'INVALID_INPUT', message: expect.stringMatching(/integrity/) },
     });
+  });
+});
+
+describe('provider addresses and keys (SSRF)', () => {
+  it.each([
+    ['http://169.254.169.254/latest/meta-data', 'link-local'],
+    ['http://2852039166/v1', 'link-local'],
+    ['http://10.0.0.1/v1', 'private'],
+    ['http://[::1]:11434/v1', 'loopback'],
+    ['http://[::ffff:a9fe:a9fe]/v1', 'link-local'],
+    ['http://127.0.0.2:8080/v1', 'loopback'],
+    ['http://localhost:3000/v1', 'this machine'],
+  ])('refuses the base URL %s (%s) on test and on save', async (baseUrl, label) => {
+    const draft = { kind: 'openai' as const, name: 'internal', baseUrl, apiKey: 'sk-x-000000000000' };
+    for (const result of [await testProviderDraftAction(draft), await saveProviderAction(draft)]) {
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT', fieldErrors: { baseUrl: [expect.stringContaining(label)] } },
+      });
+    }
+    expect(await db.prisma.providerConfig.count({ where: { workspaceId, name: 'internal' } })).toBe(0);
+  });
+
+  it('refuses an internal Ollama host on its own field', async () => {
+    const result = await testProviderDraftAction({
+      kind: 'ollama',
+      name: 'meta',
+      host: 'http://169.254.169.254',
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { fieldErrors: { host: [expect.stringContaining('LOOM_PROVIDER_ALLOWLIST')] } },
+    });
+  });
+
+  it('refuses at request time a stored address that is internal (saved before the rule, or by hand)', async () => {
+    await db.prisma.providerConfig.create({
+      data: { workspaceId, name: 'legacy', kind: 'openai', baseUrl: 'http://169.254.169.254/v1' },
+    });
+    expect(await testProviderAction({ name: 'legacy' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('169.254.169.254 is a link-local') },
+    });
+  });
+
+  it('never sends the stored key to a new address: the key must be typed again', async () => {
+    const other = await startFakeLlmServer();
+    try {
+      const key = `sk-stored-${randomBytes(8).toString('hex')}`;
+      await saveProviderAction({ kind: 'openai', name: 'keyed', baseUrl: `${fake.url}/v1`, apiKey: key });
+      const moved = { kind: 'openai' as const, name: 'keyed', baseUrl: `${other.url}/v1` };
+      const needsKey = {
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          fieldErrors: { apiKey: [expect.stringMatching(/^Enter the API key again/)] },
+        },
+      };
+      expect(await testProviderDraftAction(moved)).toMatchObject(needsKey);
+      expect(await saveProviderAction(moved)).toMatchObject(needsKey);
+      expect(other.requests).toEqual([]);
+
+      // The same address, spelled with a trailing slash, still borrows the stored key.
+      expect(
+        await testProviderDraftAction({ kind: 'openai', name: 'keyed', baseUrl: `${fake.url}/v1/` }),
+      ).toMatchObject({ ok: true, data: { models: 4 } });
+
+      expect(await testProviderDraftAction({ ...moved, apiKey: 'sk-new-000000000000' })).toMatchObject({
+        ok: true,
+      });
+      expect(await saveProviderAction({ ...moved, apiKey: 'sk-new-000000000000' })).toMatchObject({
+        ok: true,
+        data: { baseUrl: `${other.url}/v1`, apiKeyMasked: 'sk-…0000' },
+      });
+      expect(JSON.stringify(other.requests)).not.toContain(key);
+    } finally {
+      await other.close();
+    }
   });
 });
