@@ -1,5 +1,5 @@
 import 'server-only';
-import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 
 /**
  * A leaky bucket: each attempt adds one; one drains every `refillMs`. An attempt that would take
@@ -99,8 +99,8 @@ export async function refundSignInAttempt(prisma: PrismaClient, keys: SignInKeys
   await addToBucket(prisma, keys.account, ACCOUNT_POLICY, -1, now);
 }
 
-/** An admin lifts the pause on a member's account. */
-export async function unlockAccount(prisma: PrismaClient, email: string) {
+/** An admin lifts the pause on a member's account (inside the change's transaction). */
+export async function unlockAccount(prisma: PrismaClient | Prisma.TransactionClient, email: string) {
   await prisma.signInThrottle.deleteMany({ where: { key: accountKey(email) } });
 }
 
