@@ -4,6 +4,7 @@ import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { LoomError } from '@/lib/loom/core';
 import { writeAudit } from './audit';
+import { newPasswordSchema } from './auth/account';
 import { hashPassword } from './auth/password';
 import type { Viewer } from './auth/session';
 import { findPausedAccounts, unlockAccount } from './auth/throttle';
@@ -13,7 +14,7 @@ export const ROLES = ['admin', 'editor', 'viewer'] as const satisfies readonly R
 export const addMemberSchema = z.object({
   email: z.email('Enter a valid email address.').transform((v) => v.toLowerCase()),
   name: z.string().trim().min(1, 'Enter a name.').max(100),
-  password: z.string().min(10, 'Use at least 10 characters.').max(200),
+  password: newPasswordSchema,
   role: z.enum(ROLES),
 });
 export type AddMemberInput = z.input<typeof addMemberSchema>;
