@@ -1,5 +1,21 @@
+import type { Page } from '@playwright/test';
+import { createAccount } from './support/accounts';
+import { AccountPage, MembersPage } from './support/account-pages';
 import { E2E_ADMIN } from './support/config';
 import { expect, test } from './support/fixtures';
+import { SignInPage } from './support/pages';
+
+/** The one answer for a wrong password and a paused account (lib/server/auth/options.ts). */
+const REFUSED = 'Wrong email or password. After repeated failures, sign-in pauses for a few minutes.';
+/** Failures an account takes before it pauses (ACCOUNT_POLICY in lib/server/auth/throttle.ts). */
+const ACCOUNT_BURST = 10;
+
+/** Signs in and waits for the server's answer, so a message left by the previous attempt cannot pass for it. */
+async function attemptSignIn(page: Page, email: string, password: string) {
+  const answered = page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials'));
+  await new SignInPage(page).signIn(email, password);
+  await answered;
+}
 
 test('an unauthenticated visit is sent to sign-in and comes back after signing in', async ({
   page,
@@ -14,10 +30,31 @@ test('an unauthenticated visit is sent to sign-in and comes back after signing i
   await expect(shell.workspaceName()).toHaveText('Demo workspace');
 });
 
+test('a callback URL that leaves the studio lands on the overview instead', async ({ page, signInPage }) => {
+  // A tab after the first slash makes the browser read `//evil.example/x`: another host.
+  await signInPage.goto('/sign-in?callbackUrl=/%09/evil.example/x');
+  await signInPage.signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  await expect(page.getByRole('link', { name: 'Overview' })).toBeVisible();
+});
+
+test('an empty sign-in says what is missing without asking the server', async ({ page, signInPage }) => {
+  const posts: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST') posts.push(request.url());
+  });
+  await signInPage.goto();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Enter your email address.')).toBeVisible();
+  await expect(page.getByText('Enter your password.')).toBeVisible();
+  await expect(page.getByLabel('Email')).toBeFocused();
+  expect(posts).toEqual([]);
+});
+
 test('a wrong password shows a clear message and no session', async ({ page, signInPage }) => {
   await signInPage.goto();
   await signInPage.signIn(E2E_ADMIN.email, 'not-the-password');
-  await expect(signInPage.error()).toHaveText('Wrong email or password.');
+  await expect(signInPage.error()).toHaveText(REFUSED);
   await page.goto('/');
   await signInPage.expectVisible();
 });
@@ -38,19 +75,70 @@ test('signing in lands in the studio shell and signing out ends the session', as
   await signInPage.expectVisible();
 });
 
-test('repeated failed sign-ins lock the account for a while, even with the right password', async ({
+test('repeated failures pause an account with the same message as a wrong password, until an admin unlocks it', async ({
+  browser,
+  page,
   signInPage,
+  shell,
 }) => {
-  const { createAccount } = await import('./support/accounts');
   const account = await createAccount('viewer', 'throttled');
   await signInPage.goto();
-  for (let attempt = 1; attempt <= 5; attempt++) {
-    await signInPage.signIn(account.email, `wrong-${attempt}`);
-    await expect(signInPage.error()).toBeVisible();
+  for (let attempt = 1; attempt <= ACCOUNT_BURST; attempt++) {
+    await attemptSignIn(page, account.email, `wrong-${attempt}`);
+    await expect(signInPage.error()).toHaveText(REFUSED);
   }
-  await expect(signInPage.error()).toContainText('Too many failed sign-ins');
+  await attemptSignIn(page, account.email, account.password);
+  await expect(signInPage.error()).toHaveText(REFUSED);
+
+  const adminContext = await browser.newContext();
+  try {
+    const adminPage = await adminContext.newPage();
+    await new SignInPage(adminPage).goto('/sign-in?callbackUrl=/settings/members');
+    await new SignInPage(adminPage).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
+    const members = new MembersPage(adminPage);
+    await expect(members.row(account.email)).toContainText('Sign-in paused');
+    await members.unlockButton(account.email).click();
+    await expect(members.row(account.email).getByRole('status')).toHaveText(
+      `Sign-in unlocked for ${account.email}.`,
+    );
+    await expect(members.row(account.email)).not.toContainText('Sign-in paused');
+  } finally {
+    await adminContext.close();
+  }
+
   await signInPage.signIn(account.email, account.password);
-  await expect(signInPage.error()).toContainText('Too many failed sign-ins');
+  await expect(shell.userName()).toHaveText(account.name);
+});
+
+test('a member changes their own password under Account and signs in with it', async ({
+  page,
+  signInAs,
+  shell,
+  signInPage,
+}) => {
+  const account = await signInAs('viewer');
+  await shell.nav().getByRole('link', { name: 'Account' }).click();
+  await expect(page.getByRole('heading', { name: 'Account' })).toBeVisible();
+  const accountPage = new AccountPage(page);
+  const form = accountPage.form();
+
+  await accountPage.changePassword(account.password, 'short');
+  await expect(form.getByText('Use at least 10 characters.')).toBeVisible();
+  await accountPage.changePassword(account.password, 'a-new-long-password', 'a-typo-password');
+  await expect(form.getByText('This does not match the new password.')).toBeVisible();
+  await accountPage.changePassword('not-my-password', 'a-new-long-password');
+  await expect(form.getByText(/This is not your current password/)).toBeVisible();
+
+  await accountPage.changePassword(account.password, 'a-new-long-password');
+  await expect(form.getByRole('status')).toHaveText(
+    'Password changed. Use the new one the next time you sign in.',
+  );
+
+  await shell.signOut();
+  await signInPage.signIn(account.email, account.password);
+  await expect(signInPage.error()).toHaveText(REFUSED);
+  await signInPage.signIn(account.email, 'a-new-long-password');
+  await expect(shell.userName()).toHaveText(account.name);
 });
 
 test('a viewer sees only the screens its role may use', async ({ page, signInAs, shell }) => {
@@ -61,28 +149,4 @@ test('a viewer sees only the screens its role may use', async ({ page, signInAs,
   await expect(page.getByRole('main').getByRole('alert')).toHaveText(
     'Only workspace admins can manage members.',
   );
-});
-
-test('an admin adds a member who can then sign in with the given role', async ({
-  page,
-  signInAs,
-  shell,
-  signInPage,
-}) => {
-  await signInAs('admin');
-  await page.goto('/settings/members');
-  const email = `new-${Date.now()}@e2e.test`;
-  const form = page.getByRole('form', { name: 'Add a member' });
-  await form.getByLabel('Name').fill('New Person');
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Initial password').fill('short');
-  await form.getByRole('button', { name: 'Add member' }).click();
-  await expect(form.getByText('Use at least 10 characters.')).toBeVisible();
-  await form.getByLabel('Initial password').fill('a-long-enough-password');
-  await form.getByLabel('Role').selectOption('viewer');
-  await form.getByRole('button', { name: 'Add member' }).click();
-  await expect(page.getByRole('row', { name: new RegExp(email) })).toBeVisible();
-  await shell.signOut();
-  await signInPage.signIn(email, 'a-long-enough-password');
-  await expect(shell.userName()).toHaveText('New Person');
 });

@@ -1,15 +1,27 @@
 // `npm start`: builds when the sources changed, prepares secrets and the first admin, starts the
 // offline simulator and the studio on the embedded PostgreSQL (or DATABASE_URL), waits until it is
-// healthy and prints how to sign in. Ctrl-C stops both cleanly.
+// healthy and prints how to sign in: the first admin's password only on the start that creates the
+// account (it is never stored). Ctrl-C stops both cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DATA_DIR = path.resolve(ROOT, process.env.LOOM_DATA_DIR ?? '.data');
 const SECRETS_FILE = path.join(DATA_DIR, 'secrets.json');
+/** What the server prints when it creates the admin account (lib/server/db/seed.ts). */
+const ADMIN_CREATED_LINE = '[loom] admin account created:';
+const DEFAULT_ADMIN_EMAIL = 'admin@loom.local';
 const BUILD_STAMP = path.join(ROOT, '.next', 'loom-build-stamp');
 const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 /** What a build depends on; anything else changing does not need a rebuild. */
@@ -39,18 +51,49 @@ function die(message) {
   process.exit(1);
 }
 
+/**
+ * The session secret, the encryption key and the admin's email, generated once and kept
+ * owner-only in the data directory. Passwords are never kept.
+ */
 function loadSecrets() {
-  mkdirSync(DATA_DIR, { recursive: true });
+  mkdirSync(DATA_DIR, { recursive: true, mode: 0o700 });
+  chmodSync(DATA_DIR, 0o700); // also when an older version created it readable by others
   const saved = existsSync(SECRETS_FILE) ? JSON.parse(readFileSync(SECRETS_FILE, 'utf8')) : {};
+  delete saved.LOOM_ADMIN_PASSWORD; // older versions kept it here in plain text
   const secrets = {
     NEXTAUTH_SECRET: randomBytes(32).toString('base64'),
     LOOM_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOOM_ADMIN_EMAIL: 'admin@loom.local',
-    LOOM_ADMIN_PASSWORD: randomBytes(9).toString('base64url'),
+    LOOM_ADMIN_EMAIL: DEFAULT_ADMIN_EMAIL,
     ...saved,
   };
   writeFileSync(SECRETS_FILE, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(SECRETS_FILE, 0o600);
   return secrets;
+}
+
+/** Forwards the server's output and notes whether it created the admin account on this start. */
+function watchForAdminCreation(stream) {
+  const seen = { created: false };
+  let pending = '';
+  stream.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    const lines = (pending + chunk.toString('utf8')).split('\n');
+    pending = lines.pop() ?? '';
+    if (lines.some((line) => line.startsWith(ADMIN_CREATED_LINE))) seen.created = true;
+  });
+  return seen;
+}
+
+function signInLines(created) {
+  const email = env.LOOM_ADMIN_EMAIL;
+  const reset = `npm run user:reset-password -- ${email}`;
+  if (!created) return `  Sign in:  ${email} (lost the password? stop the studio and run: ${reset})`;
+  const password = process.env.LOOM_ADMIN_PASSWORD
+    ? 'the password in LOOM_ADMIN_PASSWORD'
+    : env.LOOM_ADMIN_PASSWORD;
+  return `  Sign in:  ${email} / ${password}
+  This password is shown only now and is not stored: change it under Account after signing in
+  (if it is lost: ${reset}).`;
 }
 
 async function checkDatabaseUrl(url) {
@@ -166,8 +209,9 @@ async function main() {
     env.NEXTAUTH_SECRET = secrets.NEXTAUTH_SECRET;
   }
   env.LOOM_ENCRYPTION_KEY ??= secrets.LOOM_ENCRYPTION_KEY;
+  // Used only if the account does not exist yet; a fresh one each start, never written down.
   env.LOOM_ADMIN_EMAIL ??= secrets.LOOM_ADMIN_EMAIL;
-  env.LOOM_ADMIN_PASSWORD ??= secrets.LOOM_ADMIN_PASSWORD;
+  env.LOOM_ADMIN_PASSWORD ??= randomBytes(12).toString('base64url');
   if (!env.NEXTAUTH_URL) env.AUTH_TRUST_HOST = 'true'; // one machine: the origin is whatever host the browser used
 
   buildIfNeeded();
@@ -176,13 +220,16 @@ async function main() {
   if (simulator) env.LOOM_SIMULATOR_URL = simulator.url;
 
   const url = `http://${HOST === '0.0.0.0' ? 'localhost' : HOST}:${PORT}`;
+  // Whatever the server creates (the embedded database, caches) is readable by this user only.
+  process.umask(0o077);
   // Its own process group, so Ctrl-C reaches next-server and not just a wrapper.
   const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(PORT), '-H', HOST], {
     cwd: ROOT,
     env,
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'inherit'],
     detached: true,
   });
+  const admin = watchForAdminCreation(child.stdout);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -214,8 +261,8 @@ async function main() {
   Loom Studio is running at ${url}
   Database: ${database}
   Simulator: ${env.LOOM_SIMULATOR_URL ?? 'off'} (the "simulator" provider of the demo workspace)
-  Sign in:  ${env.LOOM_ADMIN_EMAIL} / ${env.LOOM_ADMIN_PASSWORD}${process.env.LOOM_ADMIN_PASSWORD ? ' (from LOOM_ADMIN_PASSWORD)' : ''}
-  (generated secrets are kept in ${path.relative(ROOT, SECRETS_FILE)}; Ctrl-C stops the studio)
+${signInLines(admin.created)}
+  (generated secrets, never passwords, are kept in ${path.relative(ROOT, SECRETS_FILE)}; Ctrl-C stops the studio)
 `);
   } else if (child.exitCode === null) {
     console.error(

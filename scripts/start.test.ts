@@ -1,19 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const START = path.join(import.meta.dirname, 'start.mjs');
 
-function start(env: Record<string, string>) {
+function start(env: Record<string, string>, dataDir = mkdtempSync(path.join(tmpdir(), 'loom-start-'))) {
   const started = Date.now();
   const result = spawnSync(process.execPath, [START], {
     env: {
       NODE_ENV: 'production',
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
-      LOOM_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'loom-start-')),
+      LOOM_DATA_DIR: dataDir,
       ...env,
     },
     encoding: 'utf8',
@@ -41,5 +41,29 @@ describe('npm start refuses a bad configuration with one clear line', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/NEXTAUTH_SECRET must be set/);
+  });
+});
+
+describe('npm start keeps its data directory private', () => {
+  it('makes .data and secrets.json owner-only and drops an admin password an older version stored', () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'loom-start-')), '.data');
+    const secretsFile = path.join(dataDir, 'secrets.json');
+    mkdirSync(dataDir, { mode: 0o755 });
+    writeFileSync(
+      secretsFile,
+      JSON.stringify({ NEXTAUTH_SECRET: 's'.repeat(44), LOOM_ADMIN_PASSWORD: 'plain-text-password' }),
+    );
+    chmodSync(secretsFile, 0o644);
+    // Stops right after preparing the secrets (no NEXTAUTH_SECRET for a PostgreSQL server).
+    start(
+      { DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+      dataDir,
+    );
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
+    const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+    expect(secrets).not.toHaveProperty('LOOM_ADMIN_PASSWORD');
+    expect(readFileSync(secretsFile, 'utf8')).not.toContain('plain-text-password');
+    expect(secrets.NEXTAUTH_SECRET).toBe('s'.repeat(44));
   });
 });

@@ -16,6 +16,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
   ];
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/members', label: 'Members' });
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/providers', label: 'Providers' });
+  items.push({ href: '/settings/account', label: 'Account' });
 
   return (
     <div className="flex min-h-screen">

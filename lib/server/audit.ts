@@ -11,7 +11,8 @@ export type AuditAction =
   | 'provider.delete'
   | 'member.add'
   | 'member.role'
-  | 'member.remove';
+  | 'member.remove'
+  | 'member.unlock';
 
 export interface AuditEntry {
   id: string;

@@ -23,4 +23,10 @@ describe('parseEnv', () => {
   it('wants both admin variables or neither', () => {
     expect(() => parseEnv({ LOOM_ADMIN_EMAIL: 'a@b.test' })).toThrow(/LOOM_ADMIN_PASSWORD/);
   });
+
+  it('reads the trusted proxy hops as a small whole number, 0 by default', () => {
+    expect(parseEnv({}).LOOM_TRUSTED_PROXY_HOPS).toBe(0);
+    expect(parseEnv({ LOOM_TRUSTED_PROXY_HOPS: '1' }).LOOM_TRUSTED_PROXY_HOPS).toBe(1);
+    expect(() => parseEnv({ LOOM_TRUSTED_PROXY_HOPS: 'yes' })).toThrow(/LOOM_TRUSTED_PROXY_HOPS/);
+  });
 });

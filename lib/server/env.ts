@@ -25,6 +25,14 @@ const envSchema = z
     LOOM_ENCRYPTION_KEY: z.string().trim().min(1).optional(),
     /** Older keys, for opening values sealed before a rotation: "v1:<base64>,v2:<base64>". */
     LOOM_ENCRYPTION_KEY_PREVIOUS: z.string().trim().optional(),
+    /**
+     * How many reverse proxies of yours stand in front of the studio (0: browsers connect
+     * directly). Sign-in throttling keys on the client's address: with 0 it is the connection's
+     * peer and X-Forwarded-For is ignored (clients can forge it); with n it is the address the
+     * n-th proxy from the studio saw, read from X-Forwarded-For. Set it to exactly the number of
+     * proxies that append to that header, or clients can choose their own address.
+     */
+    LOOM_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** The offline simulator (lib/adapters/fake-llm) that `npm start` runs beside the studio. */
     LOOM_SIMULATOR_URL: z.url().optional(),
     /** Internal hosts, addresses or CIDR ranges providers may reach (all others are refused); see egress.ts. */

@@ -2,8 +2,10 @@ import 'server-only';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
+import { resolveSameOrigin } from '@/lib/client/safe-callback';
 import { getPrisma } from '../db';
 import { getEnv } from '../env';
+import { CLIENT_ADDRESS_HEADER } from './client-address';
 import { signInWithPassword } from './sign-in';
 
 const credentialsSchema = z.object({
@@ -11,11 +13,13 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-/** Shown on the sign-in page; next-auth passes an Error's message through as the `error` field. */
+/**
+ * Shown on the sign-in page; next-auth passes an Error's message through as the `error` field.
+ * A wrong password and a paused account read the same, so the answer tells a guesser nothing.
+ */
 export const SIGN_IN_MESSAGES = {
-  invalid: 'Wrong email or password.',
-  locked: (minutes: number) =>
-    `Too many failed sign-ins for this account. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  refused: 'Wrong email or password. After repeated failures, sign-in pauses for a few minutes.',
+  busy: 'The server is busy signing other people in. Try again in a few seconds.',
 };
 
 export function getAuthOptions(): NextAuthOptions {
@@ -30,18 +34,21 @@ export function getAuthOptions(): NextAuthOptions {
           email: { label: 'Email', type: 'email' },
           password: { label: 'Password', type: 'password' },
         },
-        async authorize(raw) {
+        async authorize(raw, req) {
           const parsed = credentialsSchema.safeParse(raw);
-          if (!parsed.success) throw new Error(SIGN_IN_MESSAGES.invalid);
-          const result = await signInWithPassword(await getPrisma(), parsed.data.email, parsed.data.password);
+          if (!parsed.success) throw new Error(SIGN_IN_MESSAGES.refused);
+          const address = req.headers?.[CLIENT_ADDRESS_HEADER] as string | undefined;
+          const result = await signInWithPassword(await getPrisma(), { ...parsed.data, address });
           if (result.ok) return result.user;
-          if (result.reason === 'locked')
-            throw new Error(SIGN_IN_MESSAGES.locked(Math.ceil(result.retryAfterMs / 60_000)));
-          throw new Error(SIGN_IN_MESSAGES.invalid);
+          throw new Error(SIGN_IN_MESSAGES[result.reason]);
         },
       }),
     ],
     callbacks: {
+      /** Only the studio's own origin, resolved as a browser would (no open redirects). */
+      redirect({ url, baseUrl }) {
+        return resolveSameOrigin(url, baseUrl)?.href ?? baseUrl;
+      },
       jwt({ token, user }) {
         if (user) token.uid = user.id;
         return token;

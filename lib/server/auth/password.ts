@@ -1,9 +1,25 @@
 import 'server-only';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createWorkGate, type WorkGate } from './work-gate';
+
+/**
+ * scrypt runs on libuv's four threads and holds 32 MB each: more hashes at once only queue there
+ * and grow memory. A burst of sign-ins beyond the small queue is told to try again shortly. One
+ * gate per process (on globalThis: Next loads server modules in more than one module graph).
+ */
+const globalForGate = globalThis as unknown as { __loomScryptGate?: WorkGate };
+const scryptGate = (globalForGate.__loomScryptGate ??= createWorkGate({
+  concurrency: 4,
+  maxWaiting: 16,
+  busyMessage: 'The server is busy checking other passwords. Try again in a few seconds.',
+}));
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  scryptGate.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   );
 
 /** scrypt at N=2^15, r=8: about 50-100 ms per hash here, slow enough to make guessing expensive. */
@@ -30,9 +46,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+/** A random password for accounts created or reset from the command line: 16 URL-safe characters. */
+export function generatePassword(): string {
+  return randomBytes(12).toString('base64url');
+}
+
 /** A hash to verify against when the account does not exist, so timing does not reveal which emails exist. */
 let dummyHash: Promise<string> | undefined;
 export function getDummyHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex')).catch((error: unknown) => {
+    dummyHash = undefined; // a busy gate must not poison every later sign-in
+    throw error;
+  });
   return dummyHash;
 }

@@ -1,55 +1,51 @@
 import 'server-only';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { isLoomError } from '@/lib/loom/core';
 import { getDummyHash, verifyPassword } from './password';
+import {
+  accountKey,
+  addressKey,
+  refundSignInAttempt,
+  reserveSignInAttempt,
+  settleSignInSuccess,
+} from './throttle';
 
-/** Failures allowed before an account is locked; each further failure doubles the lock. */
-const FREE_ATTEMPTS = 5;
-const BASE_LOCK_MS = 30_000;
-const MAX_LOCK_MS = 15 * 60_000;
-
+/**
+ * `refused` covers a wrong password, an unknown email and a throttled account or address alike,
+ * so the answer tells a guesser nothing. `busy` means no password was checked at all.
+ */
 export type SignInResult =
-  | { ok: true; user: { id: string; email: string; name: string } }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; retryAfterMs: number };
+  { ok: true; user: { id: string; email: string; name: string } } | { ok: false; reason: 'refused' | 'busy' };
 
-export function lockDuration(failures: number): number {
-  if (failures < FREE_ATTEMPTS) return 0;
-  return Math.min(MAX_LOCK_MS, BASE_LOCK_MS * 2 ** (failures - FREE_ATTEMPTS));
+export interface SignInAttempt {
+  email: string;
+  password: string;
+  /** The client's address (lib/server/auth/client-address.ts); undefined shares one bucket. */
+  address: string | undefined;
 }
 
-/** Checks credentials and throttles repeated failures per account. */
+/**
+ * Checks credentials. The attempt is counted (per address and per account, atomically in the
+ * database) before the slow hash runs, so parallel guesses cannot all slip past the limit.
+ */
 export async function signInWithPassword(
   prisma: PrismaClient,
-  email: string,
-  password: string,
+  attempt: SignInAttempt,
   now = new Date(),
 ): Promise<SignInResult> {
-  const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (!user) {
-    await verifyPassword(password, await getDummyHash());
-    return { ok: false, reason: 'invalid' };
-  }
-  if (user.lockedUntil && user.lockedUntil > now) {
-    return { ok: false, reason: 'locked', retryAfterMs: user.lockedUntil.getTime() - now.getTime() };
-  }
-  if (await verifyPassword(password, user.passwordHash)) {
-    if (user.failedSignIns > 0) {
-      await prisma.user.update({ where: { id: user.id }, data: { failedSignIns: 0, lockedUntil: null } });
-    }
+  const email = attempt.email.trim().toLowerCase();
+  const keys = { account: accountKey(email), address: addressKey(attempt.address) };
+  if (!(await reserveSignInAttempt(prisma, keys, now))) return { ok: false, reason: 'refused' };
+  try {
+    const user = await prisma.user.findUnique({ where: { email } });
+    // Unknown emails are checked against a dummy hash, so timing does not reveal which exist.
+    const matches = await verifyPassword(attempt.password, user?.passwordHash ?? (await getDummyHash()));
+    if (!user || !matches) return { ok: false, reason: 'refused' };
+    await settleSignInSuccess(prisma, keys, now);
     return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+  } catch (error) {
+    if (!isLoomError(error, 'RATE_LIMITED')) throw error;
+    await refundSignInAttempt(prisma, keys, now);
+    return { ok: false, reason: 'busy' };
   }
-  // Increment in the database so concurrent guesses cannot slip past the counter.
-  const updated = await prisma.user.update({
-    where: { id: user.id },
-    data: { failedSignIns: { increment: 1 } },
-  });
-  const lockMs = lockDuration(updated.failedSignIns);
-  if (lockMs > 0) {
-    await prisma.user.update({
-      where: { id: user.id },
-      data: { lockedUntil: new Date(now.getTime() + lockMs) },
-    });
-    return { ok: false, reason: 'locked', retryAfterMs: lockMs };
-  }
-  return { ok: false, reason: 'invalid' };
 }

@@ -6,10 +6,14 @@ import { seedDemoWorkspace } from './demo';
 
 export const DEMO_WORKSPACE = { slug: 'demo', name: 'Demo workspace' } as const;
 
+/** Printed when the admin account is created; `npm start` shows the sign-in details only then. */
+export const ADMIN_CREATED_LINE = '[loom] admin account created:';
+
 /**
  * Makes sure the configured admin can sign in: creates the demo workspace when there is none and
- * the admin account when it does not exist. An existing account is never changed. A workspace
- * created here also gets the demo data (the simulator provider and a few prompts).
+ * the admin account when it does not exist. An existing account is never changed (its password
+ * may have been changed since). A workspace created here also gets the demo data (the simulator
+ * provider and a few prompts).
  */
 export async function ensureSeed(
   prisma: PrismaClient,
@@ -32,5 +36,6 @@ export async function ensureSeed(
     });
     return existing ? undefined : workspace.id;
   });
+  console.log(`${ADMIN_CREATED_LINE} ${email}`);
   if (createdWorkspaceId) await seedDemoWorkspace(prisma, createdWorkspaceId, env, email);
 }

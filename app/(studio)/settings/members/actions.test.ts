@@ -7,7 +7,10 @@ const session = vi.hoisted(() => ({ viewer: null as Viewer | null, prisma: undef
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
 vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
 
-const { addMemberAction, changeRoleAction, removeMemberAction } = await import('./actions');
+const { addMemberAction, changeRoleAction, removeMemberAction, unlockMemberAction } =
+  await import('./actions');
+const { ACCOUNT_POLICY, accountKey, addressKey, findPausedAccounts, reserveSignInAttempt } =
+  await import('@/lib/server/auth/throttle');
 
 let db: TestDatabase;
 let workspaceId: string;
@@ -138,5 +141,40 @@ describe('members actions', () => {
     );
     expect(await removeMemberAction({ userId: added.data.userId })).toEqual({ ok: true, data: undefined });
     expect(await db.prisma.membership.count({ where: { userId: added.data.userId } })).toBe(0);
+  });
+
+  it("lets an admin lift a member's sign-in pause, and records it", async () => {
+    const added = await addMemberAction({
+      email: 'paused@x.test',
+      name: 'Paused',
+      password: 'long-enough-pw',
+      role: 'viewer',
+    });
+    if (!added.ok) throw new Error('setup failed');
+    for (let i = 0; i <= ACCOUNT_POLICY.capacity; i++) {
+      await reserveSignInAttempt(db.prisma, {
+        account: accountKey('paused@x.test'),
+        address: addressKey(`192.0.2.${i}`),
+      });
+    }
+    expect(await findPausedAccounts(db.prisma, ['paused@x.test'])).toEqual(new Set(['paused@x.test']));
+
+    as('editor');
+    expect(await unlockMemberAction({ userId: added.data.userId })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    as('admin');
+    expect(await unlockMemberAction({ userId: added.data.userId })).toEqual({ ok: true, data: undefined });
+    expect(await findPausedAccounts(db.prisma, ['paused@x.test'])).toEqual(new Set());
+    expect(
+      await db.prisma.auditEvent.count({
+        where: { action: 'member.unlock', subject: `user:${added.data.userId}` },
+      }),
+    ).toBe(1);
+    expect(await unlockMemberAction({ userId: 'not-a-member' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 });

@@ -5,7 +5,7 @@ import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
 import { getPrisma } from '@/lib/server/db';
 import { listMembers } from '@/lib/server/members';
-import { addMemberAction, changeRoleAction, removeMemberAction } from './actions';
+import { addMemberAction, changeRoleAction, removeMemberAction, unlockMemberAction } from './actions';
 
 export const metadata: Metadata = { title: 'Members' };
 
@@ -24,36 +24,44 @@ export default async function MembersPage() {
         </p>
       </header>
       <Card title={`${members.length} member${members.length === 1 ? '' : 's'}`}>
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-zinc-500 uppercase">
-            <tr>
-              <th className="pb-2">Name</th>
-              <th className="pb-2">Email</th>
-              <th className="pb-2">Role</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr
-                key={m.userId}
-                className="border-t border-zinc-100 dark:border-zinc-800"
-                data-testid="member-row"
-              >
-                <td className="py-2 font-medium">{m.name}</td>
-                <td className="py-2 text-zinc-600 dark:text-zinc-400">{m.email}</td>
-                <td className="py-2">
-                  <MemberRoleControls
-                    userId={m.userId}
-                    role={m.role}
-                    isSelf={m.userId === viewer.userId}
-                    changeRole={changeRoleAction}
-                    remove={removeMemberAction}
-                  />
-                </td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="text-left text-xs text-zinc-500 uppercase">
+              <tr>
+                <th className="pb-2">Name</th>
+                <th className="pb-2">Email</th>
+                <th className="pb-2">Role</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {members.map((m) => (
+                <tr
+                  key={m.userId}
+                  className="border-t border-zinc-100 dark:border-zinc-800"
+                  data-testid="member-row"
+                >
+                  <td className="py-2 font-medium">
+                    {m.name}
+                    {m.userId === viewer.userId ? (
+                      <span className="font-normal text-zinc-500 dark:text-zinc-400">(you)</span>
+                    ) : null}
+                  </td>
+                  <td className="py-2 text-zinc-600 dark:text-zinc-400">{m.email}</td>
+                  <td className="py-2">
+                    <MemberRoleControls
+                      member={m}
+                      isSelf={m.userId === viewer.userId}
+                      isSignInPaused={m.isSignInPaused}
+                      changeRole={changeRoleAction}
+                      remove={removeMemberAction}
+                      unlock={unlockMemberAction}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Card>
       <Card title="Add a member">
         <AddMemberForm addMember={addMemberAction} />
