@@ -2,12 +2,10 @@
 
 import { useState } from 'react';
 import type { ModelSettings } from '@/lib/loom/core/prompt';
+import { CONTROL } from './controls';
 import { IssueList } from './issue-list';
 import { issuesAt } from './issues';
 import type { EditorIssue } from './types';
-
-const CONTROL =
-  'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900';
 
 /** Models to offer per provider; `source` says whether the provider answered or we fell back. */
 export interface ModelChoices {
@@ -19,6 +17,9 @@ export interface ModelChoices {
     note?: string;
   }[];
 }
+
+/** Paths whose messages show beside their own field; any other model problem shows below the form. */
+const FIELD_PATHS = new Set(['model.model', 'model.temperature', 'model.maxTokens', 'model.stop']);
 
 function optionalNumber(text: string): number | undefined {
   if (text.trim() === '') return undefined;
@@ -56,7 +57,7 @@ export function ModelSettingsForm({
   if (!providerNames.includes(settings.provider)) providerNames.unshift(settings.provider);
 
   return (
-    <div className="grid grid-cols-2 gap-3 text-sm" data-testid="model-settings">
+    <div className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2" data-testid="model-settings">
       <label className="space-y-1">
         <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Provider</span>
         <select
@@ -84,6 +85,7 @@ export function ModelSettingsForm({
           aria-invalid={issuesAt(issues, 'model.model').length > 0}
           onChange={(e) => onChange({ ...settings, model: e.target.value })}
         />
+        <IssueList messages={issuesAt(issues, 'model.model')} />
         <datalist id="editor-model-options">
           {(provider?.models ?? []).map((model) => (
             <option key={model} value={model} />
@@ -104,10 +106,12 @@ export function ModelSettingsForm({
           max={2}
           className={CONTROL}
           aria-label="Temperature"
+          aria-invalid={issuesAt(issues, 'model.temperature').length > 0}
           readOnly={readOnly}
           value={settings.temperature ?? ''}
           onChange={(e) => onChange(withField(settings, 'temperature', optionalNumber(e.target.value)))}
         />
+        <IssueList messages={issuesAt(issues, 'model.temperature')} />
       </label>
       <label className="space-y-1">
         <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Max tokens</span>
@@ -117,12 +121,14 @@ export function ModelSettingsForm({
           step={1}
           className={CONTROL}
           aria-label="Max tokens"
+          aria-invalid={issuesAt(issues, 'model.maxTokens').length > 0}
           readOnly={readOnly}
           value={settings.maxTokens ?? ''}
           onChange={(e) => onChange(withField(settings, 'maxTokens', optionalNumber(e.target.value)))}
         />
+        <IssueList messages={issuesAt(issues, 'model.maxTokens')} />
       </label>
-      <label className="col-span-2 space-y-1">
+      <label className="space-y-1 sm:col-span-2">
         <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Stop sequences (one per line, at most 4)
         </span>
@@ -130,6 +136,7 @@ export function ModelSettingsForm({
           className={CONTROL}
           rows={2}
           aria-label="Stop sequences"
+          aria-invalid={issuesAt(issues, 'model.stop').length > 0}
           readOnly={readOnly}
           value={stopText}
           onChange={(e) => {
@@ -138,9 +145,15 @@ export function ModelSettingsForm({
             onChange(withField(settings, 'stop', stop.length > 0 ? stop : undefined));
           }}
         />
+        <IssueList messages={issuesAt(issues, 'model.stop')} />
       </label>
-      <div className="col-span-2">
-        <IssueList messages={issuesAt(issues, 'model')} testId="model-issues" />
+      <div className="sm:col-span-2">
+        <IssueList
+          messages={issues
+            .filter((issue) => issue.path.startsWith('model') && !FIELD_PATHS.has(issue.path))
+            .map((issue) => issue.message)}
+          testId="model-issues"
+        />
       </div>
     </div>
   );
