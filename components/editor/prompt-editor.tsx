@@ -189,7 +189,8 @@ export function PromptEditor({
   const closePromote = () => {
     setPromoteOpen(false);
     promote.reset();
-    messageRef.current?.focus();
+    // After the dialog has handed focus back to its opener.
+    requestAnimationFrame(() => messageRef.current?.focus());
   };
 
   return (

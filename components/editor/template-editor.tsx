@@ -63,9 +63,13 @@ export const TemplateEditor = memo(function TemplateEditor({
     [readOnly, ariaLabel, tabInserts],
   );
   const onMount: OnMount = (mounted) => {
-    // Ctrl+M on every platform (Cmd+M minimises the window on macOS), replacing Monaco's own
-    // toggle, which flips a global flag our per-editor option would override.
-    mounted.addCommand(monaco.KeyMod.WinCtrl | monaco.KeyCode.KeyM, () => setTabInserts((on) => !on));
+    // The Control key on every platform (Cmd+M minimises the window on macOS; Monaco calls Control
+    // WinCtrl there and CtrlCmd elsewhere), replacing Monaco's own toggle, which flips a global flag
+    // that our per-editor option would override.
+    const control = /Mac|iPhone|iPad/.test(navigator.userAgent)
+      ? monaco.KeyMod.WinCtrl
+      : monaco.KeyMod.CtrlCmd;
+    mounted.addCommand(control | monaco.KeyCode.KeyM, () => setTabInserts((on) => !on));
     setEditor(mounted);
   };
 
