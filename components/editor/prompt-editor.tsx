@@ -313,7 +313,7 @@ export function PromptEditor({
                 <div
                   data-testid={`template-${part}`}
                   data-field
-                  className={`overflow-hidden rounded border ${messages.length > 0 ? 'border-red-500' : 'border-zinc-200 dark:border-zinc-800'}`}
+                  className={`overflow-hidden rounded border focus-within:outline-2 focus-within:outline-offset-1 focus-within:outline-accent ${messages.length > 0 ? 'border-red-500' : 'border-zinc-200 dark:border-zinc-800'}`}
                 >
                   <TemplateEditorLazy
                     key={`${part}-${revision}`}
