@@ -218,7 +218,7 @@ test('a refused save marks every bad field in plain words and focuses the first;
   await expect(editor.commitMessage()).toHaveAttribute('aria-invalid', 'true');
   await expect(editor.commitMessage()).toBeFocused();
   await expect(page.getByLabel('Temperature')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText('Temperature must be at most 2.')).toHaveCount(1);
+  await expect(page.getByText('Temperature must be at most 2.', { exact: true })).toHaveCount(1);
   await expect(page.getByText('Say what changed.')).toBeVisible();
   await expect(page.getByTestId('prompt-editor')).not.toContainText('Too big');
 

@@ -100,6 +100,8 @@ export function PromptEditor({
   const [isPromoteOpen, setPromoteOpen] = useState(false);
   const [message, setMessage] = useState('');
   const [saveFailure, setSaveFailure] = useState<ActionFailure | null>(null);
+  /** The commit message the last refused save carried. */
+  const [failedMessage, setFailedMessage] = useState<string | null>(null);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
   /** Bumped when the draft is replaced from outside the editors, so they remount with the new text. */
   const [revision, setRevision] = useState(0);
@@ -112,9 +114,10 @@ export function PromptEditor({
   useUnsavedGuard(isDirty && !readOnly);
 
   const templates = preview.result?.templates;
-  // A template's problems come from the preview (fresher than the save's copy of the same ones).
-  const saveIssues = issuesFromFieldErrors(saveFailure?.error.fieldErrors).filter(
-    (issue) => !(templates && (issue.path === 'system' || issue.path === 'user')),
+  // The preview checks the current draft exactly as the save did, so it is the fresher word on
+  // the draft's fields; the save's own verdict stands for the commit message until it is edited.
+  const saveIssues = issuesFromFieldErrors(saveFailure?.error.fieldErrors).filter((issue) =>
+    issue.path === 'message' ? message === failedMessage : preview.result === null,
   );
   const issues = mergeIssues(preview.result?.issues ?? [], saveIssues);
   const hasConflict = base.version > loaded.version;
@@ -171,6 +174,7 @@ export function PromptEditor({
       {
         onError: (failure) => {
           setSaveFailure(failure);
+          setFailedMessage(message);
           // The page re-renders with the newer latest, which opens the conflict panel.
           if (failure.error.code === 'CONFLICT') router.refresh();
         },

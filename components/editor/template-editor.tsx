@@ -73,9 +73,10 @@ export const TemplateEditor = memo(function TemplateEditor({
     setEditor(mounted);
   };
 
-  // Monaco owns its text area: describe it with the hint and mark it invalid for assistive tech.
+  // Monaco owns its input element: describe it with the hint and mark it invalid for assistive tech.
   useEffect(() => {
-    const textArea = editor?.getDomNode()?.querySelector('textarea');
+    // Monaco 0.57 types into an EditContext element; older modes use the input text area.
+    const textArea = editor?.getDomNode()?.querySelector('.native-edit-context, textarea.inputarea');
     if (!textArea) return;
     textArea.setAttribute('aria-describedby', hintId);
     textArea.setAttribute('aria-invalid', String(invalid));

@@ -70,9 +70,11 @@ export class EditorPage {
     return this.variableRows().filter({ has: this.page.getByLabel(`Type of ${name}`, { exact: true }) });
   }
 
-  /** Monaco's own text area: what has keyboard focus while the user types in a template. */
+  /** Monaco's input element: what has keyboard focus while the user types in a template. */
   templateInput(part: TemplatePart): Locator {
-    return this.template(part).locator('textarea');
+    return this.template(part).getByRole('textbox', {
+      name: `${part === 'system' ? 'System' : 'User'} template`,
+    });
   }
 
   tabHint(part: TemplatePart): Locator {
