@@ -4,6 +4,7 @@ import { createAccount } from './support/accounts';
 import { EditorPage } from './support/editor-pages';
 import { expect, test } from './support/fixtures';
 import { SignInPage, StudioShell } from './support/pages';
+import { PromptHistoryPage } from './support/prompts-pages';
 
 function uniqueId(label: string) {
   return `e2e-${label}-${randomBytes(4).toString('hex')}`;
@@ -50,7 +51,7 @@ test('an editor creates a prompt, previews while typing, declares a variable and
   // Save v1: the prompt now exists and the editor sits on its page.
   await editor.save('First draft');
   await expect(page).toHaveURL(new RegExp(`/prompts/${id}$`));
-  await expect(editor.status()).toHaveText('Editing v1');
+  await expect(editor.status()).toHaveText('Editing v1 · no changes to save');
 
   // Edit and save v2.
   await editor.typeAtEnd('user', ' for kids');
@@ -111,7 +112,7 @@ test('bad input is explained where it is typed and a viewer gets a read-only edi
     'declared more than once',
   );
   await editor.variableRows().nth(1).getByRole('button', { name: 'Remove variable n' }).click();
-  await editor.variableRows().first().getByLabel('Variable type').selectOption('number');
+  await editor.variableRows().first().getByLabel('Type of n').selectOption('number');
   await editor.sample('n').fill('twelve');
   await expect(page.getByTestId('sample-input')).toContainText('"n" must be');
   await editor.sample('n').fill('12');
@@ -128,6 +129,153 @@ test('bad input is explained where it is typed and a viewer gets a read-only edi
   await expect(editor.saveButton()).toHaveCount(0);
   await expect(page.getByLabel('Commit message')).toHaveCount(0);
   await expect(editor.previewMessages()).toHaveText(['Count ']);
+});
+
+test('the editor opens ready to preview, says what blocks it, keeps the last good preview and lets Tab leave', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const account = await createAccount('editor');
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(account.email, account.password);
+  await expect(new StudioShell(page).userName()).toHaveText(account.name);
+  const id = uniqueId('prefill');
+  const editor = new EditorPage(page);
+  await editor.create(id, 'Prefill');
+
+  // An undeclared name says so (not "fix the problems marked in the editor") and is declared in one click.
+  await editor.typeAtEnd('user', 'Explain {{ topic }}');
+  await expect(editor.previewBlocked()).toHaveText(/"topic" is used in a template but not declared\./);
+  await editor.previewBlocked().getByRole('button', { name: 'Declare topic' }).click();
+  await expect(editor.variableRow('topic')).toBeVisible();
+  await expect(editor.errorMarkers('user')).toHaveCount(0);
+
+  // A required value nobody has typed yet is pointed at in the sample input, and is not red.
+  await editor.variableRow('topic').getByLabel('topic is required').check();
+  await expect(editor.previewBlocked()).toHaveText(
+    'Sample input: "topic" is required. Fill it in above to see the messages.',
+  );
+  await expect(editor.sample('topic')).toHaveAttribute('aria-invalid', 'false');
+  await editor.sample('topic').fill('tides');
+  await expect(editor.previewMessages()).toHaveText(['Explain tides']);
+
+  // A new undeclared name keeps the last good preview, marked as such, beside the one-click fix.
+  await editor.pasteAtEnd('user', ' in a {{ tone }} voice');
+  await expect(editor.previewBlocked().getByRole('button', { name: 'Declare tone' })).toBeVisible();
+  await expect(editor.stalePreviewMessages()).toHaveText(['Explain tides']);
+  await editor.previewBlocked().getByRole('button', { name: 'Declare tone' }).click();
+  await editor.variableRow('tone').getByLabel('Default of tone').fill('calm');
+  await expect(editor.previewMessages()).toHaveText(['Explain tides in a calm voice']);
+
+  // The first example's values prefill the sample input of the next visit; defaults fill the rest.
+  await page.getByRole('button', { name: 'Add example' }).click();
+  await page.getByLabel('Example 1 topic').fill('waves');
+  await page.getByLabel('Example 1 reply').fill('Waves move.');
+  await editor.save('With an example');
+  await expect(page).toHaveURL(new RegExp(`/prompts/${id}$`));
+  await editor.goto(id);
+  await expect(editor.sample('topic')).toHaveValue('waves');
+  await expect(editor.sample('tone')).toHaveValue('calm');
+  await expect(editor.previewMessages().last()).toHaveText('Explain waves in a calm voice');
+  await expect(page.getByTestId('prompt-editor').locator('[aria-invalid="true"]')).toHaveCount(0);
+
+  // Tab leaves the template; Ctrl+M makes Tab insert a tab instead, as the hint beneath says.
+  await expect(editor.tabHint('user')).toHaveText('Tab moves focus · Ctrl+M: Tab inserts a tab');
+  await editor.template('user').locator('.view-lines').click();
+  await expect(editor.templateInput('user')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(editor.templateInput('user')).not.toBeFocused();
+  await editor.template('user').locator('.view-lines').click();
+  await page.keyboard.press('Control+M');
+  await expect(editor.tabHint('user')).toHaveText('Tab inserts a tab · Ctrl+M: Tab moves focus again');
+  await page.keyboard.press('Tab');
+  await expect(editor.templateInput('user')).toBeFocused();
+});
+
+test('a refused save marks every bad field in plain words and focuses the first; saves say they are not live; compare shows what changed', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  const account = await createAccount('editor');
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(account.email, account.password);
+  await expect(new StudioShell(page).userName()).toHaveText(account.name);
+  const id = uniqueId('refused');
+  const editor = new EditorPage(page);
+  await editor.create(id, 'Refused');
+  await editor.typeAtEnd('user', 'Hi {{ name }}');
+  await editor.previewBlocked().getByRole('button', { name: 'Declare name' }).click();
+  await page.getByLabel('Temperature').fill('3');
+
+  // No message and a temperature out of range: both marked at once, each message said once, in plain words.
+  await editor.save('');
+  await expect(editor.saveError()).toHaveText('Not saved: 2 fields need attention (marked below).');
+  await expect(editor.commitMessage()).toHaveAttribute('aria-invalid', 'true');
+  await expect(editor.commitMessage()).toBeFocused();
+  await expect(page.getByLabel('Temperature')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Temperature must be at most 2.', { exact: true })).toHaveCount(1);
+  await expect(page.getByText('Say what changed.')).toBeVisible();
+  await expect(page.getByTestId('prompt-editor')).not.toContainText('Too big');
+
+  // With a message, the save goes straight to the bad field further down.
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await editor.save('First');
+  await expect(page.getByLabel('Temperature')).toBeFocused();
+  await expect(page.getByLabel('Temperature')).toBeInViewport();
+
+  // Ctrl+S in the message field saves; with nothing changed there is nothing to save.
+  await page.getByLabel('Temperature').fill('1');
+  await editor.commitMessage().fill('First');
+  await editor.commitMessage().press('ControlOrMeta+s');
+  await expect(page).toHaveURL(new RegExp(`/prompts/${id}$`));
+  await expect(editor.status()).toHaveText('Editing v1 · no changes to save');
+  await expect(editor.saveButton()).toBeDisabled();
+
+  // Ctrl+S inside the template saves v2, which is not live until promoted (confirmed, as in History).
+  await editor.commitMessage().fill('Warmer');
+  await editor.typeAtEnd('user', '!');
+  await page.keyboard.press('ControlOrMeta+s');
+  await expect(editor.status()).toHaveText('Saved v2');
+  await expect(editor.savedNotLive()).toContainText(
+    'v2 is saved but not live: nothing is in production yet.',
+  );
+  await editor.savedNotLive().getByRole('button', { name: 'Promote v2…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Promote v2 to production?' });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(editor.commitMessage()).toBeFocused();
+  await editor.savedNotLive().getByRole('button', { name: 'Promote v2…' }).click();
+  await dialog.getByRole('button', { name: 'Promote' }).click();
+  await expect(editor.savedNotLive()).toHaveText('v2 is live: production serves it now.');
+
+  // Compare on v1 pairs it with v2, not with itself; only the user template changed, shown first.
+  const history = new PromptHistoryPage(page);
+  await history.goto(id);
+  await history
+    .version(1)
+    .getByRole('button', { name: /^Compare/ })
+    .click();
+  await expect(page.getByTestId('diff-summary')).toHaveText(
+    'Changed from v1 to v2: User template. Unchanged: System template, Variables, Examples, Settings.',
+  );
+  await expect(page.getByTestId('diff-section')).toHaveCount(1);
+  await expect(history.diffSide('modified')).toContainText('Hi {{ name }}!');
+  await history
+    .version(2)
+    .getByRole('button', { name: /^Compare/ })
+    .click();
+  await page.getByLabel('From', { exact: true }).selectOption('2');
+  await expect(history.diff()).toContainText('Both sides are v2: pick two different versions to compare.');
+  await page.getByLabel('From', { exact: true }).selectOption('1');
+  await expect(history.diffSide('original')).toContainText('Hi {{ name }}');
+  await page.goto(`/prompts/${id}`);
+  await editor.waitForMonaco('user');
+  expect(consoleErrors.filter((text) => /disposed|TextModel/i.test(text))).toEqual([]);
 });
 
 test('keystroke to updated preview stays within 150 ms at p95', async ({ page }) => {

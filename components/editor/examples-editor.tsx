@@ -2,12 +2,10 @@
 
 import type { Example, Variable } from '@/lib/loom/core/prompt';
 import { Button } from '@/components/ui/button';
+import { CONTROL } from './controls';
 import { IssueList } from './issue-list';
 import { issuesAt, valueText } from './issues';
 import type { EditorIssue } from './types';
-
-const CONTROL =
-  'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900';
 
 /**
  * Few-shot examples: an input per declared variable and the assistant's reply. Each is checked
@@ -45,7 +43,7 @@ export function ExamplesEditor({
             className="space-y-2 rounded-md border border-zinc-200 p-3 dark:border-zinc-800"
           >
             <legend className="px-1 text-xs font-medium text-zinc-500">Example {index + 1}</legend>
-            <div className="grid grid-cols-2 gap-2">
+            <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
               {names.map((name) => (
                 <label key={name} className="space-y-0.5 text-xs">
                   <span className="font-mono text-zinc-600 dark:text-zinc-400">{name}</span>
@@ -78,7 +76,11 @@ export function ExamplesEditor({
             </label>
             <IssueList messages={issuesAt(issues, `examples.${index}`)} testId="example-issues" />
             {readOnly ? null : (
-              <Button variant="ghost" onClick={() => onChange(examples.filter((_, i) => i !== index))}>
+              <Button
+                variant="ghost"
+                aria-label={`Remove example ${index + 1}`}
+                onClick={() => onChange(examples.filter((_, i) => i !== index))}
+              >
                 Remove example
               </Button>
             )}

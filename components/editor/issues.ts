@@ -14,6 +14,17 @@ export function issuesFromFieldErrors(fieldErrors: Record<string, string[]> | un
   );
 }
 
+/** Both lists without repeats: a save refused for a problem the preview already shows says it once. */
+export function mergeIssues(...lists: readonly (readonly EditorIssue[])[]): EditorIssue[] {
+  const seen = new Set<string>();
+  return lists.flat().filter((issue) => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** A stored default as the text the table edits ("" when absent). */
 export function valueText(value: unknown): string {
   if (value === undefined || value === null) return '';

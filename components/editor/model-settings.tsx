@@ -3,12 +3,10 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { ModelSettings } from '@/lib/loom/core/prompt';
+import { CONTROL } from './controls';
 import { IssueList } from './issue-list';
 import { issuesAt } from './issues';
 import type { EditorIssue } from './types';
-
-const CONTROL =
-  'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900';
 
 /** Models to offer per provider; `source` says whether the provider answered or we fell back. */
 export interface ModelChoices {
@@ -20,6 +18,9 @@ export interface ModelChoices {
     note?: string;
   }[];
 }
+
+/** Paths whose messages show beside their own field; any other model problem shows below the form. */
+const FIELD_PATHS = new Set(['model.model', 'model.temperature', 'model.maxTokens', 'model.stop']);
 
 function optionalNumber(text: string): number | undefined {
   if (text.trim() === '') return undefined;
@@ -57,7 +58,7 @@ export function ModelSettingsForm({
   if (!providerNames.includes(settings.provider)) providerNames.unshift(settings.provider);
 
   return (
-    <div className="grid grid-cols-2 gap-3 text-sm" data-testid="model-settings">
+    <div className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2" data-testid="model-settings">
       <label className="space-y-1">
         <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Provider</span>
         <select
@@ -85,6 +86,7 @@ export function ModelSettingsForm({
           aria-invalid={issuesAt(issues, 'model.model').length > 0}
           onChange={(e) => onChange({ ...settings, model: e.target.value })}
         />
+        <IssueList messages={issuesAt(issues, 'model.model')} />
         <datalist id="editor-model-options">
           {(provider?.models ?? []).map((model) => (
             <option key={model} value={model} />
@@ -105,10 +107,12 @@ export function ModelSettingsForm({
           max={2}
           className={CONTROL}
           aria-label="Temperature"
+          aria-invalid={issuesAt(issues, 'model.temperature').length > 0}
           readOnly={readOnly}
           value={settings.temperature ?? ''}
           onChange={(e) => onChange(withField(settings, 'temperature', optionalNumber(e.target.value)))}
         />
+        <IssueList messages={issuesAt(issues, 'model.temperature')} />
       </label>
       <label className="space-y-1">
         <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">Max tokens</span>
@@ -118,12 +122,14 @@ export function ModelSettingsForm({
           step={1}
           className={CONTROL}
           aria-label="Max tokens"
+          aria-invalid={issuesAt(issues, 'model.maxTokens').length > 0}
           readOnly={readOnly}
           value={settings.maxTokens ?? ''}
           onChange={(e) => onChange(withField(settings, 'maxTokens', optionalNumber(e.target.value)))}
         />
+        <IssueList messages={issuesAt(issues, 'model.maxTokens')} />
       </label>
-      <label className="col-span-2 space-y-1">
+      <label className="space-y-1 sm:col-span-2">
         <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
           Stop sequences (one per line, at most 4)
         </span>
@@ -131,6 +137,7 @@ export function ModelSettingsForm({
           className={CONTROL}
           rows={2}
           aria-label="Stop sequences"
+          aria-invalid={issuesAt(issues, 'model.stop').length > 0}
           readOnly={readOnly}
           value={stopText}
           onChange={(e) => {
@@ -139,10 +146,16 @@ export function ModelSettingsForm({
             onChange(withField(settings, 'stop', stop.length > 0 ? stop : undefined));
           }}
         />
+        <IssueList messages={issuesAt(issues, 'model.stop')} />
       </label>
       {provider ? null : <UnconfiguredProvider name={settings.provider} />}
-      <div className="col-span-2">
-        <IssueList messages={issuesAt(issues, 'model')} testId="model-issues" />
+      <div className="sm:col-span-2">
+        <IssueList
+          messages={issues
+            .filter((issue) => issue.path.startsWith('model') && !FIELD_PATHS.has(issue.path))
+            .map((issue) => issue.message)}
+          testId="model-issues"
+        />
       </div>
     </div>
   );
@@ -154,7 +167,7 @@ function UnconfiguredProvider({ name }: { name: string }) {
     <p
       role="alert"
       data-testid="provider-warning"
-      className="col-span-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+      className="rounded border border-amber-300 sm:col-span-2 bg-amber-50 px-2 py-1 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
     >
       The provider &quot;{name}&quot; is not configured in this workspace, so runs of this prompt will fail.
       Pick a configured provider above, or ask an admin to add it under{' '}

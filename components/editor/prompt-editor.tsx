@@ -1,19 +1,22 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { ConfirmDialog } from '@/components/prompts/confirm-dialog';
 import { Button } from '@/components/ui/button';
 import { Alert, Card } from '@/components/ui/card';
 import { errorMessage, type ActionFailure, type ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { DEFAULT_TEMPLATE_LIMITS } from '@/lib/loom/template/limits';
 import { ConflictPanel } from './conflict-panel';
+import { CONTROL } from './controls';
 import { ExamplesEditor } from './examples-editor';
 import { IssueList } from './issue-list';
-import { issuesAt, issuesFromFieldErrors } from './issues';
+import { issuesAt, issuesFromFieldErrors, mergeIssues } from './issues';
 import { ModelSettingsForm, type ModelChoices } from './model-settings';
 import { PreviewPane } from './preview-pane';
 import { SampleInputForm } from './sample-input-form';
+import { initialSampleValues, sampleInputFor } from './sample-values';
 import { TemplateEditorLazy } from './template-editor-lazy';
 import type { EditorBase, EditorDraft, SaveVersionResult } from './types';
 import { usePreview } from './use-preview';
@@ -25,6 +28,31 @@ export interface SaveVersionRequest {
   expectedLatest: number;
   message: string;
   draft: EditorDraft;
+}
+
+/** Promotion from the editor, for roles that may promote: the same confirmed path as History. */
+export interface EditorPromotion {
+  /** The version production serves now, if any. */
+  production: number | null;
+  promote: (input: { promptId: string; version: number }) => Promise<ActionResult<unknown>>;
+}
+
+/** Ctrl+S, or Cmd+S on macOS. */
+function isSaveShortcut(event: KeyboardEvent): boolean {
+  return (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's';
+}
+
+/** Scrolls to and focuses the first field marked invalid (in page order) inside `root`. */
+function focusFirstInvalid(root: HTMLElement | null): void {
+  const field = root?.querySelector<HTMLElement>('[aria-invalid="true"]');
+  if (!field) return;
+  // Monaco's text area is tiny and off to the side: scroll its editor into view instead.
+  (field.closest('[data-field]') ?? field).scrollIntoView({ block: 'center' });
+  field.focus({ preventScroll: true });
+}
+
+function refusePromotion(): Promise<ActionResult<unknown>> {
+  return Promise.resolve({ ok: false, error: { code: 'FORBIDDEN', message: 'Your role cannot promote.' } });
 }
 
 const MAX_TEMPLATE_CHARS = DEFAULT_TEMPLATE_LIMITS.maxSourceLength;
@@ -52,33 +80,46 @@ export function PromptEditor({
   saveVersion,
   modelChoices,
   isNew = false,
+  promotion,
 }: {
   base: EditorBase;
   readOnly: boolean;
   saveVersion: (input: SaveVersionRequest) => Promise<ActionResult<SaveVersionResult>>;
   modelChoices: ModelChoices;
   isNew?: boolean;
+  /** Present when the viewer may promote: a fresh save then offers to promote it. */
+  promotion?: EditorPromotion;
 }) {
   const router = useRouter();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const messageRef = useRef<HTMLInputElement>(null);
   const [loaded, setLoaded] = useState(base);
   const [draft, setDraft] = useState(base.draft);
-  const [sample, setSample] = useState<Record<string, string>>({});
+  /** Sample values the user typed; the rest come prefilled from the first example or the defaults. */
+  const [edited, setEdited] = useState<Record<string, string>>({});
+  const [isPromoteOpen, setPromoteOpen] = useState(false);
   const [message, setMessage] = useState('');
   const [saveFailure, setSaveFailure] = useState<ActionFailure | null>(null);
+  /** The commit message the last refused save carried. */
+  const [failedMessage, setFailedMessage] = useState<string | null>(null);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
   /** Bumped when the draft is replaced from outside the editors, so they remount with the new text. */
   const [revision, setRevision] = useState(0);
 
   const blocked = sizeProblem(draft);
-  const declared = new Set(draft.variables.map((v) => v.name));
-  const sampleInput = Object.fromEntries(Object.entries(sample).filter(([name]) => declared.has(name)));
+  const sampleValues = { ...initialSampleValues(draft.variables, draft.examples), ...edited };
+  const sampleInput = sampleInputFor(draft.variables, draft.examples, edited);
   const preview = usePreview(draft, sampleInput, blocked);
   const isDirty = JSON.stringify(draft) !== JSON.stringify(loaded.draft);
   useUnsavedGuard(isDirty && !readOnly);
 
-  const saveIssues = issuesFromFieldErrors(saveFailure?.error.fieldErrors);
-  const issues = [...(preview.result?.issues ?? []), ...saveIssues];
   const templates = preview.result?.templates;
+  // The preview checks the current draft exactly as the save did, so it is the fresher word on
+  // the draft's fields; the save's own verdict stands for the commit message until it is edited.
+  const saveIssues = issuesFromFieldErrors(saveFailure?.error.fieldErrors).filter((issue) =>
+    issue.path === 'message' ? message === failedMessage : preview.result === null,
+  );
+  const issues = mergeIssues(preview.result?.issues ?? [], saveIssues);
   const hasConflict = base.version > loaded.version;
 
   const save = useActionMutation(saveVersion, {
@@ -90,6 +131,21 @@ export function PromptEditor({
       if (isNew) router.replace(`/prompts/${encodeURIComponent(base.id)}`);
     },
   });
+  // Nothing to save when the draft equals the loaded version (the server refuses it too).
+  const canSave = !save.isPending && blocked === null && !hasConflict && (isNew || isDirty);
+  const promote = useActionMutation(promotion?.promote ?? refusePromotion, {
+    onSuccess: () => setPromoteOpen(false),
+  });
+
+  // After a refused save, take the user to the first field it marked, once the marks are drawn.
+  useEffect(() => {
+    if (!saveFailure || saveFailure.error.code === 'CONFLICT') return;
+    const frame = requestAnimationFrame(() => {
+      if (saveFailure.error.fieldErrors) focusFirstInvalid(rootRef.current);
+      else messageRef.current?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [saveFailure]);
 
   // Stable callbacks, so the memoized template editors do not re-render on every keystroke.
   const edit = useCallback((patch: Partial<EditorDraft>) => {
@@ -101,22 +157,48 @@ export function PromptEditor({
     user: useCallback((value: string) => edit({ user: value }), [edit]),
   };
 
+  const declare = useCallback((name: string) => {
+    setDraft((current) =>
+      current.variables.some((v) => v.name === name)
+        ? current
+        : { ...current, variables: [...current.variables, { name, type: 'string', required: false }] },
+    );
+    setSavedVersion(null);
+  }, []);
+
   const onSave = () => {
+    if (readOnly || !canSave) return;
     setSaveFailure(null);
     save.mutate(
       { id: base.id, expectedLatest: loaded.version, message, draft },
       {
         onError: (failure) => {
           setSaveFailure(failure);
+          setFailedMessage(message);
           // The page re-renders with the newer latest, which opens the conflict panel.
           if (failure.error.code === 'CONFLICT') router.refresh();
         },
       },
     );
   };
+  // Capture phase: runs before Monaco's own key handling, so Ctrl+S saves from the templates too.
+  const onKeyDownCapture = (event: KeyboardEvent) => {
+    if (!isSaveShortcut(event)) return;
+    // Never the browser's "save page" dialog, even when there is nothing to save.
+    event.preventDefault();
+    onSave();
+  };
+
+  const production = promotion?.production ?? null;
+  const closePromote = () => {
+    setPromoteOpen(false);
+    promote.reset();
+    // After the dialog has handed focus back to its opener.
+    requestAnimationFrame(() => messageRef.current?.focus());
+  };
 
   return (
-    <div className="space-y-4" data-testid="prompt-editor">
+    <div className="space-y-4" data-testid="prompt-editor" ref={rootRef} onKeyDownCapture={onKeyDownCapture}>
       {readOnly ? (
         <Alert tone="info">
           You are viewing v{loaded.version} read-only: your role cannot save versions.
@@ -125,36 +207,70 @@ export function PromptEditor({
         <div className="flex flex-wrap items-start gap-2" data-testid="save-bar">
           <div className="min-w-64 flex-1">
             <input
-              className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900"
+              ref={messageRef}
+              className={`${CONTROL} px-3 py-1.5`}
               aria-label="Commit message"
-              placeholder="What changed? (commit message)"
+              placeholder="What changed? (commit message) · Ctrl+S saves"
               value={message}
               aria-invalid={issuesAt(saveIssues, 'message').length > 0}
               onChange={(e) => setMessage(e.target.value)}
               onKeyDown={(e) => {
-                if (e.key === 'Enter' && !save.isPending && !blocked) onSave();
+                if (e.key === 'Enter') onSave();
               }}
             />
             <IssueList messages={issuesAt(saveIssues, 'message')} />
           </div>
-          <Button onClick={onSave} disabled={save.isPending || blocked !== null || hasConflict}>
+          <Button onClick={onSave} disabled={!canSave} aria-describedby="editor-status">
             {save.isPending ? 'Saving…' : isNew ? 'Save v1' : `Save v${loaded.version + 1}`}
           </Button>
-          <span className="self-center text-xs text-zinc-500" data-testid="editor-status">
+          <span className="self-center text-xs text-zinc-500" id="editor-status" data-testid="editor-status">
             {savedVersion !== null
               ? `Saved v${savedVersion}`
               : isDirty
                 ? `Unsaved changes (based on ${loaded.version === 0 ? 'a new prompt' : `v${loaded.version}`})`
                 : loaded.version === 0
                   ? 'New prompt, not saved yet'
-                  : `Editing v${loaded.version}`}
+                  : `Editing v${loaded.version} · no changes to save`}
           </span>
         </div>
       )}
+      {savedVersion !== null ? (
+        <div
+          role="status"
+          data-testid="saved-not-live"
+          className="flex flex-wrap items-center gap-2 rounded-md border border-blue-200 bg-blue-50 px-3 py-2 text-sm text-blue-900 dark:border-blue-900 dark:bg-blue-950 dark:text-blue-200"
+        >
+          <span>
+            {production === savedVersion
+              ? `v${savedVersion} is live: production serves it now.`
+              : `v${savedVersion} is saved but not live: ${production === null ? 'nothing is in production yet.' : `production still serves v${production}.`}${promotion ? '' : ' Someone who may promote can make it live from History.'}`}
+          </span>
+          {promotion && production !== savedVersion ? (
+            <Button variant="secondary" onClick={() => setPromoteOpen(true)}>
+              Promote v{savedVersion}…
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
       {saveFailure && !hasConflict ? (
         <Alert>
           <span data-testid="save-error">{errorMessage(saveFailure.error)}</span>
         </Alert>
+      ) : null}
+      {promotion && savedVersion !== null ? (
+        <ConfirmDialog
+          open={isPromoteOpen}
+          title={`Promote v${savedVersion} to production?`}
+          confirmLabel="Promote"
+          isPending={promote.isPending}
+          error={promote.error?.message}
+          onClose={closePromote}
+          onConfirm={() => promote.mutate({ promptId: base.id, version: savedVersion })}
+        >
+          {production === null
+            ? 'Nothing is in production yet. Applications asking for production will get this version.'
+            : `Production serves v${production} now; applications will get v${savedVersion} from their next request.`}
+        </ConfirmDialog>
       ) : null}
       {hasConflict ? (
         <ConflictPanel
@@ -177,45 +293,48 @@ export function PromptEditor({
         <div className="min-w-0 space-y-4">
           <Card title="Name">
             <input
-              className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+              className={`${CONTROL} px-3 py-1.5`}
               aria-label="Prompt name"
+              aria-invalid={issuesAt(issues, 'name').length > 0}
               readOnly={readOnly}
               value={draft.name}
               onChange={(e) => edit({ name: e.target.value })}
             />
             <IssueList messages={issuesAt(issues, 'name')} />
           </Card>
-          {(['system', 'user'] as const).map((part) => (
-            <Card key={part} title={part === 'system' ? 'System template' : 'User template'}>
-              <div
-                data-testid={`template-${part}`}
-                className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800"
-              >
-                <TemplateEditorLazy
-                  key={`${part}-${revision}`}
-                  modelPath={`loom/${base.id}/${revision}/${part}.liquid`}
-                  initialValue={draft[part]}
-                  onChange={onTemplateChange[part]}
-                  readOnly={readOnly}
-                  variables={draft.variables}
-                  check={templates?.[part]}
-                  ariaLabel={`${part === 'system' ? 'System' : 'User'} template`}
-                />
-              </div>
-              <IssueList
-                testId={`template-${part}-issues`}
-                messages={[
-                  ...(templates?.[part].errors ?? []).map(
-                    (e) => `Line ${e.line}, column ${e.column}: ${e.message}`,
-                  ),
-                  ...(templates?.[part].undeclared ?? []).map(
-                    (u) => `Line ${u.line}, column ${u.column}: "${u.name}" is not a declared variable.`,
-                  ),
-                  ...issuesAt(issues, part),
-                ]}
-              />
-            </Card>
-          ))}
+          {(['system', 'user'] as const).map((part) => {
+            const messages = [
+              ...(templates?.[part].errors ?? []).map(
+                (e) => `Line ${e.line}, column ${e.column}: ${e.message}`,
+              ),
+              ...(templates?.[part].undeclared ?? []).map(
+                (u) => `Line ${u.line}, column ${u.column}: "${u.name}" is not a declared variable.`,
+              ),
+              ...issuesAt(issues, part),
+            ];
+            return (
+              <Card key={part} title={part === 'system' ? 'System template' : 'User template'}>
+                <div
+                  data-testid={`template-${part}`}
+                  data-field
+                  className={`overflow-hidden rounded border focus-within:outline-2 focus-within:outline-offset-1 focus-within:outline-accent ${messages.length > 0 ? 'border-red-500' : 'border-zinc-200 dark:border-zinc-800'}`}
+                >
+                  <TemplateEditorLazy
+                    key={`${part}-${revision}`}
+                    modelPath={`loom/${base.id}/${revision}/${part}.liquid`}
+                    initialValue={draft[part]}
+                    onChange={onTemplateChange[part]}
+                    readOnly={readOnly}
+                    variables={draft.variables}
+                    check={templates?.[part]}
+                    ariaLabel={`${part === 'system' ? 'System' : 'User'} template`}
+                    invalid={messages.length > 0}
+                  />
+                </div>
+                <IssueList testId={`template-${part}-issues`} messages={messages} />
+              </Card>
+            );
+          })}
           <Card title="Variables">
             <VariablesTable
               variables={draft.variables}
@@ -247,13 +366,14 @@ export function PromptEditor({
           <Card title="Sample input">
             <SampleInputForm
               variables={draft.variables}
-              values={sample}
-              onChange={setSample}
+              values={sampleValues}
+              edited={edited}
+              onChange={(name, value) => setEdited((current) => ({ ...current, [name]: value }))}
               issues={preview.result?.inputIssues ?? []}
             />
           </Card>
           <Card title="Preview">
-            <PreviewPane state={preview} blocked={blocked} />
+            <PreviewPane state={preview} blocked={blocked} onDeclare={readOnly ? undefined : declare} />
           </Card>
         </div>
       </div>

@@ -1,38 +1,44 @@
 'use client';
 
 import type { Variable } from '@/lib/loom/core/prompt';
+import { CONTROL } from './controls';
 import { IssueList } from './issue-list';
 import { issuesAt } from './issues';
 import type { EditorIssue } from './types';
 
-const CONTROL =
-  'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900';
-
-/** One control per declared variable, shaped by its type; values stay text and the server coerces them. */
+/**
+ * One control per declared variable, shaped by its type; values stay text and the server coerces
+ * them. `values` are the prefilled values (first example, else default) under the user's edits. A
+ * required field nobody has typed in yet is a hint, not an error: it turns red once edited.
+ */
 export function SampleInputForm({
   variables,
   values,
+  edited,
   onChange,
   issues,
 }: {
   variables: Variable[];
   values: Record<string, string>;
-  onChange: (values: Record<string, string>) => void;
+  edited: Readonly<Record<string, string>>;
+  onChange: (name: string, value: string) => void;
   issues: readonly EditorIssue[];
 }) {
   if (variables.length === 0) {
     return <p className="text-sm text-zinc-500">Declare variables to fill them in here.</p>;
   }
-  const set = (name: string, value: string) => onChange({ ...values, [name]: value });
+  const set = onChange;
   return (
     <div className="space-y-2" data-testid="sample-input">
       {variables.map((variable) => {
         const messages = issuesAt(issues, variable.name);
+        const value = values[variable.name] ?? '';
+        const isUntouchedBlank = value === '' && !Object.hasOwn(edited, variable.name);
         const common = {
           className: CONTROL,
           'aria-label': `Sample ${variable.name}`,
-          'aria-invalid': messages.length > 0,
-          value: values[variable.name] ?? '',
+          'aria-invalid': messages.length > 0 && !isUntouchedBlank,
+          value,
         };
         return (
           <label key={variable.name} className="block space-y-0.5 text-xs">
@@ -69,7 +75,11 @@ export function SampleInputForm({
                 onChange={(e) => set(variable.name, e.target.value)}
               />
             )}
-            <IssueList messages={messages} />
+            {isUntouchedBlank && messages.length > 0 ? (
+              <span className="block text-zinc-500">Required: type a sample value to see the preview.</span>
+            ) : (
+              <IssueList messages={messages} />
+            )}
           </label>
         );
       })}

@@ -3,10 +3,14 @@
 import { useEffect, useState } from 'react';
 import type { EditorDraft, PreviewResult } from './types';
 
-export type PreviewState =
+export type PreviewState = (
   | { status: 'idle' | 'loading'; result: PreviewResult | null; error: null }
   | { status: 'ready'; result: PreviewResult; error: null }
-  | { status: 'error'; result: PreviewResult | null; error: string };
+  | { status: 'error'; result: PreviewResult | null; error: string }
+) & {
+  /** The last result that rendered messages: shown, marked as out of date, while the draft does not render. */
+  lastRendered: PreviewResult | null;
+};
 
 /**
  * Renders the draft on the server (POST /api/prompts/preview) after each edit. The request leaves
@@ -21,7 +25,12 @@ export function usePreview(
   input: Record<string, string>,
   blocked: string | null,
 ): PreviewState {
-  const [state, setState] = useState<PreviewState>({ status: 'idle', result: null, error: null });
+  const [state, setState] = useState<PreviewState>({
+    status: 'idle',
+    result: null,
+    error: null,
+    lastRendered: null,
+  });
   const body = blocked ? null : JSON.stringify({ draft, input });
 
   useEffect(() => {
@@ -38,15 +47,27 @@ export function usePreview(
           const json: unknown = await response.json();
           if (!response.ok) {
             const message = (json as { message?: string }).message ?? `Preview failed (${response.status}).`;
-            setState((previous) => ({ status: 'error', result: previous.result, error: message }));
+            setState((previous) => ({
+              ...previous,
+              status: 'error',
+              result: previous.result,
+              error: message,
+            }));
             return;
           }
-          setState({ status: 'ready', result: json as PreviewResult, error: null });
+          const result = json as PreviewResult;
+          setState((previous) => ({
+            status: 'ready',
+            result,
+            error: null,
+            lastRendered: result.messages !== null ? result : previous.lastRendered,
+          }));
         })
         .catch((error: unknown) => {
           if (controller.signal.aborted) return;
           const message = error instanceof Error ? error.message : String(error);
           setState((previous) => ({
+            ...previous,
             status: 'error',
             result: previous.result,
             error: `Preview unavailable: ${message}`,

@@ -49,6 +49,14 @@ export interface VersionText {
   version: number;
   /** The canonical YAML of the version: stable key order, every part of the prompt. */
   text: string;
+  /** The same content cut into the parts Compare diffs separately, templates first. */
+  sections: VersionSection[];
+}
+
+export interface VersionSection {
+  key: 'system' | 'user' | 'variables' | 'examples' | 'settings';
+  title: string;
+  text: string;
 }
 
 export interface ImportResult {

@@ -9,7 +9,7 @@ import { ConfirmDialog } from './confirm-dialog';
 import { formatAge, formatTime } from './format';
 import { promptKeys } from './query-keys';
 import { PRODUCTION, STAGING, type VersionRow } from './types';
-import { VersionDiff } from './version-diff';
+import { comparePairFor, VersionDiff } from './version-diff';
 
 interface LabelMove {
   label: string;
@@ -130,15 +130,7 @@ export function VersionHistory({
                   </span>
                 </td>
                 <td className="space-x-1 py-2 text-right whitespace-nowrap">
-                  <Button
-                    variant="ghost"
-                    onClick={() =>
-                      setPair({
-                        from: versions.find((o) => o.version < v.version)?.version ?? v.version,
-                        to: v.version,
-                      })
-                    }
-                  >
+                  <Button variant="ghost" onClick={() => setPair(comparePairFor(versions, v.version))}>
                     Compare
                   </Button>
                   {canPromote && v.version !== production ? (

@@ -38,6 +38,13 @@ export class EditorPage {
     await this.page.keyboard.type(text);
   }
 
+  /** Inserts text at the end of a template in one edit, as a paste does. */
+  async pasteAtEnd(part: TemplatePart, text: string) {
+    await this.template(part).locator('.view-lines').click();
+    await this.page.keyboard.press('ControlOrMeta+End');
+    await this.page.keyboard.insertText(text);
+  }
+
   errorMarkers(part: TemplatePart): Locator {
     return this.template(part).locator('.squiggly-error');
   }
@@ -52,7 +59,49 @@ export class EditorPage {
 
   async addVariable(name: string) {
     await this.page.getByRole('button', { name: 'Add variable' }).click();
-    await this.variableRows().last().getByLabel('Variable name').fill(name);
+    await this.variableRows()
+      .last()
+      .getByLabel(/^Name of variable \d+$/)
+      .fill(name);
+  }
+
+  /** The row of a declared variable, by its name. */
+  variableRow(name: string): Locator {
+    return this.variableRows().filter({ has: this.page.getByLabel(`Type of ${name}`, { exact: true }) });
+  }
+
+  /** Monaco's input element: what has keyboard focus while the user types in a template. */
+  templateInput(part: TemplatePart): Locator {
+    return this.template(part).getByRole('textbox', {
+      name: `${part === 'system' ? 'System' : 'User'} template`,
+    });
+  }
+
+  tabHint(part: TemplatePart): Locator {
+    return this.template(part).getByTestId('tab-hint');
+  }
+
+  /** Why the preview shows no messages, with its one-click fixes. */
+  previewBlocked(): Locator {
+    return this.page.getByTestId('preview-blocked');
+  }
+
+  /** The last messages that rendered, kept (dimmed) while the draft does not render. */
+  stalePreviewMessages(): Locator {
+    return this.page.getByTestId('preview-stale-message');
+  }
+
+  commitMessage(): Locator {
+    return this.page.getByLabel('Commit message');
+  }
+
+  saveError(): Locator {
+    return this.page.getByTestId('save-error');
+  }
+
+  /** The note after a save that the version is not live yet, with its Promote button. */
+  savedNotLive(): Locator {
+    return this.page.getByTestId('saved-not-live');
   }
 
   sample(name: string): Locator {
@@ -72,7 +121,7 @@ export class EditorPage {
   }
 
   async save(message: string) {
-    await this.page.getByLabel('Commit message').fill(message);
+    await this.commitMessage().fill(message);
     await this.saveButton().click();
   }
 

@@ -83,6 +83,27 @@ describe('previewDraft', () => {
     ]);
   });
 
+  it('reports a bad setting in plain words together with the template and variable problems', async () => {
+    const result = await previewDraft(
+      engine,
+      draft({
+        user: '{{ text }} {{ tone }}',
+        model: { provider: 'openai', model: 'gpt-4o-mini', temperature: 2.5 },
+        variables: [
+          { name: 'text', type: 'string', required: true },
+          { name: 'text', type: 'string', required: false },
+        ],
+      }),
+      { text: 'x' },
+    );
+    expect(result.issues).toEqual([
+      { path: 'model.temperature', message: 'Temperature must be at most 2.' },
+      { path: 'variables.1.name', message: expect.stringContaining('declared more than once') },
+    ]);
+    expect(result.templates.user.undeclared).toEqual([{ name: 'tone', line: 1, column: 15 }]);
+    expect(result.messages).toBeNull();
+  });
+
   it('says the cost is unknown for a model without a price, never 0', async () => {
     const result = await previewDraft(engine, draft({ model: { provider: 'x', model: 'my-own-model' } }), {
       text: 'x',

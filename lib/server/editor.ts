@@ -9,7 +9,6 @@ import type {
 } from '@/components/editor/types';
 import {
   exampleSchema,
-  issuesFromZod,
   isLoomError,
   LoomError,
   modelSettingsSchema,
@@ -22,6 +21,7 @@ import {
 import { estimate } from '@/lib/loom/cost';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { DEFAULT_TEMPLATE_LIMITS, type Deadline, type TemplateEngine } from '@/lib/loom/template';
+import { plainIssues } from './editor-issues';
 import { templateDeadline } from './template-budget';
 
 /** Same cap as the template engine's parser: a larger template could never render. */
@@ -47,14 +47,20 @@ export const editorDraftSchema = z.object({
   model: modelSettingsSchema,
 });
 
+/**
+ * The action's own check is only the request's shape: the draft and the commit message are checked
+ * together by `checkSave`, so a refused save names every bad field at once, in the editor's words.
+ */
 export const saveVersionSchema = z.object({
   id: promptIdSchema,
   /** The version the editor loaded; 0 when the prompt is new. */
   expectedLatest: z.number().int().nonnegative(),
-  message: z.string().trim().min(1, 'Say what changed.').max(1000),
-  draft: editorDraftSchema,
+  message: z.string(),
+  draft: z.unknown(),
 });
 export type SaveVersionInput = z.input<typeof saveVersionSchema>;
+
+const messageSchema = z.string().trim().min(1, 'Say what changed.').max(1000);
 
 export const previewRequestSchema = z.object({
   draft: z.unknown(),
@@ -102,7 +108,7 @@ function toIssues(issues: readonly LoomIssue[]): EditorIssue[] {
   return issues.map((issue) => ({ path: issue.path ?? '_', message: issue.message }));
 }
 
-/** Every definition problem of a draft (variables, defaults, examples against variables), or the checked data. */
+/** Definition problems (variables, defaults, examples against variables), or the built data. */
 function checkDefinition(
   id: string,
   draft: EditorDraft,
@@ -137,6 +143,57 @@ function checkTemplate(
 
 const EMPTY_CHECK: TemplateCheck = { errors: [], undeclared: [], unused: [] };
 
+type DraftCheck =
+  | {
+      ok: true;
+      draft: EditorDraft;
+      data: PromptData;
+      templates: { system: TemplateCheck; user: TemplateCheck };
+    }
+  | { ok: false; issues: EditorIssue[]; templates: { system: TemplateCheck; user: TemplateCheck } };
+
+/** The parts whose problems can be checked on their own: a bad temperature must not hide a bad variable. */
+const TEMPLATE_PARTS = ['system', 'user', 'variables', 'examples'] as const;
+
+/**
+ * Every problem of a draft at once, in plain words at their paths: fields of the wrong shape, and,
+ * whenever templates, variables and examples are well-formed (whatever the other fields hold), the
+ * definition's problems and the templates' syntax and undeclared names.
+ */
+function checkDraft(engine: TemplateEngine, id: string, raw: unknown, deadline: Deadline): DraftCheck {
+  const parsed = editorDraftSchema.safeParse(raw);
+  const shapeIssues = parsed.success ? [] : plainIssues(parsed.error);
+  let draft = parsed.data;
+  if (!draft) {
+    const record = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const parts = TEMPLATE_PARTS.map((key) => editorDraftSchema.shape[key].safeParse(record[key]));
+    if (parts.some((part) => !part.success)) {
+      return { ok: false, issues: shapeIssues, templates: { system: EMPTY_CHECK, user: EMPTY_CHECK } };
+    }
+    const [system, user, variables, examples] = parts.map((part) => part.data) as [
+      string,
+      string,
+      EditorDraft['variables'],
+      EditorDraft['examples'],
+    ];
+    // Stand-ins for the fields that failed, so only the parts that parsed are judged again.
+    draft = { ...emptyBase(id, id).draft, system, user, variables, examples };
+  }
+  const templates = {
+    system: checkTemplate(engine, 'system', draft, deadline),
+    user: checkTemplate(engine, 'user', draft, deadline),
+  };
+  const definition = checkDefinition(id, draft);
+  const issues = [...shapeIssues, ...(definition.ok ? [] : definition.issues)];
+  const templatesOk = [templates.system, templates.user].every(
+    (t) => t.errors.length === 0 && t.undeclared.length === 0,
+  );
+  if (issues.length > 0 || !templatesOk || !definition.ok || !parsed.success) {
+    return { ok: false, issues, templates };
+  }
+  return { ok: true, draft, data: definition.data, templates };
+}
+
 /**
  * Renders a draft with sample input for the live preview. Persists nothing and never throws for
  * problems in the draft or the input: they come back as issues for the editor to show in place.
@@ -146,45 +203,24 @@ export async function previewDraft(
   rawDraft: unknown,
   input: Record<string, unknown>,
 ): Promise<PreviewResult> {
-  const parsed = editorDraftSchema.safeParse(rawDraft);
-  if (!parsed.success) {
-    return {
-      templates: { system: EMPTY_CHECK, user: EMPTY_CHECK },
-      issues: toIssues(issuesFromZod(parsed.error)),
-      inputIssues: [],
-      messages: null,
-      renderError: null,
-      tokens: null,
-      costMicros: null,
-      model: '',
-    };
-  }
-  const draft = parsed.data;
   const deadline = templateDeadline();
-  const templates = {
-    system: checkTemplate(engine, 'system', draft, deadline),
-    user: checkTemplate(engine, 'user', draft, deadline),
-  };
+  const check = checkDraft(engine, 'preview', rawDraft, deadline);
   const result: PreviewResult = {
-    templates,
-    issues: [],
+    templates: check.templates,
+    issues: check.ok ? [] : check.issues,
     inputIssues: [],
     messages: null,
     renderError: null,
     tokens: null,
     costMicros: null,
-    model: draft.model.model,
+    model: check.ok ? check.draft.model.model : '',
   };
-  const definition = checkDefinition('preview', draft);
-  if (!definition.ok) return { ...result, issues: definition.issues };
-  if ([templates.system, templates.user].some((t) => t.errors.length > 0 || t.undeclared.length > 0)) {
-    return result;
-  }
+  if (!check.ok) return result;
   try {
-    const rendered = await engine.render(definition.data, input, { deadline });
-    const maxOutput = draft.model.maxTokens ?? 0;
+    const rendered = await engine.render(check.data, input, { deadline });
+    const maxOutput = check.draft.model.maxTokens ?? 0;
     const cost = await estimate({
-      model: draft.model.model,
+      model: check.draft.model.model,
       messages: rendered.messages,
       maxOutputTokens: maxOutput,
     });
@@ -206,28 +242,54 @@ export async function previewDraft(
   }
 }
 
-/** Template problems that make a version unusable: syntax errors and names nobody declared. */
-function templateIssues(engine: TemplateEngine, draft: EditorDraft): LoomIssue[] {
-  const deadline = templateDeadline();
-  return (['system', 'user'] as const).flatMap((part) => {
-    const check = checkTemplate(engine, part, draft, deadline);
-    return [
-      ...check.errors.map((e) => ({ path: part, line: e.line, column: e.column, message: e.message })),
-      ...check.undeclared.map((u) => ({
-        path: part,
-        line: u.line,
-        column: u.column,
-        variable: u.name,
-        message: `"${u.name}" is not a declared variable (line ${u.line}, column ${u.column}): declare it or remove it.`,
-      })),
-    ];
-  });
+/** Template problems as issues on the template they are in, with their position in the text. */
+function templateIssues(templates: { system: TemplateCheck; user: TemplateCheck }): LoomIssue[] {
+  return (['system', 'user'] as const).flatMap((part) => [
+    ...templates[part].errors.map((e) => ({
+      path: part,
+      line: e.line,
+      column: e.column,
+      message: `Line ${e.line}, column ${e.column}: ${e.message}`,
+    })),
+    ...templates[part].undeclared.map((u) => ({
+      path: part,
+      line: u.line,
+      column: u.column,
+      variable: u.name,
+      message: `"${u.name}" is not a declared variable (line ${u.line}, column ${u.column}): declare it or remove it.`,
+    })),
+  ]);
+}
+
+/** Content equality of the parts a version is made of, whatever the key order. */
+function sameContent(a: PromptData, b: PromptData): boolean {
+  const parts = (data: PromptData) =>
+    stableJson({
+      name: data.name,
+      description: data.description,
+      tags: data.tags,
+      system: data.system,
+      user: data.user,
+      variables: data.variables,
+      examples: data.examples,
+      model: data.model,
+    });
+  return parts(a) === parts(b);
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : inner,
+  );
 }
 
 /**
- * Stores the draft as a new immutable version. Refuses (storing nothing) a draft whose templates do
- * not parse or use undeclared names, whose variables or examples are invalid, and a save based on
- * a version that is no longer the latest (CONFLICT with `details.latest`).
+ * Stores the draft as a new immutable version. Refuses, storing nothing and naming every problem at
+ * once: a missing commit message, a draft whose fields, variables or examples are invalid or whose
+ * templates do not parse or use undeclared names, a draft identical to the version it started from,
+ * and a save based on a version that is no longer the latest (CONFLICT with `details.latest`).
  */
 export async function saveEditorVersion(
   registry: PromptRegistry,
@@ -235,23 +297,34 @@ export async function saveEditorVersion(
   input: z.output<typeof saveVersionSchema>,
   author: string,
 ): Promise<{ version: number }> {
-  const { id, expectedLatest, message, draft } = input;
-  const definition = checkDefinition(id, draft);
-  if (!definition.ok) {
-    throw new LoomError('INVALID_INPUT', 'The variables or examples need attention.', {
-      issues: definition.issues,
-    });
-  }
-  const problems = templateIssues(engine, draft);
-  if (problems.length > 0) {
-    const code = problems.some((p) => p.variable === undefined) ? 'TEMPLATE_SYNTAX' : 'INVALID_INPUT';
-    throw new LoomError(code, 'The templates need attention before saving.', { issues: problems });
+  const { id, expectedLatest } = input;
+  const message = messageSchema.safeParse(input.message);
+  const check = checkDraft(engine, id, input.draft, templateDeadline());
+  const problems: LoomIssue[] = [
+    ...(message.success ? [] : plainIssues(message.error, 'message')),
+    ...(check.ok ? [] : check.issues),
+    ...templateIssues(check.templates),
+  ];
+  if (problems.length > 0 || !check.ok || !message.success) {
+    const isSyntax = [check.templates.system, check.templates.user].some((t) => t.errors.length > 0);
+    const count = new Set(problems.map((p) => p.path)).size;
+    throw new LoomError(
+      isSyntax ? 'TEMPLATE_SYNTAX' : 'INVALID_INPUT',
+      `Not saved: ${count === 1 ? 'one field needs' : `${count} fields need`} attention (marked below).`,
+      { issues: problems },
+    );
   }
   // The editor does not edit metadata: carry it over from the version it started from.
   const base = expectedLatest > 0 ? await registry.find(id, expectedLatest) : undefined;
+  if (base && sameContent(base, check.data)) {
+    throw new LoomError(
+      'INVALID_INPUT',
+      `Nothing to save: the draft is identical to v${base.version}. Change something first.`,
+    );
+  }
   const saved = await registry.save(
-    { ...definition.data, metadata: base?.metadata ?? {} },
-    { author, message, expectedLatest },
+    { ...check.data, metadata: base?.metadata ?? {} },
+    { author, message: message.data, expectedLatest },
   );
   return { version: saved.version };
 }

@@ -191,9 +191,60 @@ describe('saveVersionAction', () => {
     });
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_INPUT', fieldErrors: { 'draft.user': ['Templates are limited to 256 KB.'] } },
+      error: { code: 'INVALID_INPUT', fieldErrors: { user: ['Templates are limited to 256 KB.'] } },
     });
     expect(await versions('huge')).toEqual([]);
+  });
+
+  it('names every bad field of a refused save at once, in plain words, at its path', async () => {
+    const result = await saveVersionAction({
+      id: 'many-problems',
+      expectedLatest: 0,
+      message: ' ',
+      draft: draft({
+        user: 'Hello {{ name }} {{ tone }}',
+        variables: [
+          { name: 'name', type: 'string', required: true },
+          { name: 'name', type: 'string', required: false },
+        ],
+        model: { provider: 'openai', model: 'gpt-4o-mini', temperature: 3, maxTokens: 0 },
+      }),
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'Not saved: 5 fields need attention (marked below).',
+        fieldErrors: {
+          message: ['Say what changed.'],
+          'model.temperature': ['Temperature must be at most 2.'],
+          'model.maxTokens': ['Max tokens must be more than 0.'],
+          'variables.1.name': [expect.stringContaining('declared more than once')],
+          user: [expect.stringContaining('"tone" is not a declared variable (line 1, column')],
+        },
+      },
+    });
+    expect(await versions('many-problems')).toEqual([]);
+  });
+
+  it('refuses a save identical to the version it started from, saying so', async () => {
+    await saveVersionAction({ id: 'same', expectedLatest: 0, message: 'v1', draft: draft() });
+    // Key order and an untouched default must not make an identical draft look changed.
+    const { name, ...rest } = draft();
+    const result = await saveVersionAction({
+      id: 'same',
+      expectedLatest: 1,
+      message: 'again',
+      draft: { ...rest, name },
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'Nothing to save: the draft is identical to v1. Change something first.',
+      },
+    });
+    expect(await versions('same')).toEqual([1]);
   });
 
   it('asks for a commit message', async () => {

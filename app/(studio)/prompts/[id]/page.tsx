@@ -4,6 +4,7 @@ import { can } from '@/lib/server/auth/permissions';
 import { toEditorBase } from '@/lib/server/editor';
 import { loadModelChoices } from '@/lib/server/editor-page';
 import { loadPromptPage } from '@/lib/server/prompt-page';
+import { promoteVersionAction } from './history/actions';
 import { saveVersionAction } from './actions';
 
 export const metadata: Metadata = { title: 'Editor' };
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: 'Editor' };
 /** The Editor tab: the latest version, editable by writers, read-only for viewers. */
 export default async function PromptEditorPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { viewer, latest } = await loadPromptPage(decodeURIComponent(id));
+  const { viewer, latest, summary } = await loadPromptPage(decodeURIComponent(id));
   const modelChoices = await loadModelChoices(viewer);
   return (
     <PromptEditor
@@ -19,6 +20,11 @@ export default async function PromptEditorPage({ params }: { params: Promise<{ i
       readOnly={!can(viewer.role, 'write')}
       saveVersion={saveVersionAction}
       modelChoices={modelChoices}
+      promotion={
+        can(viewer.role, 'promote')
+          ? { production: summary.labels.production ?? null, promote: promoteVersionAction }
+          : undefined
+      }
     />
   );
 }

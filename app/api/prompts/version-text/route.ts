@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isLoomError, promptIdSchema } from '@/lib/loom/core';
 import { getViewer } from '@/lib/server/auth/session';
+import { versionSections } from '@/lib/server/editor-compare';
 import { getRegistry } from '@/lib/server/loom';
 import { canonicalVersionText } from '@/lib/server/prompt-history';
 import { withErrorResponse } from '@/lib/server/error-response';
@@ -28,7 +29,7 @@ export const GET = withErrorResponse('GET /api/prompts/version-text', async (req
   try {
     const data = await (await getRegistry(viewer)).get(query.data.id, query.data.version);
     return Response.json(
-      { version: data.version, text: canonicalVersionText(data) },
+      { version: data.version, text: canonicalVersionText(data), sections: versionSections(data) },
       { headers: { 'cache-control': 'no-store' } },
     );
   } catch (error) {

@@ -1,0 +1,43 @@
+import 'server-only';
+import { stringify } from 'yaml';
+import type { VersionSection } from '@/components/prompts/types';
+import type { PromptData } from '@/lib/loom/core';
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, inner]) => [key, sortKeys(inner)]),
+  );
+}
+
+function yaml(value: unknown): string {
+  return stringify(sortKeys(value), { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });
+}
+
+/**
+ * A version cut into the parts Compare diffs one by one, in the order a reader wants them:
+ * the templates as their own text, then variables, examples and the remaining settings as YAML
+ * with sorted keys, so two versions differ only where their content does.
+ */
+export function versionSections(data: PromptData): VersionSection[] {
+  return [
+    { key: 'system', title: 'System template', text: data.system },
+    { key: 'user', title: 'User template', text: data.user },
+    { key: 'variables', title: 'Variables', text: data.variables.length > 0 ? yaml(data.variables) : '' },
+    { key: 'examples', title: 'Examples', text: data.examples.length > 0 ? yaml(data.examples) : '' },
+    {
+      key: 'settings',
+      title: 'Settings',
+      text: yaml({
+        name: data.name,
+        description: data.description,
+        tags: data.tags,
+        model: data.model,
+        metadata: data.metadata,
+      }),
+    },
+  ];
+}
