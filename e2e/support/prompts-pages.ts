@@ -63,7 +63,7 @@ export class PromptsListPage {
   async importFile(name: string, content: string) {
     await this.openImport();
     await this.importDialog()
-      .getByLabel('Files')
+      .getByLabel('Files', { exact: true })
       .setInputFiles({ name, mimeType: 'application/yaml', buffer: Buffer.from(content) });
     await this.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
   }
