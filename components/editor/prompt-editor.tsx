@@ -7,6 +7,7 @@ import { Alert, Card } from '@/components/ui/card';
 import { errorMessage, type ActionFailure, type ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { DEFAULT_TEMPLATE_LIMITS } from '@/lib/loom/template/limits';
+import { useDraftHandOff } from '../playground/draft-store';
 import { ConflictPanel } from './conflict-panel';
 import { ExamplesEditor } from './examples-editor';
 import { IssueList } from './issue-list';
@@ -75,6 +76,7 @@ export function PromptEditor({
   const preview = usePreview(draft, sampleInput, blocked);
   const isDirty = JSON.stringify(draft) !== JSON.stringify(loaded.draft);
   useUnsavedGuard(isDirty && !readOnly);
+  useDraftHandOff(base.id, isDirty && !readOnly && !isNew ? draft : undefined);
 
   const saveIssues = issuesFromFieldErrors(saveFailure?.error.fieldErrors);
   const issues = [...(preview.result?.issues ?? []), ...saveIssues];

@@ -1,6 +1,7 @@
 'use client';
 
 import type { Variable } from '@/lib/loom/core/prompt';
+import { blankChoice } from '../playground/sample-input';
 import { IssueList } from './issue-list';
 import { issuesAt } from './issues';
 import type { EditorIssue } from './types';
@@ -42,7 +43,7 @@ export function SampleInputForm({
             </span>
             {variable.type === 'enum' ? (
               <select {...common} onChange={(e) => set(variable.name, e.target.value)}>
-                <option value="">(default)</option>
+                <option value="">{blankChoice(variable)}</option>
                 {(variable.values ?? []).map((value) => (
                   <option key={value} value={value}>
                     {value}
@@ -51,7 +52,7 @@ export function SampleInputForm({
               </select>
             ) : variable.type === 'boolean' ? (
               <select {...common} onChange={(e) => set(variable.name, e.target.value)}>
-                <option value="">(default)</option>
+                <option value="">{blankChoice(variable)}</option>
                 <option value="true">true</option>
                 <option value="false">false</option>
               </select>

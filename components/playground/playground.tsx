@@ -2,11 +2,16 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import type { Message } from '@/lib/loom/core/prompt';
 import { Button } from '../ui/button';
 import { Alert, Card } from '../ui/card';
 import { Field, Input, Select } from '../ui/field';
 import { parseDraft, readDraftText, subscribeToDrafts, type StoredDraft } from './draft-store';
+import { formatCost } from './format-cost';
+import { RenderedMessages } from './rendered-messages';
+import { RunHistory } from './run-history';
+import { clearRuns, parseRuns, readRunsText, recordRun, subscribeToRuns, type SessionRun } from './run-log';
 import { SampleInputForm } from './sample-input-form';
 import { initialSampleValues, toRunInput, type SampleValue } from './sample-input';
 import { readSse } from './sse';
@@ -30,11 +35,6 @@ const STATUS_TEXT: Record<Status, string> = {
   cancelled: 'Cancelled',
   failed: 'Failed',
 };
-
-export function formatCost(micros: number | null, model: string): string {
-  if (micros === null) return `unknown (no price for ${model})`;
-  return `$${(micros / 1_000_000).toFixed(6)}`;
-}
 
 /** The draft's parts the form needs, when it has the expected shape; the server validates the rest. */
 function draftPrompt(draft: StoredDraft, fallback: PlaygroundPrompt): PlaygroundPrompt {
@@ -97,10 +97,22 @@ export function Playground({
   const [output, setOutput] = useState('');
   const [done, setDone] = useState<Done | undefined>(undefined);
   const [failure, setFailure] = useState<Failure | undefined>(undefined);
+  const [messages, setMessages] = useState<Message[]>([]);
   const abortRef = useRef<AbortController | null>(null);
+  /** After a cancel or a failure, focus moves here, so keyboard and screen reader users hear why. */
+  const outcomeRef = useRef<HTMLDivElement>(null);
   const models = useModels(provider);
+  const runsText = useSyncExternalStore(
+    subscribeToRuns,
+    () => readRunsText(prompt.id),
+    () => null,
+  );
+  const sessionRuns = useMemo(() => parseRuns(runsText), [runsText]);
 
   useEffect(() => () => abortRef.current?.abort(), []);
+  useEffect(() => {
+    if (status === 'cancelled' || status === 'failed') outcomeRef.current?.focus();
+  }, [status]);
 
   function switchSource(value: string) {
     const isDraft = value === 'draft';
@@ -112,10 +124,30 @@ export function Playground({
   }
 
   async function run() {
+    if (isStreaming || providers.length === 0 || !canRun) return;
     const controller = new AbortController();
     abortRef.current = controller;
+    const input = toRunInput(active.variables, values);
+    // What this run becomes in the session's list once it ends, however it ends.
+    const entry: SessionRun = {
+      id: crypto.randomUUID(),
+      at: new Date().toISOString(),
+      source: useDraft && draft ? 'draft' : `v${prompt.version}`,
+      provider,
+      model,
+      input,
+      messages: [],
+      output: '',
+      status: 'failed',
+    };
+    const fail = (next: Failure) => {
+      setFailure(next);
+      setStatus('failed');
+      entry.error = next.message;
+    };
     setStatus('streaming');
     setOutput('');
+    setMessages([]);
     setDone(undefined);
     setFailure(undefined);
     try {
@@ -125,44 +157,64 @@ export function Playground({
         signal: controller.signal,
         body: JSON.stringify({
           source: useDraft && draft ? { kind: 'draft', draft } : { kind: 'version', version: prompt.version },
-          input: toRunInput(active.variables, values),
+          input,
           provider,
           model,
         }),
       });
       if (!response.ok || !response.body) {
-        setFailure(
-          (await response.json().catch(() => null)) ?? {
+        fail(
+          ((await response.json().catch(() => null)) as Failure | null) ?? {
             code: 'INTERNAL',
-            message: `HTTP ${response.status}`,
+            message: `The studio answered with HTTP ${response.status}.`,
           },
         );
-        setStatus('failed');
         return;
       }
       for await (const message of readSse(response.body)) {
         const event = JSON.parse(message.data) as RunEvent;
-        if (event.type === 'delta') setOutput((text) => text + event.text);
-        else if (event.type === 'done') {
+        if (event.type === 'start') {
+          entry.messages = event.messages ?? [];
+          setMessages(entry.messages);
+        } else if (event.type === 'delta') {
+          entry.output += event.text;
+          setOutput((text) => text + event.text);
+        } else if (event.type === 'done') {
+          entry.status = 'done';
+          entry.metrics = {
+            latencyMs: event.latencyMs,
+            inputTokens: event.inputTokens,
+            outputTokens: event.outputTokens,
+            costMicros: event.costMicros,
+          };
           setDone(event);
           setStatus('done');
-        } else if (event.type === 'error') {
-          setFailure(event);
-          setStatus(event.code === 'CANCELLED' ? 'cancelled' : 'failed');
-        }
+        } else if (event.code === 'CANCELLED') {
+          entry.status = 'cancelled';
+          setStatus('cancelled');
+        } else fail(event);
       }
     } catch (error) {
-      if (controller.signal.aborted) setStatus('cancelled');
-      else {
-        setFailure({
+      if (controller.signal.aborted) {
+        entry.status = 'cancelled';
+        setStatus('cancelled');
+      } else {
+        fail({
           code: 'UNAVAILABLE',
           message: `The studio could not be reached: ${(error as Error).message}`,
         });
-        setStatus('failed');
       }
     } finally {
       if (abortRef.current === controller) abortRef.current = null;
+      recordRun(prompt.id, entry);
     }
+  }
+
+  /** Ctrl+Enter (Cmd+Enter on a Mac) runs from any field of the form, textareas included. */
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    void run();
   }
 
   function cancel() {
@@ -179,126 +231,140 @@ export function Playground({
   const isStreaming = status === 'streaming';
 
   return (
-    <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-      <Card title="Run settings">
-        <form
-          aria-label="Run settings"
-          className="space-y-4"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            void run();
-          }}
-        >
-          <Field label="Source">
-            <Select
-              value={useDraft ? 'draft' : String(prompt.version)}
-              onChange={(e) => switchSource(e.target.value)}
-            >
-              {draft ? <option value="draft">Unsaved draft from the editor</option> : null}
-              {versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  v{v.version}
-                  {v.labels.length ? ` (${v.labels.join(', ')})` : ''}
-                  {v.message ? ` — ${v.message}` : ''}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          {providers.length === 0 ? (
-            <Alert>No provider is configured. An admin can add one under Settings → Providers.</Alert>
-          ) : (
-            <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-              <Field label="Provider">
-                <Select value={provider} onChange={(e) => setProvider(e.target.value)}>
-                  {providers.map((p) => (
-                    <option key={p.name} value={p.name}>
-                      {p.isSimulator ? `${p.name} · offline` : `${p.name} (${p.kind})`}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-              <Field
-                label="Model"
-                error={models.isError ? `Model list unavailable: ${models.error.message}` : undefined}
+    <div className="space-y-4">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+        <Card title="Run settings">
+          <form
+            aria-label="Run settings"
+            className="space-y-4"
+            noValidate
+            onKeyDown={onKeyDown}
+            onSubmit={(event) => {
+              event.preventDefault();
+              void run();
+            }}
+          >
+            <Field label="Source">
+              <Select
+                value={useDraft ? 'draft' : String(prompt.version)}
+                onChange={(e) => switchSource(e.target.value)}
               >
-                <Input list="playground-models" value={model} onChange={(e) => setModel(e.target.value)} />
-                <datalist id="playground-models">
-                  {(models.data ?? []).map((id) => (
-                    <option key={id} value={id} />
-                  ))}
-                </datalist>
-              </Field>
-            </div>
-          )}
-          {chosen?.isSimulator ? (
-            <p className="text-xs text-zinc-500" data-testid="simulator-note">
-              {SIMULATOR_DESCRIPTION}. Try the model <code>sim-slow</code> to watch a slow stream.
-            </p>
-          ) : null}
-          <SampleInputForm
-            variables={active.variables}
-            values={values}
-            errors={fieldErrors}
-            onChange={(name, value) => setValues((all) => ({ ...all, [name]: value }))}
-          />
-          {canRun ? (
-            <div className="flex gap-2">
-              <Button type="submit" disabled={isStreaming || providers.length === 0}>
-                Run
-              </Button>
-              {isStreaming ? (
-                <Button type="button" variant="secondary" onClick={cancel}>
-                  Cancel
+                {draft ? <option value="draft">Unsaved draft from the editor</option> : null}
+                {versions.map((v) => (
+                  <option key={v.version} value={v.version}>
+                    v{v.version}
+                    {v.labels.length ? ` (${v.labels.join(', ')})` : ''}
+                    {v.message ? ` — ${v.message}` : ''}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            {providers.length === 0 ? (
+              <Alert>No provider is configured. An admin can add one under Settings → Providers.</Alert>
+            ) : (
+              <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+                <Field label="Provider">
+                  <Select value={provider} onChange={(e) => setProvider(e.target.value)}>
+                    {providers.map((p) => (
+                      <option key={p.name} value={p.name}>
+                        {p.isSimulator ? `${p.name} · offline` : `${p.name} (${p.kind})`}
+                      </option>
+                    ))}
+                  </Select>
+                </Field>
+                <Field
+                  label="Model"
+                  error={models.isError ? `Model list unavailable: ${models.error.message}` : undefined}
+                >
+                  <Input list="playground-models" value={model} onChange={(e) => setModel(e.target.value)} />
+                  <datalist id="playground-models">
+                    {(models.data ?? []).map((id) => (
+                      <option key={id} value={id} />
+                    ))}
+                  </datalist>
+                </Field>
+              </div>
+            )}
+            {chosen?.isSimulator ? (
+              <p className="text-xs text-zinc-500" data-testid="simulator-note">
+                {SIMULATOR_DESCRIPTION}. Try the model <code>sim-slow</code> to watch a slow stream.
+              </p>
+            ) : null}
+            <SampleInputForm
+              variables={active.variables}
+              values={values}
+              errors={fieldErrors}
+              onChange={(name, value) => setValues((all) => ({ ...all, [name]: value }))}
+            />
+            {canRun ? (
+              // Sticks to the bottom of the window, so Run stays in reach however long the form is.
+              <div className="sticky bottom-0 -mx-4 -mb-4 flex flex-wrap items-center gap-2 rounded-b-lg border-t border-zinc-200 bg-white/95 px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900/95">
+                <Button
+                  type="submit"
+                  disabled={isStreaming || providers.length === 0}
+                  aria-keyshortcuts="Control+Enter Meta+Enter"
+                >
+                  Run
                 </Button>
+                {isStreaming ? (
+                  <Button type="button" variant="secondary" onClick={cancel}>
+                    Cancel
+                  </Button>
+                ) : null}
+                <span className="text-xs text-zinc-500">
+                  <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> runs
+                </span>
+              </div>
+            ) : (
+              <Alert tone="info">Your role can read prompts but not run them against a provider.</Alert>
+            )}
+          </form>
+        </Card>
+        <Card
+          title="Answer"
+          actions={
+            <span className="text-xs text-zinc-500" data-testid="run-status" role="status">
+              {STATUS_TEXT[status]}
+            </span>
+          }
+        >
+          <div className="space-y-3">
+            <div ref={outcomeRef} tabIndex={-1} data-testid="run-outcome" className="outline-none">
+              {failure && status !== 'cancelled' ? <Alert>{failure.message}</Alert> : null}
+              {status === 'cancelled' ? (
+                <Alert tone="info">Cancelled. The answer so far is kept below.</Alert>
               ) : null}
             </div>
-          ) : (
-            <Alert tone="info">Your role can read prompts but not run them against a provider.</Alert>
-          )}
-        </form>
-      </Card>
-      <Card
-        title="Answer"
-        actions={
-          <span className="text-xs text-zinc-500" data-testid="run-status" role="status">
-            {STATUS_TEXT[status]}
-          </span>
-        }
-      >
-        <div className="space-y-3">
-          {failure && status !== 'cancelled' ? (
-            <Alert>
-              <span className="font-mono text-xs">{failure.code}</span> {failure.message}
-            </Alert>
-          ) : null}
-          <pre
-            data-testid="run-output"
-            aria-live="polite"
-            className="min-h-40 rounded-md bg-zinc-50 p-3 text-sm whitespace-pre-wrap dark:bg-zinc-950"
-          >
-            {output}
-          </pre>
-          {done ? (
-            <dl data-testid="run-metrics" className="grid grid-cols-3 gap-2 text-sm">
-              <div>
-                <dt className="text-xs text-zinc-500">Latency</dt>
-                <dd>{Math.round(done.latencyMs)} ms</dd>
-              </div>
-              <div>
-                <dt className="text-xs text-zinc-500">Tokens</dt>
-                <dd>
-                  {done.inputTokens} in · {done.outputTokens} out
-                </dd>
-              </div>
-              <div>
-                <dt className="text-xs text-zinc-500">Cost</dt>
-                <dd>{formatCost(done.costMicros, done.model)}</dd>
-              </div>
-            </dl>
-          ) : null}
-        </div>
-      </Card>
+            {messages.length > 0 ? <RenderedMessages messages={messages} /> : null}
+            <pre
+              data-testid="run-output"
+              aria-live="polite"
+              className="min-h-40 rounded-md bg-zinc-50 p-3 text-sm whitespace-pre-wrap dark:bg-zinc-950"
+            >
+              {output}
+            </pre>
+            {done ? (
+              <dl data-testid="run-metrics" className="grid grid-cols-3 gap-2 text-sm">
+                <div>
+                  <dt className="text-xs text-zinc-500">Latency</dt>
+                  <dd>{Math.round(done.latencyMs)} ms</dd>
+                </div>
+                <div>
+                  <dt className="text-xs text-zinc-500">Tokens</dt>
+                  <dd>
+                    {done.inputTokens} in · {done.outputTokens} out
+                  </dd>
+                </div>
+                <div>
+                  <dt className="text-xs text-zinc-500">Cost</dt>
+                  <dd>{formatCost(done.costMicros, done.model)}</dd>
+                </div>
+              </dl>
+            ) : null}
+          </div>
+        </Card>
+      </div>
+      <RunHistory runs={sessionRuns} onClear={() => clearRuns(prompt.id)} />
     </div>
   );
 }
