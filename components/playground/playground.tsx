@@ -231,140 +231,153 @@ export function Playground({
   const isStreaming = status === 'streaming';
 
   return (
-    <div className="space-y-4">
-      <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <Card title="Run settings">
-          <form
-            aria-label="Run settings"
-            className="space-y-4"
-            noValidate
-            onKeyDown={onKeyDown}
-            onSubmit={(event) => {
-              event.preventDefault();
-              void run();
-            }}
-          >
-            <Field label="Source">
-              <Select
-                value={useDraft ? 'draft' : String(prompt.version)}
-                onChange={(e) => switchSource(e.target.value)}
-              >
-                {draft ? <option value="draft">Unsaved draft from the editor</option> : null}
-                {versions.map((v) => (
-                  <option key={v.version} value={v.version}>
-                    v{v.version}
-                    {v.labels.length ? ` (${v.labels.join(', ')})` : ''}
-                    {v.message ? ` — ${v.message}` : ''}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            {providers.length === 0 ? (
-              <Alert>No provider is configured. An admin can add one under Settings → Providers.</Alert>
-            ) : (
-              <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-                <Field label="Provider">
-                  <Select value={provider} onChange={(e) => setProvider(e.target.value)}>
-                    {providers.map((p) => (
-                      <option key={p.name} value={p.name}>
-                        {p.isSimulator ? `${p.name} · offline` : `${p.name} (${p.kind})`}
-                      </option>
-                    ))}
-                  </Select>
-                </Field>
-                <Field
-                  label="Model"
-                  error={models.isError ? `Model list unavailable: ${models.error.message}` : undefined}
-                >
-                  <Input list="playground-models" value={model} onChange={(e) => setModel(e.target.value)} />
-                  <datalist id="playground-models">
-                    {(models.data ?? []).map((id) => (
-                      <option key={id} value={id} />
-                    ))}
-                  </datalist>
-                </Field>
-              </div>
-            )}
-            {chosen?.isSimulator ? (
-              <p className="text-xs text-zinc-500" data-testid="simulator-note">
-                {SIMULATOR_DESCRIPTION}. Try the model <code>sim-slow</code> to watch a slow stream.
-              </p>
-            ) : null}
-            <SampleInputForm
-              variables={active.variables}
-              values={values}
-              errors={fieldErrors}
-              onChange={(name, value) => setValues((all) => ({ ...all, [name]: value }))}
-            />
-            {canRun ? (
-              // Sticks to the bottom of the window, so Run stays in reach however long the form is.
-              <div className="sticky bottom-0 -mx-4 -mb-4 flex flex-wrap items-center gap-2 rounded-b-lg border-t border-zinc-200 bg-white/95 px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900/95">
-                <Button
-                  type="submit"
-                  disabled={isStreaming || providers.length === 0}
-                  aria-keyshortcuts="Control+Enter Meta+Enter"
-                >
-                  Run
-                </Button>
-                {isStreaming ? (
-                  <Button type="button" variant="secondary" onClick={cancel}>
-                    Cancel
-                  </Button>
-                ) : null}
-                <span className="text-xs text-zinc-500">
-                  <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> runs
-                </span>
-              </div>
-            ) : (
-              <Alert tone="info">Your role can read prompts but not run them against a provider.</Alert>
-            )}
-          </form>
-        </Card>
-        <Card
-          title="Answer"
-          actions={
-            <span className="text-xs text-zinc-500" data-testid="run-status" role="status">
-              {STATUS_TEXT[status]}
-            </span>
-          }
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+      <Card title="Run settings">
+        <form
+          aria-label="Run settings"
+          className="space-y-4"
+          noValidate
+          onKeyDown={onKeyDown}
+          onSubmit={(event) => {
+            event.preventDefault();
+            void run();
+          }}
         >
-          <div className="space-y-3">
-            <div ref={outcomeRef} tabIndex={-1} data-testid="run-outcome" className="outline-none">
-              {failure && status !== 'cancelled' ? <Alert>{failure.message}</Alert> : null}
-              {status === 'cancelled' ? (
-                <Alert tone="info">Cancelled. The answer so far is kept below.</Alert>
-              ) : null}
-            </div>
-            {messages.length > 0 ? <RenderedMessages messages={messages} /> : null}
-            <pre
-              data-testid="run-output"
-              aria-live="polite"
-              className="min-h-40 rounded-md bg-zinc-50 p-3 text-sm whitespace-pre-wrap dark:bg-zinc-950"
+          <Field label="Source">
+            <Select
+              value={useDraft ? 'draft' : String(prompt.version)}
+              onChange={(e) => switchSource(e.target.value)}
             >
-              {output}
-            </pre>
-            {done ? (
-              <dl data-testid="run-metrics" className="grid grid-cols-3 gap-2 text-sm">
-                <div>
-                  <dt className="text-xs text-zinc-500">Latency</dt>
-                  <dd>{Math.round(done.latencyMs)} ms</dd>
-                </div>
-                <div>
-                  <dt className="text-xs text-zinc-500">Tokens</dt>
-                  <dd>
-                    {done.inputTokens} in · {done.outputTokens} out
-                  </dd>
-                </div>
-                <div>
-                  <dt className="text-xs text-zinc-500">Cost</dt>
-                  <dd>{formatCost(done.costMicros, done.model)}</dd>
-                </div>
-              </dl>
+              {draft ? <option value="draft">Unsaved draft from the editor</option> : null}
+              {versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version}
+                  {v.labels.length ? ` (${v.labels.join(', ')})` : ''}
+                  {v.message ? ` — ${v.message}` : ''}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          {draft && !useDraft ? (
+            <p className="-mt-2 text-xs text-zinc-500" data-testid="draft-note">
+              The editor has unsaved changes.{' '}
+              <button type="button" className="text-accent underline" onClick={() => switchSource('draft')}>
+                Run the unsaved draft
+              </button>
+            </p>
+          ) : null}
+          {providers.length === 0 ? (
+            <Alert>No provider is configured. An admin can add one under Settings → Providers.</Alert>
+          ) : (
+            <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+              <Field label="Provider">
+                <Select value={provider} onChange={(e) => setProvider(e.target.value)}>
+                  {providers.map((p) => (
+                    <option key={p.name} value={p.name}>
+                      {p.isSimulator ? `${p.name} · offline` : `${p.name} (${p.kind})`}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              <Field
+                label="Model"
+                error={models.isError ? `Model list unavailable: ${models.error.message}` : undefined}
+              >
+                <Input list="playground-models" value={model} onChange={(e) => setModel(e.target.value)} />
+                <datalist id="playground-models">
+                  {(models.data ?? []).map((id) => (
+                    <option key={id} value={id} />
+                  ))}
+                </datalist>
+              </Field>
+            </div>
+          )}
+          {chosen?.isSimulator ? (
+            <p className="text-xs text-zinc-500" data-testid="simulator-note">
+              {SIMULATOR_DESCRIPTION}. Try the model <code>sim-slow</code> to watch a slow stream.
+            </p>
+          ) : null}
+          <SampleInputForm
+            variables={active.variables}
+            values={values}
+            errors={fieldErrors}
+            onChange={(name, value) => setValues((all) => ({ ...all, [name]: value }))}
+          />
+          {canRun ? (
+            // Sticks to the bottom of the window, so Run stays in reach however long the form is.
+            <div className="sticky bottom-0 -mx-4 -mb-4 flex flex-wrap items-center gap-2 rounded-b-lg border-t border-zinc-200 bg-white/95 px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900/95">
+              <Button
+                type="submit"
+                disabled={isStreaming || providers.length === 0}
+                aria-keyshortcuts="Control+Enter Meta+Enter"
+              >
+                Run
+              </Button>
+              {isStreaming ? (
+                <Button type="button" variant="secondary" onClick={cancel}>
+                  Cancel
+                </Button>
+              ) : null}
+              <span className="text-xs text-zinc-500">
+                <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> runs
+              </span>
+            </div>
+          ) : (
+            <Alert tone="info">Your role can read prompts but not run them against a provider.</Alert>
+          )}
+        </form>
+      </Card>
+      <Card
+        title="Answer"
+        actions={
+          <span className="text-xs text-zinc-500" data-testid="run-status" role="status">
+            {STATUS_TEXT[status]}
+          </span>
+        }
+      >
+        <div className="space-y-3">
+          <div
+            ref={outcomeRef}
+            tabIndex={-1}
+            data-testid="run-outcome"
+            className="focus:outline-accent rounded-md focus:outline-2 focus:outline-offset-2"
+          >
+            {failure && status !== 'cancelled' ? <Alert>{failure.message}</Alert> : null}
+            {status === 'cancelled' ? (
+              <Alert tone="info">Cancelled. The answer so far is kept below.</Alert>
             ) : null}
           </div>
-        </Card>
+          {messages.length > 0 ? <RenderedMessages messages={messages} /> : null}
+          <pre
+            data-testid="run-output"
+            aria-live="polite"
+            className="min-h-40 rounded-md bg-zinc-50 p-3 text-sm whitespace-pre-wrap dark:bg-zinc-950"
+          >
+            {output}
+          </pre>
+          {done ? (
+            <dl data-testid="run-metrics" className="grid grid-cols-3 gap-2 text-sm">
+              <div>
+                <dt className="text-xs text-zinc-500">Latency</dt>
+                <dd>{Math.round(done.latencyMs)} ms</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-zinc-500">Tokens</dt>
+                <dd>
+                  {done.inputTokens} in · {done.outputTokens} out
+                </dd>
+              </div>
+              <div>
+                <dt className="text-xs text-zinc-500">Cost</dt>
+                <dd>{formatCost(done.costMicros, done.model)}</dd>
+              </div>
+            </dl>
+          ) : null}
+        </div>
+      </Card>
+      <div className="lg:col-span-2">
+        <RunHistory runs={sessionRuns} onClear={() => clearRuns(prompt.id)} />
       </div>
-      <RunHistory runs={sessionRuns} onClear={() => clearRuns(prompt.id)} />
     </div>
   );
 }
