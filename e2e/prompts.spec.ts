@@ -77,10 +77,14 @@ test('an editor imports, finds, promotes, rolls back, diffs, archives and round-
   );
   await list.closeImport();
 
-  // Archive hides it until "Show archived"; Unarchive brings it back.
+  // Archive (confirmed: it serves production) hides it until "Show archived"; Unarchive brings it back.
   await list
     .row(p.id)
     .getByRole('button', { name: `Archive ${p.name}` })
+    .click();
+  await page
+    .getByRole('dialog', { name: `Archive ${p.name}?` })
+    .getByRole('button', { name: 'Archive' })
     .click();
   await expect(list.rows()).toHaveCount(0);
   await list.showArchived().check();
@@ -149,6 +153,7 @@ test('typing production into "Set label" asks the Promote question and moves not
   page,
   signInAs,
 }) => {
+  test.setTimeout(90_000);
   await signInAs('editor');
   const p = await seedTwoVersions(new PromptsListPage(page));
   const history = new PromptHistoryPage(page);
@@ -170,7 +175,7 @@ test('typing production into "Set label" asks the Promote question and moves not
   await history.setLabel('production', 2);
   await history.dialog('Promote v2 to production?').getByRole('button', { name: 'Promote' }).click();
   await expect(history.version(2).getByTestId('version-label-production')).toBeVisible();
-  await expect(history.auditEntries().first()).toContainText('set production to v2');
+  await expect(history.auditEntries().first()).toContainText('moved production from v1 to v2');
 
   // Ordinary labels still move at once.
   await history.setLabel('canary', 1);
@@ -181,6 +186,7 @@ test('archiving a prompt that serves production asks first, can be undone, and t
   page,
   signInAs,
 }) => {
+  test.setTimeout(90_000);
   await signInAs('editor');
   const list = new PromptsListPage(page);
   const p = await seedTwoVersions(list);
@@ -245,6 +251,7 @@ test('on a phone, the history table scrolls in its own box and promote and roll 
   page,
   signInAs,
 }) => {
+  test.setTimeout(90_000);
   await signInAs('editor');
   const p = await seedTwoVersions(new PromptsListPage(page));
   await page.setViewportSize({ width: 390, height: 844 });
@@ -255,6 +262,8 @@ test('on a phone, the history table scrolls in its own box and promote and roll 
     .filter({ has: page.getByRole('heading', { name: 'Versions', exact: true }) });
   // The card keeps to its width: whatever is wider scrolls inside it.
   expect(await versions.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const box = await versions.boundingBox();
+  expect((box?.x ?? 0) + (box?.width ?? Infinity)).toBeLessThanOrEqual(390);
   await history.moveProduction(2, 'Promote');
   await history.moveProduction(1, 'Roll back');
   await page.screenshot({ path: 'e2e/screenshots/history-390.png', fullPage: true });

@@ -25,11 +25,13 @@ export function ConfirmDialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  // Callers may unmount the dialog instead of closing it: focus goes back to what opened it.
+  // Callers may unmount the dialog instead of closing it: focus goes back to what opened it,
+  // unless the page has already put it somewhere (an Undo button, say).
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     return () => {
-      if (opener?.isConnected) opener.focus();
+      const isLost = document.activeElement === null || document.activeElement === document.body;
+      if (isLost && opener?.isConnected) opener.focus();
     };
   }, []);
   useEffect(() => {

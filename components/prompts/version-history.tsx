@@ -197,7 +197,7 @@ export function VersionHistory({
             className="flex flex-wrap items-end gap-3"
             noValidate
           >
-            <label className="space-y-1 text-sm">
+            <label className="w-full max-w-xs min-w-0 space-y-1 text-sm sm:w-auto">
               <span className="block font-medium">Label</span>
               <input
                 name="label"
@@ -205,7 +205,7 @@ export function VersionHistory({
                 defaultValue={STAGING}
                 aria-invalid={Boolean(labelNotice ?? labelling.error?.error.fieldErrors?.label)}
                 aria-describedby={labelError ? labelErrorId : undefined}
-                className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 dark:border-zinc-700 dark:bg-zinc-900"
+                className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 dark:border-zinc-700 dark:bg-zinc-900"
               />
               <datalist id="label-suggestions">
                 <option value={STAGING} />
