@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from './support/fixtures';
+import { EditorPage } from './support/editor-pages';
 import { PlaygroundPage, ProvidersPage, seedPlaygroundPrompt } from './support/playground-pages';
 
 test('the playground streams the answer in progressively, then shows latency, tokens and cost', async ({
@@ -56,6 +57,8 @@ test('cancel stops a slow run and keeps the partial answer', async ({ page, sign
   await expect(playground.runButton()).toBeEnabled();
   await expect(playground.output()).not.toContainText('twelve');
   await expect(playground.metrics()).toHaveCount(0);
+  await expect(playground.outcome()).toBeFocused();
+  await expect(playground.outcome()).toContainText('Cancelled');
 });
 
 test('a missing required variable is reported at its field', async ({ page, signInAs }) => {
@@ -66,6 +69,64 @@ test('a missing required variable is reported at its field', async ({ page, sign
   await playground.runButton().click();
   await expect(playground.status()).toHaveText('Failed');
   await expect(page.getByTestId('sample-who')).toContainText('"who" is required');
+  await expect(playground.outcome()).toBeFocused();
+  await expect(playground.outcome()).not.toContainText('MISSING_VARIABLES');
+});
+
+test('the playground shows the messages sent, runs on Ctrl+Enter and compares the runs of the session side by side', async ({
+  page,
+  signInAs,
+}) => {
+  const prompt = await seedPlaygroundPrompt('gpt-4o-mini', {
+    user: 'Say hello to {{ who }} in a {{ tone }} way',
+    variables: [
+      { name: 'tone', type: 'enum', required: false, values: ['friendly', 'formal'], default: 'friendly' },
+    ],
+  });
+  await signInAs('editor');
+  const playground = new PlaygroundPage(page);
+  await playground.goto(prompt.id);
+  await expect(playground.field('tone').locator('option').first()).toHaveText('friendly (default)');
+  await expect(playground.runButton()).toBeInViewport();
+
+  await playground.field('who').fill('Ada');
+  await playground.field('who').press('ControlOrMeta+Enter');
+  await expect(playground.status()).toHaveText('Done');
+  const sent = await playground.sentMessages();
+  await expect(sent).toHaveCount(2);
+  await expect(sent.nth(1)).toContainText('Say hello to Ada in a friendly way');
+
+  await playground.field('who').fill('Grace');
+  await playground.field('tone').selectOption('formal');
+  await playground.runButton().click();
+  await expect(playground.output()).toHaveText('Simulated reply to: Say hello to Grace in a formal way');
+
+  // Runs stay for the tab's session, across a reload, newest first.
+  await page.reload();
+  await expect(playground.sessionRuns()).toHaveCount(2);
+  await expect(playground.sessionRuns().first()).toContainText('Run 2');
+  await page.getByRole('checkbox', { name: 'Compare run 1' }).check();
+  await page.getByRole('checkbox', { name: 'Compare run 2' }).check();
+  await expect(playground.comparedRuns()).toHaveCount(2);
+  await expect(playground.comparedRuns().nth(0)).toContainText('in a formal way');
+  await expect(playground.comparedRuns().nth(1)).toContainText('in a friendly way');
+  await page.screenshot({ path: 'e2e/screenshots/playground-compare.png', fullPage: true });
+});
+
+test('the playground runs the unsaved draft handed over by the editor', async ({ page, signInAs }) => {
+  const prompt = await seedPlaygroundPrompt();
+  await signInAs('editor');
+  const editor = new EditorPage(page);
+  await editor.goto(prompt.id);
+  await editor.typeAtEnd('user', ' twice');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('navigation', { name: 'Prompt' }).getByRole('link', { name: 'Playground' }).click();
+  const playground = new PlaygroundPage(page);
+  await page.getByRole('button', { name: 'Run the unsaved draft' }).click();
+  await playground.field('who').fill('Ada');
+  await playground.runButton().click();
+  await expect(playground.output()).toHaveText('Simulated reply to: Say hello to Ada twice');
+  await expect(playground.sessionRuns().first()).toContainText('draft');
 });
 
 test('the demo workspace comes with prompts that run on the simulator', async ({ page, signInAs }) => {

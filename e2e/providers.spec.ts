@@ -60,7 +60,7 @@ test('a prompt on an unconfigured provider is flagged in the editor and the play
   page,
   signInAs,
 }) => {
-  const prompt = await seedPlaygroundPrompt('gpt-4o-mini', 'openai');
+  const prompt = await seedPlaygroundPrompt('gpt-4o-mini', { provider: 'openai' });
   await signInAs('editor');
 
   const editor = new EditorPage(page);

@@ -8,6 +8,7 @@ import { Alert, Card } from '@/components/ui/card';
 import { errorMessage, type ActionFailure, type ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { DEFAULT_TEMPLATE_LIMITS } from '@/lib/loom/template/limits';
+import { useDraftHandOff } from '../playground/draft-store';
 import { ConflictPanel } from './conflict-panel';
 import { CONTROL } from './controls';
 import { ExamplesEditor } from './examples-editor';
@@ -112,6 +113,7 @@ export function PromptEditor({
   const preview = usePreview(draft, sampleInput, blocked);
   const isDirty = JSON.stringify(draft) !== JSON.stringify(loaded.draft);
   useUnsavedGuard(isDirty && !readOnly);
+  useDraftHandOff(base.id, isDirty && !readOnly && !isNew ? draft : undefined);
 
   const templates = preview.result?.templates;
   // The preview checks the current draft exactly as the save did, so it is the fresher word on

@@ -1,6 +1,7 @@
 'use client';
 
 import type { Variable } from '@/lib/loom/core/prompt';
+import { blankChoice } from '../playground/sample-input';
 import { CONTROL } from './controls';
 import { IssueList } from './issue-list';
 import { issuesAt } from './issues';
@@ -48,7 +49,7 @@ export function SampleInputForm({
             </span>
             {variable.type === 'enum' ? (
               <select {...common} onChange={(e) => set(variable.name, e.target.value)}>
-                <option value="">(default)</option>
+                <option value="">{blankChoice(variable)}</option>
                 {(variable.values ?? []).map((value) => (
                   <option key={value} value={value}>
                     {value}
@@ -57,7 +58,7 @@ export function SampleInputForm({
               </select>
             ) : variable.type === 'boolean' ? (
               <select {...common} onChange={(e) => set(variable.name, e.target.value)}>
-                <option value="">(default)</option>
+                <option value="">{blankChoice(variable)}</option>
                 <option value="true">true</option>
                 <option value="false">false</option>
               </select>

@@ -3,11 +3,16 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import type { Message } from '@/lib/loom/core/prompt';
 import { Button } from '../ui/button';
 import { Alert, Card } from '../ui/card';
 import { Field, Input, Select } from '../ui/field';
 import { parseDraft, readDraftText, subscribeToDrafts, type StoredDraft } from './draft-store';
+import { formatCost } from './format-cost';
+import { RenderedMessages } from './rendered-messages';
+import { RunHistory } from './run-history';
+import { clearRuns, parseRuns, readRunsText, recordRun, subscribeToRuns, type SessionRun } from './run-log';
 import { SampleInputForm } from './sample-input-form';
 import { initialSampleValues, toRunInput, type SampleValue } from './sample-input';
 import { readSse } from './sse';
@@ -31,11 +36,6 @@ const STATUS_TEXT: Record<Status, string> = {
   cancelled: 'Cancelled',
   failed: 'Failed',
 };
-
-export function formatCost(micros: number | null, model: string): string {
-  if (micros === null) return `unknown (no price for ${model})`;
-  return `$${(micros / 1_000_000).toFixed(6)}`;
-}
 
 /** The draft's parts the form needs, when it has the expected shape; the server validates the rest. */
 function draftPrompt(draft: StoredDraft, fallback: PlaygroundPrompt): PlaygroundPrompt {
@@ -98,10 +98,22 @@ export function Playground({
   const [output, setOutput] = useState('');
   const [done, setDone] = useState<Done | undefined>(undefined);
   const [failure, setFailure] = useState<Failure | undefined>(undefined);
+  const [messages, setMessages] = useState<Message[]>([]);
   const abortRef = useRef<AbortController | null>(null);
+  /** After a cancel or a failure, focus moves here, so keyboard and screen reader users hear why. */
+  const outcomeRef = useRef<HTMLDivElement>(null);
   const models = useModels(provider);
+  const runsText = useSyncExternalStore(
+    subscribeToRuns,
+    () => readRunsText(prompt.id),
+    () => null,
+  );
+  const sessionRuns = useMemo(() => parseRuns(runsText), [runsText]);
 
   useEffect(() => () => abortRef.current?.abort(), []);
+  useEffect(() => {
+    if (status === 'cancelled' || status === 'failed') outcomeRef.current?.focus();
+  }, [status]);
 
   function switchSource(value: string) {
     const isDraft = value === 'draft';
@@ -113,10 +125,30 @@ export function Playground({
   }
 
   async function run() {
+    if (isStreaming || providers.length === 0 || !canRun) return;
     const controller = new AbortController();
     abortRef.current = controller;
+    const input = toRunInput(active.variables, values);
+    // What this run becomes in the session's list once it ends, however it ends.
+    const entry: SessionRun = {
+      id: crypto.randomUUID(),
+      at: new Date().toISOString(),
+      source: useDraft && draft ? 'draft' : `v${prompt.version}`,
+      provider,
+      model,
+      input,
+      messages: [],
+      output: '',
+      status: 'failed',
+    };
+    const fail = (next: Failure) => {
+      setFailure(next);
+      setStatus('failed');
+      entry.error = next.message;
+    };
     setStatus('streaming');
     setOutput('');
+    setMessages([]);
     setDone(undefined);
     setFailure(undefined);
     try {
@@ -126,44 +158,64 @@ export function Playground({
         signal: controller.signal,
         body: JSON.stringify({
           source: useDraft && draft ? { kind: 'draft', draft } : { kind: 'version', version: prompt.version },
-          input: toRunInput(active.variables, values),
+          input,
           provider,
           model,
         }),
       });
       if (!response.ok || !response.body) {
-        setFailure(
-          (await response.json().catch(() => null)) ?? {
+        fail(
+          ((await response.json().catch(() => null)) as Failure | null) ?? {
             code: 'INTERNAL',
-            message: `HTTP ${response.status}`,
+            message: `The studio answered with HTTP ${response.status}.`,
           },
         );
-        setStatus('failed');
         return;
       }
       for await (const message of readSse(response.body)) {
         const event = JSON.parse(message.data) as RunEvent;
-        if (event.type === 'delta') setOutput((text) => text + event.text);
-        else if (event.type === 'done') {
+        if (event.type === 'start') {
+          entry.messages = event.messages ?? [];
+          setMessages(entry.messages);
+        } else if (event.type === 'delta') {
+          entry.output += event.text;
+          setOutput((text) => text + event.text);
+        } else if (event.type === 'done') {
+          entry.status = 'done';
+          entry.metrics = {
+            latencyMs: event.latencyMs,
+            inputTokens: event.inputTokens,
+            outputTokens: event.outputTokens,
+            costMicros: event.costMicros,
+          };
           setDone(event);
           setStatus('done');
-        } else if (event.type === 'error') {
-          setFailure(event);
-          setStatus(event.code === 'CANCELLED' ? 'cancelled' : 'failed');
-        }
+        } else if (event.code === 'CANCELLED') {
+          entry.status = 'cancelled';
+          setStatus('cancelled');
+        } else fail(event);
       }
     } catch (error) {
-      if (controller.signal.aborted) setStatus('cancelled');
-      else {
-        setFailure({
+      if (controller.signal.aborted) {
+        entry.status = 'cancelled';
+        setStatus('cancelled');
+      } else {
+        fail({
           code: 'UNAVAILABLE',
           message: `The studio could not be reached: ${(error as Error).message}`,
         });
-        setStatus('failed');
       }
     } finally {
       if (abortRef.current === controller) abortRef.current = null;
+      recordRun(prompt.id, entry);
     }
+  }
+
+  /** Ctrl+Enter (Cmd+Enter on a Mac) runs from any field of the form, textareas included. */
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    void run();
   }
 
   function cancel() {
@@ -186,6 +238,7 @@ export function Playground({
           aria-label="Run settings"
           className="space-y-4"
           noValidate
+          onKeyDown={onKeyDown}
           onSubmit={(event) => {
             event.preventDefault();
             void run();
@@ -206,6 +259,14 @@ export function Playground({
               ))}
             </Select>
           </Field>
+          {draft && !useDraft ? (
+            <p className="-mt-2 text-xs text-zinc-500" data-testid="draft-note">
+              The editor has unsaved changes.{' '}
+              <button type="button" className="text-accent underline" onClick={() => switchSource('draft')}>
+                Run the unsaved draft
+              </button>
+            </p>
+          ) : null}
           {providers.length === 0 ? (
             <Alert>No provider is configured. An admin can add one under Settings → Providers.</Alert>
           ) : (
@@ -260,8 +321,13 @@ export function Playground({
             onChange={(name, value) => setValues((all) => ({ ...all, [name]: value }))}
           />
           {canRun ? (
-            <div className="flex gap-2">
-              <Button type="submit" disabled={isStreaming || providers.length === 0}>
+            // Sticks to the bottom of the window, so Run stays in reach however long the form is.
+            <div className="sticky bottom-0 -mx-4 -mb-4 flex flex-wrap items-center gap-2 rounded-b-lg border-t border-zinc-200 bg-white/95 px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900/95">
+              <Button
+                type="submit"
+                disabled={isStreaming || providers.length === 0}
+                aria-keyshortcuts="Control+Enter Meta+Enter"
+              >
                 Run
               </Button>
               {isStreaming ? (
@@ -269,6 +335,9 @@ export function Playground({
                   Cancel
                 </Button>
               ) : null}
+              <span className="text-xs text-zinc-500">
+                <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> runs
+              </span>
             </div>
           ) : (
             <Alert tone="info">Your role can read prompts but not run them against a provider.</Alert>
@@ -284,11 +353,18 @@ export function Playground({
         }
       >
         <div className="space-y-3">
-          {failure && status !== 'cancelled' ? (
-            <Alert>
-              <span className="font-mono text-xs">{failure.code}</span> {failure.message}
-            </Alert>
-          ) : null}
+          <div
+            ref={outcomeRef}
+            tabIndex={-1}
+            data-testid="run-outcome"
+            className="focus:outline-accent rounded-md focus:outline-2 focus:outline-offset-2"
+          >
+            {failure && status !== 'cancelled' ? <Alert>{failure.message}</Alert> : null}
+            {status === 'cancelled' ? (
+              <Alert tone="info">Cancelled. The answer so far is kept below.</Alert>
+            ) : null}
+          </div>
+          {messages.length > 0 ? <RenderedMessages messages={messages} /> : null}
           <pre
             data-testid="run-output"
             aria-live="polite"
@@ -316,6 +392,9 @@ export function Playground({
           ) : null}
         </div>
       </Card>
+      <div className="lg:col-span-2">
+        <RunHistory runs={sessionRuns} onClear={() => clearRuns(prompt.id)} />
+      </div>
     </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import type { Variable } from '@/lib/loom/core/prompt';
 import { Field, Input, Select } from '../ui/field';
-import type { SampleValue } from './sample-input';
+import { blankChoice, type SampleValue } from './sample-input';
 
 const TEXTAREA =
   'w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm shadow-xs outline-none focus:border-accent focus:ring-2 focus:ring-accent/30 aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900';
@@ -55,7 +55,7 @@ export function SampleInputForm({
               value={String(value ?? '')}
               onChange={(e) => onChange(variable.name, e.target.value)}
             >
-              {variable.required ? null : <option value="">(default)</option>}
+              {variable.required ? null : <option value="">{blankChoice(variable)}</option>}
               {(variable.values ?? []).map((option) => (
                 <option key={option} value={option}>
                   {option}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Variable } from '@/lib/loom/core/prompt';
-import { initialSampleValues, toRunInput } from './sample-input';
+import { blankChoice, initialSampleValues, toRunInput } from './sample-input';
 
 const variables: Variable[] = [
   { name: 'name', type: 'string', required: true },
@@ -33,5 +33,13 @@ describe('sample input', () => {
       tone: 'cold',
       meta: '{}',
     });
+  });
+});
+
+describe('blankChoice', () => {
+  it('names the default a blank field stands for', () => {
+    expect(blankChoice({ default: 'friendly' })).toBe('friendly (default)');
+    expect(blankChoice({ default: false })).toBe('false (default)');
+    expect(blankChoice({})).toBe('(none)');
   });
 });

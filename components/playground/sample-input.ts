@@ -36,3 +36,13 @@ export function toRunInput(
   }
   return input;
 }
+
+/**
+ * The label of an optional field's blank choice: what leaving it blank gives, "friendly (default)",
+ * or "(none)" when there is no default.
+ */
+export function blankChoice(variable: Pick<Variable, 'default'>): string {
+  return variable.default === undefined || variable.default === null
+    ? '(none)'
+    : `${typeof variable.default === 'string' ? variable.default : JSON.stringify(variable.default)} (default)`;
+}

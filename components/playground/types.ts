@@ -1,5 +1,5 @@
 // Serializable shapes the playground receives from its server page and the run route.
-import type { Example, ModelSettings, Variable } from '@/lib/loom/core/prompt';
+import type { Example, Message, ModelSettings, Variable } from '@/lib/loom/core/prompt';
 
 export interface PlaygroundVersion {
   version: number;
@@ -32,7 +32,15 @@ export interface RunIssue {
 
 /** The events of POST /api/prompts/[id]/run, in order: start, delta..., then done or error. */
 export type RunEvent =
-  | { type: 'start'; promptId: string; version: number; provider: string; model: string }
+  | {
+      type: 'start';
+      promptId: string;
+      version: number;
+      provider: string;
+      model: string;
+      /** The rendered messages the provider is sent; absent when the input does not render. */
+      messages?: Message[];
+    }
   | { type: 'delta'; text: string }
   | {
       type: 'done';

@@ -31,7 +31,8 @@ export function AuditLog({ entries, now }: { entries: AuditRow[]; now: string })
     <ol className="space-y-2 text-sm" aria-label="Audit log">
       {entries.map((entry) => (
         <li key={entry.id} data-testid="audit-entry" className="flex flex-wrap gap-x-2">
-          <span className="font-medium">{entry.actorEmail}</span> <span>{describeAudit(entry)}</span>{' '}
+          <span className="font-medium break-all">{entry.actorEmail}</span>{' '}
+          <span>{describeAudit(entry)}</span>{' '}
           <time dateTime={entry.createdAt} title={formatTime(entry.createdAt)} className="text-zinc-500">
             · {formatAge(entry.createdAt, now)}
           </time>

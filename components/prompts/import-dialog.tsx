@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import type { ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
@@ -32,12 +32,30 @@ export function ImportDialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const filesId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [chosen, setChosen] = useState<{ name: string; size: number }[]>([]);
+  const [isDragging, setIsDragging] = useState(false);
   const [localError, setLocalError] = useState<string | null>(null);
   const mutation = useActionMutation(importPrompts, { invalidate: [promptKeys.all] });
 
   useEffect(() => {
     ref.current?.showModal();
   }, []);
+
+  function showChosen(files: FileList | null) {
+    setChosen([...(files ?? [])].map((f) => ({ name: f.name, size: f.size })));
+  }
+
+  /** Dropped files go into the file input, so the form reads them exactly as chosen ones. */
+  function onDrop(event: DragEvent<HTMLLabelElement>) {
+    event.preventDefault();
+    setIsDragging(false);
+    const input = fileInput.current;
+    if (!input || event.dataTransfer.files.length === 0) return;
+    input.files = event.dataTransfer.files;
+    showChosen(input.files);
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -75,7 +93,7 @@ export function ImportDialog({
       ref={ref}
       aria-labelledby={titleId}
       onClose={onClose}
-      className="m-auto w-full max-w-xl rounded-lg border border-zinc-200 bg-white p-5 shadow-lg backdrop:bg-black/30 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      className="m-auto w-[calc(100%-2rem)] max-w-xl rounded-lg border border-zinc-200 bg-white p-5 shadow-lg backdrop:bg-black/30 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
     >
       <form aria-labelledby={titleId} onSubmit={(e) => void onSubmit(e)} className="space-y-4">
         <h2 id={titleId} className="text-base font-semibold">
@@ -85,16 +103,53 @@ export function ImportDialog({
           YAML or JSON in the export format: one prompt, a YAML stream (<code>---</code> between prompts) or a
           JSON array. Everything is imported or, if anything is wrong, nothing is.
         </p>
-        <label className="block space-y-1 text-sm">
-          <span className="font-medium">Files</span>
-          <input
-            name="files"
-            type="file"
-            multiple
-            accept=".yaml,.yml,.json,application/json"
-            className="block"
-          />
-        </label>
+        <div className="space-y-1 text-sm">
+          <span id={`${filesId}-label`} className="block font-medium">
+            Files
+          </span>
+          {/* The input itself takes focus (Enter or Space opens the chooser); the zone shows its ring. */}
+          <label
+            data-testid="import-drop-zone"
+            onDragOver={(e) => {
+              e.preventDefault();
+              setIsDragging(true);
+            }}
+            onDragLeave={() => setIsDragging(false)}
+            onDrop={onDrop}
+            className={`flex cursor-pointer flex-col items-center gap-1 rounded-md border-2 border-dashed px-4 py-5 text-center has-[input:focus-visible]:outline-2 has-[input:focus-visible]:outline-offset-2 has-[input:focus-visible]:outline-accent ${
+              isDragging
+                ? 'border-accent bg-zinc-50 dark:bg-zinc-800'
+                : 'border-zinc-300 hover:border-zinc-400 dark:border-zinc-700'
+            }`}
+          >
+            <input
+              ref={fileInput}
+              name="files"
+              type="file"
+              multiple
+              accept=".yaml,.yml,.json,application/json"
+              aria-labelledby={`${filesId}-label`}
+              aria-describedby={`${filesId}-hint`}
+              onChange={(e) => showChosen(e.target.files)}
+              className="sr-only"
+            />
+            <span>
+              Drop files here or <span className="text-accent font-medium underline">choose files</span>
+            </span>
+            <span id={`${filesId}-hint`} className="text-xs text-zinc-500">
+              .yaml, .yml or .json, up to {formatBytes(MAX_IMPORT_BYTES)} in all
+            </span>
+          </label>
+          {chosen.length > 0 ? (
+            <ul aria-label="Chosen files" className="space-y-0.5 text-xs text-zinc-600 dark:text-zinc-400">
+              {chosen.map((f) => (
+                <li key={f.name}>
+                  {f.name} · {formatBytes(f.size)}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
         <label className="block space-y-1 text-sm">
           <span className="font-medium">Or paste a prompt document</span>
           <textarea

@@ -7,6 +7,7 @@ import type { ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/card';
+import { ConfirmDialog } from './confirm-dialog';
 import { formatAge, formatTime } from './format';
 import type { ImportPrompts } from './import-dialog';
 import { LabelBadges } from './label-badges';
@@ -63,8 +64,26 @@ export function PromptsList({
   const [isLoading, startLoading] = useTransition();
   const searchTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(searchTimer.current), []);
+  // A prompt that serves production is archived only after a question; every archive can be undone.
+  const [asking, setAsking] = useState<PromptRow | null>(null);
+  const [archived, setArchived] = useState<PromptRow | null>(null);
   const archive = useActionMutation(archivePrompt, { invalidate: [promptKeys.all] });
-  const unarchive = useActionMutation(unarchivePrompt, { invalidate: [promptKeys.all] });
+  const unarchive = useActionMutation(unarchivePrompt, {
+    invalidate: [promptKeys.all],
+    onSuccess: () => setArchived(null),
+  });
+
+  function archiveRow(row: PromptRow) {
+    archive.mutate(
+      { promptId: row.id },
+      {
+        onSuccess: () => {
+          setAsking(null);
+          setArchived(row);
+        },
+      },
+    );
+  }
 
   function update(next: Partial<PromptListQuery>, delayMs = 0) {
     const merged = { search, tag, includeArchived, ...next };
@@ -79,7 +98,7 @@ export function PromptsList({
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <label className="flex-1 space-y-1 text-sm">
+        <label className="min-w-48 flex-1 space-y-1 text-sm">
           <span className="font-medium">Search</span>
           <input
             type="search"
@@ -100,7 +119,7 @@ export function PromptsList({
               setTag(e.target.value);
               update({ tag: e.target.value });
             }}
-            className="block rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            className="block max-w-56 truncate rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
           >
             <option value="">All tags</option>
             {data.tags.map((t) => (
@@ -121,7 +140,7 @@ export function PromptsList({
           />
           Show archived
         </label>
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           <a
             href={exportHref(data.prompts, 'yaml')}
             download
@@ -158,87 +177,147 @@ export function PromptsList({
           ) : null}
         </div>
       </div>
-      {actionError ? <Alert>{actionError.message}</Alert> : null}
-      <table className="w-full text-sm" aria-busy={isLoading}>
-        <thead className="text-left text-xs text-zinc-500 uppercase">
-          <tr>
-            <th className="pb-2">Prompt</th>
-            <th className="pb-2">Production</th>
-            <th className="pb-2">Latest</th>
-            <th className="pb-2">Last edited</th>
-            <th className="pb-2 sr-only">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.prompts.map((row) => (
-            <tr
-              key={row.id}
-              data-testid="prompt-row"
-              className="border-t border-zinc-100 align-top dark:border-zinc-800"
-            >
-              <td className="py-2 pr-4">
-                <Link href={`/prompts/${encodeURIComponent(row.id)}`} className="font-medium hover:underline">
-                  {row.name}
-                </Link>
-                {row.archived ? (
-                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">
-                    archived
-                  </span>
-                ) : null}
-                <div className="text-xs text-zinc-500">
-                  <code>{row.id}</code>
-                  {row.tags.map((t) => (
-                    <span key={t} className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 dark:bg-zinc-800">
-                      #{t}
-                    </span>
-                  ))}
-                </div>
-              </td>
-              <td className="py-2 pr-4" data-testid="production">
-                {row.production ? (
-                  <span title={`Promoted ${formatTime(row.production.since)}`}>
-                    v{row.production.version} · {formatAge(row.production.since, data.now)}
-                  </span>
-                ) : (
-                  <span className="text-zinc-400">not promoted</span>
-                )}
-              </td>
-              <td className="py-2 pr-4">
-                <span className="mr-2">v{row.latestVersion}</span>
-                <LabelBadges
-                  labels={Object.fromEntries(Object.entries(row.labels).filter(([l]) => l !== 'production'))}
-                />
-              </td>
-              <td className="py-2 pr-4" title={formatTime(row.updatedAt)}>
-                {row.updatedBy ?? 'unknown'} · {formatAge(row.updatedAt, data.now)}
-              </td>
-              <td className="py-2 text-right">
-                {canWrite ? (
-                  row.archived ? (
-                    <Button
-                      variant="secondary"
-                      aria-label={`Unarchive ${row.name}`}
-                      disabled={unarchive.isPending}
-                      onClick={() => unarchive.mutate({ promptId: row.id })}
-                    >
-                      Unarchive
-                    </Button>
-                  ) : (
-                    <Button
-                      variant="ghost"
-                      aria-label={`Archive ${row.name}`}
-                      disabled={archive.isPending}
-                      onClick={() => archive.mutate({ promptId: row.id })}
-                    >
-                      Archive
-                    </Button>
-                  )
-                ) : null}
-              </td>
+      {actionError && !asking ? <Alert>{actionError.message}</Alert> : null}
+      {archived ? (
+        <div
+          key={archived.id}
+          role="status"
+          className="flex flex-wrap items-center gap-3 rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <span>
+            Archived <strong>{archived.name}</strong>.
+          </span>
+          <Button
+            // The row (and the button that had focus) left the list: focus moves to Undo instead.
+            autoFocus
+            variant="secondary"
+            disabled={unarchive.isPending}
+            onClick={() => unarchive.mutate({ promptId: archived.id })}
+          >
+            Undo
+          </Button>
+          <Button variant="ghost" aria-label="Dismiss" onClick={() => setArchived(null)}>
+            ×
+          </Button>
+        </div>
+      ) : null}
+      {/* On a phone the table scrolls inside its own box; the page itself never scrolls sideways. */}
+      <div className="overflow-x-auto">
+        <table className="w-full min-w-[40rem] table-fixed text-sm" aria-busy={isLoading}>
+          <colgroup>
+            <col className="w-[40%]" />
+            <col className="w-[16%]" />
+            <col className="w-[16%]" />
+            <col className="w-[18%]" />
+            <col className="w-[10%]" />
+          </colgroup>
+          <thead className="text-left text-xs text-zinc-500 uppercase">
+            <tr>
+              <th className="pb-2">Prompt</th>
+              <th className="pb-2">Production</th>
+              <th className="pb-2">Latest</th>
+              <th className="pb-2">Last edited</th>
+              <th className="pb-2 sr-only">Actions</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.prompts.map((row) => (
+              <tr
+                key={row.id}
+                data-testid="prompt-row"
+                className="border-t border-zinc-100 align-top dark:border-zinc-800"
+              >
+                <td className="py-2 pr-4 break-words">
+                  <Link
+                    href={`/prompts/${encodeURIComponent(row.id)}`}
+                    className="font-medium hover:underline"
+                  >
+                    {row.name}
+                  </Link>
+                  {row.archived ? (
+                    <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">
+                      archived
+                    </span>
+                  ) : null}
+                  <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500">
+                    <code className="break-all">{row.id}</code>
+                    {row.tags.map((t) => (
+                      <span
+                        key={t}
+                        title={t}
+                        data-testid="prompt-tag"
+                        className="max-w-full truncate rounded bg-zinc-100 px-1.5 py-0.5 dark:bg-zinc-800"
+                      >
+                        #{t}
+                      </span>
+                    ))}
+                  </div>
+                </td>
+                <td className="py-2 pr-4" data-testid="production">
+                  {row.production ? (
+                    <span title={`Promoted ${formatTime(row.production.since)}`}>
+                      v{row.production.version} · {formatAge(row.production.since, data.now)}
+                    </span>
+                  ) : (
+                    <span className="text-zinc-400">not promoted</span>
+                  )}
+                </td>
+                <td className="py-2 pr-4">
+                  <span className="mr-2">v{row.latestVersion}</span>
+                  <LabelBadges
+                    labels={Object.fromEntries(
+                      Object.entries(row.labels).filter(([l]) => l !== 'production'),
+                    )}
+                  />
+                </td>
+                <td className="py-2 pr-4" title={formatTime(row.updatedAt)}>
+                  {row.updatedBy ?? 'unknown'} · {formatAge(row.updatedAt, data.now)}
+                </td>
+                <td className="py-2 text-right">
+                  {canWrite ? (
+                    row.archived ? (
+                      <Button
+                        variant="secondary"
+                        aria-label={`Unarchive ${row.name}`}
+                        disabled={unarchive.isPending}
+                        onClick={() => unarchive.mutate({ promptId: row.id })}
+                      >
+                        Unarchive
+                      </Button>
+                    ) : (
+                      <Button
+                        variant="ghost"
+                        aria-label={`Archive ${row.name}`}
+                        disabled={archive.isPending}
+                        onClick={() => (row.production ? setAsking(row) : archiveRow(row))}
+                      >
+                        Archive
+                      </Button>
+                    )
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {asking?.production ? (
+        <ConfirmDialog
+          open
+          title={`Archive ${asking.name}?`}
+          confirmLabel="Archive"
+          isPending={archive.isPending}
+          error={archive.error?.message}
+          onClose={() => {
+            setAsking(null);
+            archive.reset();
+          }}
+          onConfirm={() => archiveRow(asking)}
+        >
+          It serves v{asking.production.version} in production. Archiving hides it from the list; you can undo
+          it right after, or unarchive it later under &quot;Show archived&quot;.
+        </ConfirmDialog>
+      ) : null}
       {data.prompts.length === 0 ? (
         <p className="py-6 text-center text-sm text-zinc-500">
           {search.trim() || tag ? 'No prompt matches these filters.' : 'No prompts yet.'}

@@ -71,3 +71,11 @@ export const MAX_IMPORT_BYTES = 900 * 1024;
 
 export const PRODUCTION = 'production';
 export const STAGING = 'staging';
+
+/**
+ * Labels applications serve: they move only through Promote and Roll back, which ask for
+ * confirmation; "Set label" and "remove" refuse them.
+ */
+export const PROTECTED_LABELS: readonly string[] = [PRODUCTION];
+
+export const isProtectedLabel = (label: string) => PROTECTED_LABELS.includes(label.trim().toLowerCase());

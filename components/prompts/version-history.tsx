@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
@@ -8,7 +8,7 @@ import { Alert, Card } from '../ui/card';
 import { ConfirmDialog } from './confirm-dialog';
 import { formatAge, formatTime } from './format';
 import { promptKeys } from './query-keys';
-import { PRODUCTION, STAGING, type VersionRow } from './types';
+import { isProtectedLabel, PRODUCTION, STAGING, type VersionRow } from './types';
 import { comparePairFor, VersionDiff } from './version-diff';
 
 interface LabelMove {
@@ -52,97 +52,133 @@ export function VersionHistory({
   const latest = versions[0]?.version ?? 1;
   const [pair, setPair] = useState({ from: versions[1]?.version ?? latest, to: latest });
   const [pending, setPending] = useState<number | null>(null);
+  const [labelNotice, setLabelNotice] = useState<string | null>(null);
   const promotion = useActionMutation(promote, {
     invalidate: [promptKeys.all],
     onSuccess: () => setPending(null),
   });
   const labelling = useActionMutation(setLabel, { invalidate: [promptKeys.all] });
   const removal = useActionMutation(removeLabel, { invalidate: [promptKeys.all] });
+  const labelErrorId = useId();
   const isRollback = pending !== null && production !== undefined && pending < production;
 
   function onSetLabel(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    labelling.mutate({
-      promptId,
-      label: String(form.get('label') ?? ''),
-      version: Number(form.get('version')),
-    });
+    const label = String(form.get('label') ?? '');
+    const version = Number(form.get('version'));
+    setLabelNotice(null);
+    labelling.reset();
+    // Production is what applications serve: it takes the confirmed Promote / Roll back path.
+    if (isProtectedLabel(label)) {
+      if (!canPromote) setLabelNotice(`Your role cannot move ${PRODUCTION}; ask an admin to promote.`);
+      else if (version === production) setLabelNotice(`Production already serves v${version}.`);
+      else setPending(version);
+      return;
+    }
+    labelling.mutate({ promptId, label, version });
   }
 
-  const labelError = labelling.error ?? removal.error;
+  const labelError =
+    labelNotice ??
+    labelling.error?.error.fieldErrors?.label?.[0] ??
+    (labelling.error ?? removal.error)?.message;
   return (
     <div className="space-y-6">
       <Card title="Versions">
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-zinc-500 uppercase">
-            <tr>
-              <th className="pb-2">Version</th>
-              <th className="pb-2">Message</th>
-              <th className="pb-2">Author</th>
-              <th className="pb-2">Saved</th>
-              <th className="pb-2">Labels</th>
-              <th className="sr-only pb-2">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr
-                key={v.version}
-                data-testid="version-row"
-                aria-label={`Version ${v.version}`}
-                className="border-t border-zinc-100 align-top dark:border-zinc-800"
-              >
-                <td className="py-2 font-medium">v{v.version}</td>
-                <td className="py-2 pr-4">
-                  {v.message ?? <span className="text-zinc-400">no message</span>}
-                </td>
-                <td className="py-2 pr-4">{v.author ?? 'unknown'}</td>
-                <td className="py-2 pr-4" title={formatTime(v.createdAt)}>
-                  {formatAge(v.createdAt, now)}
-                </td>
-                <td className="py-2 pr-4">
-                  <span className="inline-flex flex-wrap gap-1">
-                    {v.labels.map((label) => (
-                      <span
-                        key={label}
-                        data-testid={`version-label-${label}`}
-                        className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${
-                          label === PRODUCTION
-                            ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300'
-                            : 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300'
-                        }`}
-                      >
-                        {label}
-                        {canWrite && label !== PRODUCTION ? (
-                          <button
-                            type="button"
-                            aria-label={`Remove label ${label}`}
-                            disabled={removal.isPending}
-                            onClick={() => removal.mutate({ promptId, label })}
-                            className="text-zinc-500 hover:text-red-600"
-                          >
-                            ×
-                          </button>
-                        ) : null}
-                      </span>
-                    ))}
-                  </span>
-                </td>
-                <td className="space-x-1 py-2 text-right whitespace-nowrap">
-                  <Button variant="ghost" onClick={() => setPair(comparePairFor(versions, v.version))}>
-                    Compare
-                  </Button>
-                  {canPromote && v.version !== production ? (
-                    <Button variant="secondary" onClick={() => setPending(v.version)}>
-                      {production !== undefined && v.version < production ? 'Roll back' : 'Promote'}
-                    </Button>
-                  ) : null}
-                </td>
+        {/* On a phone the table scrolls inside its own box; the page itself never scrolls sideways. */}
+        <div className="-mx-4 overflow-x-auto px-4">
+          <table className="w-full min-w-[36rem] text-sm">
+            <thead className="text-left text-xs text-zinc-500 uppercase">
+              <tr>
+                <th className="pb-2">Version</th>
+                <th className="pb-2">Message</th>
+                <th className="pb-2">Author</th>
+                <th className="pb-2">Saved</th>
+                <th className="pb-2">Labels</th>
+                <th className="sr-only pb-2">Actions</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr
+                  key={v.version}
+                  data-testid="version-row"
+                  aria-label={`Version ${v.version}`}
+                  className="border-t border-zinc-100 align-top dark:border-zinc-800"
+                >
+                  <td className="py-2 font-medium">v{v.version}</td>
+                  <td className="py-2 pr-4 break-words">
+                    {v.message ?? <span className="text-zinc-400">no message</span>}
+                  </td>
+                  <td className="py-2 pr-4">{v.author ?? 'unknown'}</td>
+                  <td className="py-2 pr-4" title={formatTime(v.createdAt)}>
+                    {formatAge(v.createdAt, now)}
+                  </td>
+                  <td className="py-2 pr-4">
+                    <span className="inline-flex flex-wrap gap-1">
+                      {v.labels.map((label) => (
+                        <span
+                          key={label}
+                          data-testid={`version-label-${label}`}
+                          title={label}
+                          className={`inline-flex max-w-48 items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${
+                            label === PRODUCTION
+                              ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300'
+                              : 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300'
+                          }`}
+                        >
+                          <span className="truncate">{label}</span>
+                          {canWrite && !isProtectedLabel(label) ? (
+                            <button
+                              type="button"
+                              aria-label={`Remove label ${label}`}
+                              disabled={removal.isPending}
+                              onClick={() => removal.mutate({ promptId, label })}
+                              className="text-zinc-500 hover:text-red-600"
+                            >
+                              ×
+                            </button>
+                          ) : null}
+                        </span>
+                      ))}
+                    </span>
+                  </td>
+                  <td className="space-x-1 py-2 text-right whitespace-nowrap">
+                    {versions.length > 1 ? (
+                      <Button
+                        variant="ghost"
+                        aria-label={`Compare v${v.version}`}
+                        onClick={() => setPair(comparePairFor(versions, v.version))}
+                      >
+                        Compare
+                      </Button>
+                    ) : null}
+                    {canPromote && v.version !== production ? (
+                      production !== undefined && v.version < production ? (
+                        <Button
+                          variant="secondary"
+                          aria-label={`Roll back to v${v.version}`}
+                          onClick={() => setPending(v.version)}
+                        >
+                          Roll back
+                        </Button>
+                      ) : (
+                        <Button
+                          variant="secondary"
+                          aria-label={`Promote v${v.version}`}
+                          onClick={() => setPending(v.version)}
+                        >
+                          Promote
+                        </Button>
+                      )
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Card>
 
       {canWrite ? (
@@ -153,14 +189,15 @@ export function VersionHistory({
             className="flex flex-wrap items-end gap-3"
             noValidate
           >
-            <label className="space-y-1 text-sm">
+            <label className="w-full max-w-xs min-w-0 space-y-1 text-sm sm:w-auto">
               <span className="block font-medium">Label</span>
               <input
                 name="label"
                 list="label-suggestions"
                 defaultValue={STAGING}
-                aria-invalid={Boolean(labelling.error?.error.fieldErrors?.label)}
-                className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 dark:border-zinc-700 dark:bg-zinc-900"
+                aria-invalid={Boolean(labelNotice ?? labelling.error?.error.fieldErrors?.label)}
+                aria-describedby={labelError ? labelErrorId : undefined}
+                className="w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 dark:border-zinc-700 dark:bg-zinc-900"
               />
               <datalist id="label-suggestions">
                 <option value={STAGING} />
@@ -184,12 +221,13 @@ export function VersionHistory({
               Set label
             </Button>
             <p className="w-full text-xs text-zinc-500">
-              Production moves only through Promote and Roll back, which ask for confirmation.
+              Production moves only through Promote and Roll back, which ask for confirmation; setting it here
+              asks the same question.
             </p>
           </form>
           {labelError ? (
-            <div className="mt-3">
-              <Alert>{labelling.error?.error.fieldErrors?.label?.[0] ?? labelError.message}</Alert>
+            <div className="mt-3" id={labelErrorId}>
+              <Alert>{labelError}</Alert>
             </div>
           ) : null}
         </Card>
@@ -205,24 +243,27 @@ export function VersionHistory({
         />
       </Card>
 
-      <ConfirmDialog
-        open={pending !== null}
-        title={isRollback ? `Roll back production to v${pending}?` : `Promote v${pending} to production?`}
-        confirmLabel={isRollback ? 'Roll back' : 'Promote'}
-        isPending={promotion.isPending}
-        error={promotion.error?.message}
-        onClose={() => {
-          setPending(null);
-          promotion.reset();
-        }}
-        onConfirm={() => {
-          if (pending !== null) promotion.mutate({ promptId, version: pending });
-        }}
-      >
-        {production === undefined
-          ? 'Nothing is in production yet. Applications asking for production will get this version.'
-          : `Production serves v${production} now; applications will get v${pending} from their next request.`}
-      </ConfirmDialog>
+      {/* Mounted only while asking, so no closed dialog with a half-made name sits in the page. */}
+      {pending !== null ? (
+        <ConfirmDialog
+          open
+          title={isRollback ? `Roll back production to v${pending}?` : `Promote v${pending} to production?`}
+          confirmLabel={isRollback ? 'Roll back' : 'Promote'}
+          isPending={promotion.isPending}
+          error={promotion.error?.message}
+          onClose={() => {
+            setPending(null);
+            promotion.reset();
+          }}
+          onConfirm={() => {
+            if (pending !== null) promotion.mutate({ promptId, version: pending });
+          }}
+        >
+          {production === undefined
+            ? 'Nothing is in production yet. Applications asking for production will get this version.'
+            : `Production serves v${production} now; applications will get v${pending} from their next request.`}
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

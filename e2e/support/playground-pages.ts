@@ -8,12 +8,13 @@ export interface SeededPrompt {
 }
 
 /**
- * Saves a one-version prompt with a required `who` variable that runs on the demo workspace's
- * simulator, straight in the database (rows as the Prisma registry writes them).
+ * Saves a one-version prompt with a required `who` variable (plus `extra.variables`, used by
+ * `extra.user`) that runs on the demo workspace's simulator, straight in the database (rows as the
+ * Prisma registry writes them).
  */
 export async function seedPlaygroundPrompt(
   model = 'gpt-4o-mini',
-  provider = 'simulator',
+  extra: { provider?: string; user?: string; variables?: Record<string, unknown>[] } = {},
 ): Promise<SeededPrompt> {
   const suffix = randomBytes(5).toString('hex');
   const prompt = { id: `e2e-play-${suffix}`, name: `Playground ${suffix}` };
@@ -28,13 +29,17 @@ export async function seedPlaygroundPrompt(
     await client.query(
       `INSERT INTO "PromptVersion" ("promptId", version, name, description, tags, system, "user", variables,
          examples, model, metadata, author, message, "createdAt")
-       VALUES ($1, 1, $2, '', '{e2e}', 'You are terse.', 'Say hello to {{ who }}', $3, '[]', $4, '{}', 'e2e', 'seeded', $5)`,
+       VALUES ($1, 1, $2, '', '{e2e}', 'You are terse.', $6, $3, '[]', $4, '{}', 'e2e', 'seeded', $5)`,
       [
         rowId,
         prompt.name,
-        JSON.stringify([{ name: 'who', type: 'string', required: true, description: 'Whom to greet.' }]),
-        JSON.stringify({ provider, model }),
+        JSON.stringify([
+          { name: 'who', type: 'string', required: true, description: 'Whom to greet.' },
+          ...(extra.variables ?? []),
+        ]),
+        JSON.stringify({ provider: extra.provider ?? 'simulator', model }),
         now,
+        extra.user ?? 'Say hello to {{ who }}',
       ],
     );
   });
@@ -79,6 +84,26 @@ export class PlaygroundPage {
 
   metrics(): Locator {
     return this.page.getByTestId('run-metrics');
+  }
+
+  /** Where the outcome of a cancelled or failed run is said; focus lands there. */
+  outcome(): Locator {
+    return this.page.getByTestId('run-outcome');
+  }
+
+  /** The messages the last run sent, opened. */
+  async sentMessages(): Promise<Locator> {
+    const answer = this.page.locator('section').filter({ has: this.output() });
+    await answer.getByText(/^Messages sent/).click();
+    return answer.getByTestId('sent-message');
+  }
+
+  sessionRuns(): Locator {
+    return this.page.getByTestId('session-run');
+  }
+
+  comparedRuns(): Locator {
+    return this.page.getByTestId('compared-run');
   }
 
   /** Status and answer read in one go, so a check sees them at the same instant. */

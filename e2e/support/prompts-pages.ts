@@ -44,6 +44,21 @@ export class PromptsListPage {
     return this.rows().filter({ hasText: id });
   }
 
+  tagOptions(): Promise<string[]> {
+    return this.tagFilter()
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+  }
+
+  archiveButton(name: string): Locator {
+    return this.page.getByRole('button', { name: `Archive ${name}`, exact: true });
+  }
+
+  /** The note shown after an archive, with its Undo button. */
+  archivedNote(): Locator {
+    return this.page.getByRole('status').filter({ hasText: /^Archived / });
+  }
+
   importDialog() {
     return this.page.getByRole('dialog', { name: 'Import prompts' });
   }
@@ -63,7 +78,7 @@ export class PromptsListPage {
   async importFile(name: string, content: string) {
     await this.openImport();
     await this.importDialog()
-      .getByLabel('Files')
+      .getByLabel('Files', { exact: true })
       .setInputFiles({ name, mimeType: 'application/yaml', buffer: Buffer.from(content) });
     await this.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
   }
@@ -111,11 +126,49 @@ export class PromptHistoryPage {
     await expect(this.version(n).getByTestId('version-label-production')).toBeVisible();
   }
 
+  /** Types a label and a version into "Set label" and submits it. */
+  async setLabel(label: string, version: number) {
+    const form = this.page.getByRole('form', { name: 'Set a label' });
+    await form.getByLabel('Label').fill(label);
+    await form.getByLabel('Version').selectOption(`${version}`);
+    await form.getByRole('button', { name: 'Set label' }).click();
+  }
+
+  dialog(name: string): Locator {
+    return this.page.getByRole('dialog', { name });
+  }
+
   diff() {
     return this.page.getByTestId('version-diff');
   }
 
   diffSide(side: 'original' | 'modified') {
     return this.diff().locator(`.editor.${side} .view-lines`);
+  }
+}
+
+/** The first step of a new prompt (/prompts/new). */
+export class NewPromptPage {
+  constructor(private readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto('/prompts/new');
+    await expect(this.page.getByRole('heading', { name: 'New prompt' })).toBeVisible();
+  }
+
+  form(): Locator {
+    return this.page.getByTestId('new-prompt-form');
+  }
+
+  name(): Locator {
+    return this.form().getByLabel('Name');
+  }
+
+  id(): Locator {
+    return this.form().getByRole('textbox', { name: 'Id' });
+  }
+
+  async submit() {
+    await this.form().getByRole('button', { name: 'Continue to the editor' }).click();
   }
 }

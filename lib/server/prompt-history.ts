@@ -4,7 +4,7 @@ import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError, type PromptData } from '@/lib/loom/core';
 import type { LabelMove, LabelRemoval, PromptRegistry } from '@/lib/loom/registry';
-import type { AuditRow, VersionRow } from '@/components/prompts/types';
+import { isProtectedLabel, type AuditRow, type VersionRow } from '@/components/prompts/types';
 import { listAudit, writeAudit } from './audit';
 import { can } from './auth/permissions';
 import type { Viewer } from './auth/session';
@@ -46,6 +46,29 @@ function assertMayMove(actor: Actor, label: string): void {
   }
 }
 
+/**
+ * "Set label" and "remove" take ordinary labels only: production moves through Promote and
+ * Roll back, which the studio confirms, so a typed label never moves what applications serve.
+ */
+function assertOrdinary(label: string, verb: 'set' | 'remove'): void {
+  if (!isProtectedLabel(label)) return;
+  const message =
+    verb === 'set'
+      ? `"${label}" moves only through Promote or Roll back on the version's row, which ask for confirmation.`
+      : `"${label}" cannot be removed; promote or roll back to another version instead.`;
+  throw new LoomError('INVALID_INPUT', message, { issues: [{ path: 'label', message }] });
+}
+
+/** "Set label": points an ordinary (not protected) label at a version. */
+export function setOrdinaryLabel(
+  prisma: PrismaClient,
+  actor: Actor,
+  input: { promptId: string; label: string; version: number },
+): Promise<LabelMove> {
+  assertOrdinary(input.label, 'set');
+  return moveLabel(prisma, actor, input);
+}
+
 /** Points `label` at `version` and records who moved it from where to where, atomically. */
 export async function moveLabel(
   prisma: PrismaClient,
@@ -70,6 +93,7 @@ export async function removeLabel(
   input: { promptId: string; label: string },
 ): Promise<LabelRemoval> {
   assertMayMove(actor, input.label);
+  assertOrdinary(input.label, 'remove');
   return inRegistryTransaction(prisma, actor.workspaceId, async (registry, tx) => {
     const removal = await registry.removeLabel(input.promptId, input.label, { actor: actor.email });
     if (removal.from === undefined) {

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { isLoomError } from '@/lib/loom/core';
@@ -26,3 +27,14 @@ export const loadPromptPage = cache(async (id: string) => {
     throw error;
   }
 });
+
+/**
+ * `generateMetadata` for a tab of one prompt: "<prompt name> · <tab>", which the root layout's
+ * template ends with " · Loom Studio", so every tab and history entry names its prompt.
+ */
+export function promptPageMetadata(tab: string) {
+  return async ({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> => {
+    const { summary } = await loadPromptPage(decodeURIComponent((await params).id));
+    return { title: `${summary.name} · ${tab}` };
+  };
+}

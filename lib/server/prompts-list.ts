@@ -21,8 +21,9 @@ export function parsePromptListQuery(params: URLSearchParams): PromptListQuery {
 }
 
 /**
- * The prompts list: one registry read for every prompt (the tag filter offers every tag, archived
- * prompts' too), filtered by the registry's own rule, plus one read of where production points.
+ * The prompts list: one registry read for every prompt, filtered by the registry's own rule, plus
+ * one read of where production points. The tag filter offers the tags of the prompts the list can
+ * show (archived ones' only with "Show archived"), and the chosen tag so the filter never blanks.
  */
 export async function listPrompts(
   prisma: PrismaClient,
@@ -65,7 +66,12 @@ export async function listPrompts(
               : { version: productionVersion, since: promotedAt.toISOString() },
         };
       }),
-    tags: [...new Set(all.flatMap((s) => s.tags))].sort(),
+    tags: [
+      ...new Set([
+        ...all.filter((s) => query.includeArchived || !s.archived).flatMap((s) => s.tags),
+        ...(query.tag ? [query.tag] : []),
+      ]),
+    ].sort(),
     now: new Date().toISOString(),
   };
 }

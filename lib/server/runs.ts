@@ -132,7 +132,17 @@ export async function prepareRun(viewer: Viewer, promptId: string, body: unknown
   const model = request.model ?? prompt.data.model.model;
 
   return async function* run(signal: AbortSignal): AsyncGenerator<RunEvent, void, undefined> {
-    yield { type: 'start', promptId: prompt.id, version: prompt.version, provider: providerName, model };
+    // The messages as sent, for the playground to show. A render that fails here fails the same way
+    // in the executor, which reports and records it, so this one stays silent.
+    const rendered = await prompt.render(request.input, { signal }).catch(() => undefined);
+    yield {
+      type: 'start',
+      promptId: prompt.id,
+      version: prompt.version,
+      provider: providerName,
+      model,
+      ...(rendered ? { messages: rendered.messages } : {}),
+    };
     try {
       const stream = executeStream({
         prompt,

@@ -191,7 +191,16 @@ describe('archive', () => {
       const response = await listRoute.GET(new Request(`http://127.0.0.1/api/prompts?${query}`));
       return ((await response.json()) as { prompts: { id: string; archived: boolean }[] }).prompts;
     };
+    const tags = async (query: string) => {
+      const response = await listRoute.GET(new Request(`http://127.0.0.1/api/prompts?${query}`));
+      return ((await response.json()) as { tags: string[] }).tags;
+    };
+    expect(await tags('')).toContain('legacy');
     expect(await archivePromptAction({ promptId: 'old-one' })).toEqual({ ok: true, data: undefined });
+    // Its tag leaves the filter with it, unless archived prompts are shown or the tag is chosen.
+    expect(await tags('')).not.toContain('legacy');
+    expect(await tags('archived=1')).toContain('legacy');
+    expect(await tags('tag=legacy')).toContain('legacy');
     expect((await list('tag=legacy')).map((p) => p.id)).toEqual([]);
     expect(await list('tag=legacy&archived=1')).toEqual([
       expect.objectContaining({ id: 'old-one', archived: true }),

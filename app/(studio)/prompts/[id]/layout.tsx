@@ -20,7 +20,7 @@ export default async function PromptLayout({
           ← Prompts
         </Link>
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-2xl font-semibold">{summary.name}</h1>
+          <h1 className="min-w-0 text-2xl font-semibold break-words">{summary.name}</h1>
           <code className="text-sm text-zinc-500">{summary.id}</code>
           {summary.archived ? (
             <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">archived</span>

@@ -2,9 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { PromptEditor } from '@/components/editor/prompt-editor';
-import { Button } from '@/components/ui/button';
+import { NewPromptForm } from '@/components/prompts/new-prompt-form';
+import { slugify } from '@/components/prompts/slug';
 import { Alert, Card } from '@/components/ui/card';
-import { Field, Input } from '@/components/ui/field';
 import { promptIdSchema } from '@/lib/loom/core';
 import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
@@ -16,8 +16,8 @@ import { saveVersionAction } from '../[id]/actions';
 export const metadata: Metadata = { title: 'New prompt' };
 
 /**
- * Creating a prompt: an id and a name (a GET form, so checking them stores nothing), then the
- * editor on an empty draft. The prompt exists once its v1 is saved.
+ * Creating a prompt: a name and an id (derived from the name unless given; a GET form, so checking
+ * them stores nothing), then the editor on an empty draft. The prompt exists once its v1 is saved.
  */
 export default async function NewPromptPage({
   searchParams,
@@ -29,17 +29,24 @@ export default async function NewPromptPage({
   if (!can(viewer.role, 'write')) return <Alert>Your role ({viewer.role}) cannot create prompts.</Alert>;
 
   const params = await searchParams;
-  const id = firstValue(params.id);
   const name = firstValue(params.name);
-  const submitted = id !== '' || name !== '';
+  const typedId = firstValue(params.id).trim();
+  const id = typedId || slugify(name);
+  // The form was sent (even empty) once either field is in the URL; a first visit shows no errors.
+  const submitted = params.id !== undefined || params.name !== undefined;
   const errors: { id?: string; name?: string } = {};
   if (submitted) {
-    const parsedId = promptIdSchema.safeParse(id);
-    if (!parsedId.success) errors.id = `The id ${parsedId.error.issues[0]?.message ?? 'is invalid'}.`;
-    else if (await isPromptIdTaken(await getRegistry(viewer), id))
-      errors.id = `A prompt with the id "${id}" already exists.`;
     if (name.trim() === '') errors.name = 'Give the prompt a name.';
     else if (name.length > 200) errors.name = 'Names are at most 200 characters.';
+    const parsedId = promptIdSchema.safeParse(id);
+    if (id === '') {
+      if (!errors.name)
+        errors.id = 'Give the prompt an id: the name has no letter or digit to derive one from.';
+    } else if (!parsedId.success) {
+      errors.id = `The id "${id}" is not valid: ${parsedId.error.issues[0]?.message ?? 'it is malformed'}.`;
+    } else if (await isPromptIdTaken(await getRegistry(viewer), id)) {
+      errors.id = `A prompt with the id "${id}" already exists. Choose another id.`;
+    }
   }
 
   if (submitted && !errors.id && !errors.name) {
@@ -50,8 +57,8 @@ export default async function NewPromptPage({
           <Link href="/prompts" className="text-xs text-zinc-500 hover:underline">
             ← Prompts
           </Link>
-          <div className="flex items-center gap-3">
-            <h1 className="text-2xl font-semibold">{name}</h1>
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="text-2xl font-semibold break-words">{name}</h1>
             <code className="text-sm text-zinc-500">{id}</code>
             <span className="rounded bg-zinc-100 px-2 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800">
               new
@@ -73,31 +80,7 @@ export default async function NewPromptPage({
     <div className="max-w-lg space-y-4">
       <h1 className="text-2xl font-semibold">New prompt</h1>
       <Card>
-        <form method="get" action="/prompts/new" className="space-y-4" data-testid="new-prompt-form">
-          <Field label="Id" error={errors.id}>
-            <Input
-              name="id"
-              defaultValue={id}
-              required
-              placeholder="support-reply"
-              aria-invalid={errors.id ? true : undefined}
-            />
-          </Field>
-          <p className="-mt-3 text-xs text-zinc-500">
-            Lowercase letters, digits, &quot;.&quot;, &quot;_&quot; and &quot;-&quot;. Applications fetch the
-            prompt by this id; it cannot change later.
-          </p>
-          <Field label="Name" error={errors.name}>
-            <Input
-              name="name"
-              defaultValue={name}
-              required
-              maxLength={200}
-              aria-invalid={errors.name ? true : undefined}
-            />
-          </Field>
-          <Button type="submit">Continue to the editor</Button>
-        </form>
+        <NewPromptForm name={name} id={id} errors={errors} />
       </Card>
     </div>
   );

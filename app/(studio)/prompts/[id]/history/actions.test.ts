@@ -78,6 +78,29 @@ describe('promote and roll back', () => {
   });
 });
 
+describe('protected labels', () => {
+  it('refuses production through "Set label" and remove, pointing at Promote, and moves nothing', async () => {
+    as('admin');
+    const before = (await audit()).length;
+    const serving = (await registry().getByLabel('faq', 'production')).version;
+    for (const label of ['production', ' Production ']) {
+      expect(await setLabelAction({ promptId: 'faq', label, version: 2 })).toMatchObject({
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          fieldErrors: { label: [expect.stringContaining('only through Promote or Roll back')] },
+        },
+      });
+    }
+    expect(await removeLabelAction({ promptId: 'faq', label: 'production' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('cannot be removed') },
+    });
+    expect((await registry().getByLabel('faq', 'production')).version).toBe(serving);
+    expect(await audit()).toHaveLength(before);
+  });
+});
+
 describe('other labels', () => {
   it('sets, moves and removes a custom label, normalising its case', async () => {
     expect(await setLabelAction({ promptId: 'faq', label: ' Canary ', version: 1 })).toMatchObject({

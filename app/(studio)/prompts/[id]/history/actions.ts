@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { promptIdSchema } from '@/lib/loom/core';
 import { LABEL_PATTERN, MAX_LABEL_LENGTH } from '@/lib/loom/registry';
 import { defineAction } from '@/lib/server/action';
-import { moveLabel, removeLabel } from '@/lib/server/prompt-history';
+import { moveLabel, removeLabel, setOrdinaryLabel } from '@/lib/server/prompt-history';
 
 const labelSchema = z
   .string()
@@ -22,12 +22,12 @@ export const promoteVersionAction = defineAction({
   handler: ({ prisma, viewer, input }) => moveLabel(prisma, viewer, { ...input, label: 'production' }),
 });
 
-/** Any label; production additionally needs the promote permission (checked in moveLabel). */
+/** Ordinary labels only: production and other protected labels are refused with a pointer to Promote. */
 export const setLabelAction = defineAction({
   name: 'setLabel',
   schema: z.object({ promptId: promptIdSchema, label: labelSchema, version: versionSchema }),
   permission: 'write',
-  handler: ({ prisma, viewer, input }) => moveLabel(prisma, viewer, input),
+  handler: ({ prisma, viewer, input }) => setOrdinaryLabel(prisma, viewer, input),
 });
 
 export const removeLabelAction = defineAction({

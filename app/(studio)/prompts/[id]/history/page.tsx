@@ -1,14 +1,13 @@
-import type { Metadata } from 'next';
 import { AuditLog } from '@/components/prompts/audit-log';
 import { VersionHistory } from '@/components/prompts/version-history';
 import { Card } from '@/components/ui/card';
 import { can } from '@/lib/server/auth/permissions';
 import { getPrisma } from '@/lib/server/db';
-import { loadPromptPage } from '@/lib/server/prompt-page';
+import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompt-page';
 import { loadHistory } from '@/lib/server/prompt-history';
 import { promoteVersionAction, removeLabelAction, setLabelAction } from './actions';
 
-export const metadata: Metadata = { title: 'History' };
+export const generateMetadata = promptPageMetadata('History');
 
 export default async function PromptHistoryPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

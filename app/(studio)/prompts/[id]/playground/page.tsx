@@ -1,11 +1,10 @@
-import type { Metadata } from 'next';
 import { Playground } from '@/components/playground/playground';
 import { can } from '@/lib/server/auth/permissions';
 import { getPrisma } from '@/lib/server/db';
-import { loadPromptPage } from '@/lib/server/prompt-page';
+import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompt-page';
 import { listProviderConfigs } from '@/lib/server/providers';
 
-export const metadata: Metadata = { title: 'Playground' };
+export const generateMetadata = promptPageMetadata('Playground');
 
 export default async function PlaygroundPage({
   params,

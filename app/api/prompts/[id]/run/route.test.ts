@@ -120,6 +120,11 @@ describe('POST /api/prompts/[id]/run', () => {
       version: 1,
       provider: 'simulator',
       model: 'gpt-4o-mini',
+      // What the provider is sent, shown in the playground beside the answer.
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'Say hello to Ada' },
+      ],
     });
     const deltas = all.filter((e) => e.type === 'delta');
     expect(deltas.length).toBeGreaterThan(2);
@@ -151,7 +156,11 @@ describe('POST /api/prompts/[id]/run', () => {
     const all = await collect(
       await post({ source: { kind: 'draft', draft }, input: { who: 'Grace' }, model: 'gpt-4o' }),
     );
-    expect(all[0]).toMatchObject({ version: 0, model: 'gpt-4o' });
+    expect(all[0]).toMatchObject({
+      version: 0,
+      model: 'gpt-4o',
+      messages: [expect.anything(), { role: 'user', content: 'Wave at Grace twice' }],
+    });
     expect(
       all
         .filter((e) => e.type === 'delta')
@@ -179,6 +188,7 @@ describe('POST /api/prompts/[id]/run', () => {
 
   it('reports a missing variable as an error event naming it', async () => {
     const all = await collect(await post({ source: { kind: 'version', version: 1 }, input: {} }));
+    expect(all[0]).not.toHaveProperty('messages');
     expect(all.at(-1)).toMatchObject({
       type: 'error',
       code: 'MISSING_VARIABLES',
