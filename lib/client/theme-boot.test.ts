@@ -10,7 +10,15 @@ function boot(saved: string | null, systemIsDark: boolean, storageThrows = false
     addEventListener: (_: string, fn: () => void) => listeners.push(fn),
   };
   const root = { dataset: {} as Record<string, string> };
+  let onAttributeChange = () => {};
+  class MutationObserver {
+    constructor(callback: () => void) {
+      onAttributeChange = callback;
+    }
+    observe() {}
+  }
   runInNewContext(THEME_BOOT_SCRIPT, {
+    MutationObserver,
     window: { matchMedia: () => media },
     localStorage: {
       getItem: (key: string) => {
@@ -22,6 +30,11 @@ function boot(saved: string | null, systemIsDark: boolean, storageThrows = false
   });
   return {
     theme: () => root.dataset.theme,
+    /** What React does to <html> when it renders the whole document on the client. */
+    attributeRemoved: () => {
+      delete root.dataset.theme;
+      onAttributeChange();
+    },
     systemChanges: (dark: boolean) => {
       media.matches = dark;
       listeners.forEach((fn) => fn());
@@ -46,6 +59,12 @@ describe('the theme boot script', () => {
     const page = boot('light', false);
     page.systemChanges(true);
     expect(page.theme()).toBe('light');
+  });
+
+  it('puts the theme back when the attribute is removed', () => {
+    const page = boot('dark', false);
+    page.attributeRemoved();
+    expect(page.theme()).toBe('dark');
   });
 
   it('falls back to the system preference when storage is blocked', () => {

@@ -12,6 +12,9 @@ export const THEME_STORAGE_KEY = 'loom-theme';
 
 /**
  * Runs inline in <head> before anything paints, and again when the system preference changes
- * while "system" is chosen. Self-contained (it is serialized as text), never throws.
+ * while "system" is chosen. It also puts the attribute back if something removes it: React
+ * resets <html>'s attributes when it renders the document itself (e.g. a not-found page after
+ * an error), which would otherwise drop the page into the light theme. Self-contained (it is
+ * serialized as text), never throws.
  */
-export const THEME_BOOT_SCRIPT = `(function(){var k=${JSON.stringify(THEME_STORAGE_KEY)};var m=window.matchMedia('(prefers-color-scheme: dark)');function apply(){var p=null;try{p=localStorage.getItem(k)}catch(e){}var dark=p==='dark'||(p!=='light'&&m.matches);document.documentElement.dataset.theme=dark?'dark':'light'}apply();m.addEventListener('change',apply)})()`;
+export const THEME_BOOT_SCRIPT = `(function(){var k=${JSON.stringify(THEME_STORAGE_KEY)};var r=document.documentElement;var m=window.matchMedia('(prefers-color-scheme: dark)');function apply(){var p=null;try{p=localStorage.getItem(k)}catch(e){}var dark=p==='dark'||(p!=='light'&&m.matches);r.dataset.theme=dark?'dark':'light'}apply();m.addEventListener('change',apply);new MutationObserver(function(){if(!r.dataset.theme)apply()}).observe(r,{attributes:true,attributeFilter:['data-theme']})})()`;
