@@ -107,7 +107,8 @@ export function AppShell({
         id="main"
         tabIndex={-1}
         inert={isOpen}
-        className="min-w-0 flex-1 px-4 py-5 focus:outline-none sm:px-6 lg:px-8 lg:py-6"
+        // The page never scrolls sideways: content too wide for a phone scrolls inside main.
+        className="min-w-0 flex-1 overflow-x-auto px-4 py-5 focus:outline-none sm:px-6 lg:px-8 lg:py-6"
       >
         {children}
       </main>
