@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { errorMessage } from '@/lib/client/action-result';
 import { Button } from '../ui/button';
 import { Alert, Card } from '../ui/card';
 import { Field, Input, Select } from '../ui/field';
@@ -269,7 +270,7 @@ export function Playground({
         <div className="space-y-3">
           {failure && status !== 'cancelled' ? (
             <Alert>
-              <span className="font-mono text-xs">{failure.code}</span> {failure.message}
+              {errorMessage(failure)}
             </Alert>
           ) : null}
           <pre

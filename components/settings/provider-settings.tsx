@@ -79,7 +79,7 @@ function ConnectionResult({
   if (failure) {
     return (
       <div role="alert" data-testid="connection-result" className="text-sm text-red-700 dark:text-red-300">
-        Connection failed: <span className="font-mono text-xs">{failure.error.code}</span> {failure.message}
+        Connection failed: {failure.message}
       </div>
     );
   }
