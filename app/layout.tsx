@@ -2,6 +2,7 @@ import '@fontsource-variable/inter';
 import './globals.css';
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { ThemeBootFallback } from '@/components/shell/theme-boot-fallback';
 import { THEME_BOOT_SCRIPT } from '@/lib/client/theme-boot';
 
 export const metadata: Metadata = {
@@ -25,7 +26,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         {/* Inline and first: the saved theme applies before the first paint (no flash). */}
         <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
       </head>
-      <body className="min-h-screen font-sans">{children}</body>
+      <body className="min-h-screen font-sans">
+        <ThemeBootFallback />
+        {children}
+      </body>
     </html>
   );
 }

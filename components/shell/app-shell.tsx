@@ -26,15 +26,26 @@ export function AppShell({
   const closeButton = useRef<HTMLButtonElement>(null);
   const sidebarId = useId();
 
+  // Closing by Escape or the Close button gives focus back to Menu, once the page behind is no
+  // longer inert (focusing it before the re-render would fail silently).
+  const shouldRestoreFocus = useRef(false);
+  const close = () => {
+    shouldRestoreFocus.current = true;
+    setOpen(false);
+  };
+
   useEffect(() => {
-    if (!isOpen) return;
+    if (!isOpen) {
+      if (shouldRestoreFocus.current) menuButton.current?.focus();
+      shouldRestoreFocus.current = false;
+      return;
+    }
     closeButton.current?.focus();
-    const close = () => {
-      setOpen(false);
-      menuButton.current?.focus();
-    };
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') close();
+      if (event.key === 'Escape') {
+        shouldRestoreFocus.current = true;
+        setOpen(false);
+      }
     };
     // Growing past the breakpoint shows the sidebar anyway: drop the overlay and its inert page.
     const wide = window.matchMedia(WIDE_SCREEN);
@@ -93,10 +104,7 @@ export function AppShell({
         <button
           ref={closeButton}
           type="button"
-          onClick={() => {
-            setOpen(false);
-            menuButton.current?.focus();
-          }}
+          onClick={close}
           className="absolute top-3 right-3 rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 lg:hidden dark:text-zinc-300 dark:hover:bg-zinc-800"
         >
           Close<span className="sr-only"> menu</span>

@@ -11,10 +11,29 @@ export type ThemePreference = Theme | 'system';
 export const THEME_STORAGE_KEY = 'loom-theme';
 
 /**
- * Runs inline in <head> before anything paints, and again when the system preference changes
- * while "system" is chosen. It also puts the attribute back if something removes it: React
- * resets <html>'s attributes when it renders the document itself (e.g. a not-found page after
- * an error), which would otherwise drop the page into the light theme. Self-contained (it is
- * serialized as text), never throws.
+ * Applies the saved choice (else the system's), follows the system while nothing is saved, and
+ * puts the attribute back if something removes it: React resets <html>'s attributes when it
+ * renders the document itself. Self-contained, because it is also serialized into an inline
+ * script; never throws.
  */
-export const THEME_BOOT_SCRIPT = `(function(){var k=${JSON.stringify(THEME_STORAGE_KEY)};var r=document.documentElement;var m=window.matchMedia('(prefers-color-scheme: dark)');function apply(){var p=null;try{p=localStorage.getItem(k)}catch(e){}var dark=p==='dark'||(p!=='light'&&m.matches);r.dataset.theme=dark?'dark':'light'}apply();m.addEventListener('change',apply);new MutationObserver(function(){if(!r.dataset.theme)apply()}).observe(r,{attributes:true,attributeFilter:['data-theme']})})()`;
+export function bootTheme(storageKey: string): void {
+  const root = document.documentElement;
+  const media = window.matchMedia('(prefers-color-scheme: dark)');
+  const apply = () => {
+    let saved: string | null = null;
+    try {
+      saved = localStorage.getItem(storageKey);
+    } catch {
+      // Storage blocked: follow the system.
+    }
+    root.dataset.theme = saved === 'dark' || (saved !== 'light' && media.matches) ? 'dark' : 'light';
+  };
+  apply();
+  media.addEventListener('change', apply);
+  new MutationObserver(() => {
+    if (!root.dataset.theme) apply();
+  }).observe(root, { attributes: true, attributeFilter: ['data-theme'] });
+}
+
+/** Runs inline in <head>, before anything paints. */
+export const THEME_BOOT_SCRIPT = `(${bootTheme.toString()})(${JSON.stringify(THEME_STORAGE_KEY)})`;
