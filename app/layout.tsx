@@ -1,7 +1,9 @@
 import '@fontsource-variable/inter';
 import './globals.css';
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { ThemeBootFallback } from '@/components/shell/theme-boot-fallback';
+import { THEME_BOOT_SCRIPT } from '@/lib/client/theme-boot';
 
 export const metadata: Metadata = {
   title: { default: 'Loom Studio', template: '%s · Loom Studio' },
@@ -9,10 +11,25 @@ export const metadata: Metadata = {
   icons: { icon: '/favicon.svg' },
 };
 
+export const viewport: Viewport = {
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#fafafa' },
+    { media: '(prefers-color-scheme: dark)', color: '#09090b' },
+  ],
+};
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body className="min-h-screen font-sans">{children}</body>
+    // The boot script sets data-theme before hydration, so React must not flag the difference.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Inline and first: the saved theme applies before the first paint (no flash). */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+      </head>
+      <body className="min-h-screen font-sans">
+        <ThemeBootFallback />
+        {children}
+      </body>
     </html>
   );
 }

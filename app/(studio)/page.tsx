@@ -1,54 +1,246 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { formatAge, formatTime } from '@/components/prompts/format';
+import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/server/auth/permissions';
-import { getViewer } from '@/lib/server/auth/session';
+import { getViewer, type Viewer } from '@/lib/server/auth/session';
 import { getPrisma } from '@/lib/server/db';
-import { getHealth } from '@/lib/server/health';
+import { loadHomeOverview, type ChecklistStep, type HomeOverview } from '@/lib/server/home';
 
 export const metadata: Metadata = { title: 'Overview' };
+
+const LINK = 'font-medium text-accent hover:underline dark:text-accent-soft';
 
 export default async function OverviewPage() {
   const viewer = await getViewer();
   if (!viewer) return null;
-  const prisma = await getPrisma();
-  const [members, health] = await Promise.all([
-    prisma.membership.count({ where: { workspaceId: viewer.workspaceId } }),
-    getHealth(),
-  ]);
+  const overview = await loadHomeOverview(await getPrisma(), viewer.workspaceId);
+  const now = new Date().toISOString();
+  const canWrite = can(viewer.role, 'write');
+  const isSetUp = Object.values(overview.done).every(Boolean);
+
   return (
-    <div className="max-w-4xl space-y-6">
-      <header>
-        <h1 className="text-2xl font-semibold">{viewer.workspaceName}</h1>
-        <p className="text-sm text-zinc-500">
-          Signed in as {viewer.name} ({viewer.role}).
-        </p>
-      </header>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Card title="Team">
-          <p className="text-3xl font-semibold tabular-nums">{members}</p>
-          <p className="text-sm text-zinc-500">
-            member{members === 1 ? '' : 's'}
-            {can(viewer.role, 'manage') ? (
-              <>
-                {' · '}
-                <Link className="text-accent hover:underline" href="/settings/members">
-                  manage
-                </Link>
-              </>
+    <div className="mx-auto max-w-5xl space-y-6">
+      <PageHeader
+        title={viewer.workspaceName}
+        description={`Your prompts, what serves production and what changed lately. Signed in as ${viewer.name} (${viewer.role}).`}
+        actions={
+          <>
+            <Link href="/prompts" className={buttonClasses('secondary')}>
+              All prompts
+            </Link>
+            {canWrite ? (
+              <Link href="/prompts/new" className={buttonClasses('primary')}>
+                New prompt
+              </Link>
             ) : null}
-          </p>
+          </>
+        }
+      />
+
+      <ul className="grid grid-cols-3 gap-3" aria-label="Workspace figures">
+        <Stat label="Prompts" value={overview.counts.prompts} href="/prompts" />
+        <Stat label="In production" value={overview.counts.inProduction} href="/prompts" />
+        <Stat
+          label="Members"
+          value={overview.counts.members}
+          href={can(viewer.role, 'manage') ? '/settings/members' : undefined}
+        />
+      </ul>
+
+      {isSetUp ? null : <GettingStarted overview={overview} viewer={viewer} />}
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="In production">
+          {overview.production.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Nothing serves production yet. Promote a version from a prompt&apos;s History.
+            </p>
+          ) : (
+            <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Prompts in production">
+              {overview.production.map((row) => (
+                <li
+                  key={row.promptId}
+                  className="flex flex-wrap items-baseline justify-between gap-x-3 py-2 text-sm"
+                >
+                  <Link href={`/prompts/${row.promptId}`} className={`${LINK} min-w-0 break-words`}>
+                    {row.name}
+                  </Link>
+                  <span className="text-zinc-600 dark:text-zinc-400">
+                    v{row.version}
+                    {row.latestVersion > row.version ? (
+                      <span className="text-amber-700 dark:text-amber-300">
+                        {' '}
+                        · v{row.latestVersion} not promoted
+                      </span>
+                    ) : null}{' '}
+                    ·{' '}
+                    <time dateTime={row.since} title={formatTime(row.since)}>
+                      since {formatAge(row.since, now)}
+                    </time>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
-        <Card title="Database">
-          <p className="font-medium" data-testid="database-status">
-            {health.database.kind === 'embedded' ? 'Embedded PostgreSQL' : 'PostgreSQL'} ·{' '}
-            {health.migrations.current
-              ? 'schema up to date'
-              : `${health.migrations.pending.length} migrations pending`}
-          </p>
-          <p className="text-sm text-zinc-500">Round trip {health.database.latencyMs ?? '–'} ms</p>
+
+        <Card title="Recent activity">
+          {overview.activity.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              No activity yet: saved versions, promotions and settings changes show here.
+            </p>
+          ) : (
+            <ol className="space-y-2 text-sm" aria-label="Recent activity">
+              {overview.activity.map((entry) => (
+                <li key={entry.id} data-testid="activity-entry" className="break-words">
+                  <span className="font-medium">{entry.actor}</span>{' '}
+                  {entry.href ? (
+                    <Link href={entry.href} className="hover:underline">
+                      {entry.text}
+                    </Link>
+                  ) : (
+                    entry.text
+                  )}{' '}
+                  <time
+                    dateTime={entry.at}
+                    title={formatTime(entry.at)}
+                    className="whitespace-nowrap text-zinc-600 dark:text-zinc-400"
+                  >
+                    · {formatAge(entry.at, now)}
+                  </time>
+                </li>
+              ))}
+            </ol>
+          )}
         </Card>
       </div>
     </div>
+  );
+}
+
+function Stat({ label, value, href }: { label: string; value: number; href?: string }) {
+  const body = (
+    <>
+      <span className="block text-2xl font-semibold tabular-nums sm:text-3xl">{value}</span>
+      <span className="block text-xs font-medium text-zinc-600 sm:text-sm dark:text-zinc-400">{label}</span>
+    </>
+  );
+  const box =
+    'block h-full rounded-lg border border-zinc-200 bg-white px-3 py-3 sm:px-4 dark:border-zinc-800 dark:bg-zinc-900';
+  return (
+    <li>
+      {href ? (
+        <Link href={href} className={`${box} hover:border-zinc-400 dark:hover:border-zinc-600`}>
+          {body}
+        </Link>
+      ) : (
+        <div className={box}>{body}</div>
+      )}
+    </li>
+  );
+}
+
+interface Step {
+  key: ChecklistStep;
+  title: string;
+  hint: string;
+  action?: { href: string; label: string };
+}
+
+function steps(overview: HomeOverview, viewer: Viewer): Step[] {
+  const first = overview.production[0]?.promptId;
+  const isAdmin = can(viewer.role, 'manage');
+  const canWrite = can(viewer.role, 'write');
+  return [
+    {
+      key: 'provider',
+      title: 'Connect a model provider',
+      hint: isAdmin
+        ? 'The demo answers with a built-in simulator. Add an OpenAI-compatible API or an Ollama server.'
+        : 'The demo answers with a built-in simulator. An admin can connect a real model.',
+      ...(isAdmin ? { action: { href: '/settings/providers', label: 'Add a provider' } } : {}),
+    },
+    {
+      key: 'prompt',
+      title: 'Create a prompt',
+      hint: 'A template with variables, model settings and examples; every save is a new version.',
+      ...(canWrite ? { action: { href: '/prompts/new', label: 'New prompt' } } : {}),
+    },
+    {
+      key: 'run',
+      title: 'Try a prompt in the playground',
+      hint: 'Fill in the variables and see the answer, its tokens and its cost.',
+      action: { href: first ? `/prompts/${first}/playground` : '/prompts', label: 'Open the playground' },
+    },
+    {
+      key: 'production',
+      title: 'Promote a version to production',
+      hint: 'Your application asks for the production label; promoting moves it, rolling back moves it back.',
+      action: { href: first ? `/prompts/${first}/history` : '/prompts', label: 'Open a prompt’s history' },
+    },
+    {
+      key: 'teammate',
+      title: 'Invite a teammate',
+      hint: 'Editors write prompts, viewers read them; only admins change settings.',
+      ...(isAdmin ? { action: { href: '/settings/members', label: 'Add a member' } } : {}),
+    },
+  ];
+}
+
+function GettingStarted({ overview, viewer }: { overview: HomeOverview; viewer: Viewer }) {
+  const all = steps(overview, viewer);
+  const doneCount = all.filter((step) => overview.done[step.key]).length;
+  return (
+    <Card
+      title="Getting started"
+      actions={
+        <span className="text-xs text-zinc-600 dark:text-zinc-400">
+          {doneCount} of {all.length} done
+        </span>
+      }
+    >
+      <ol className="space-y-3" aria-label="Getting started">
+        {all.map((step) => (
+          <ChecklistItem key={step.key} step={step} isDone={overview.done[step.key]} />
+        ))}
+      </ol>
+    </Card>
+  );
+}
+
+function ChecklistItem({ step, isDone }: { step: Step; isDone: boolean }): ReactNode {
+  return (
+    <li className="flex gap-3 text-sm" data-testid={`step-${step.key}`} data-done={isDone}>
+      <span
+        aria-hidden="true"
+        className={`mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full border text-xs ${
+          isDone
+            ? 'border-emerald-600 bg-emerald-600 text-white dark:border-emerald-500 dark:bg-emerald-500 dark:text-zinc-950'
+            : 'border-zinc-400 dark:border-zinc-500'
+        }`}
+      >
+        {isDone ? '✓' : ''}
+      </span>
+      <div className="min-w-0">
+        <p className={`font-medium ${isDone ? 'text-zinc-500 line-through dark:text-zinc-400' : ''}`}>
+          {step.title}
+          <span className="sr-only">{isDone ? ' (done)' : ' (to do)'}</span>
+        </p>
+        {isDone ? null : (
+          <p className="text-zinc-600 dark:text-zinc-400">
+            {step.hint}{' '}
+            {step.action ? (
+              <Link href={step.action.href} className={LINK}>
+                {step.action.label}
+              </Link>
+            ) : null}
+          </p>
+        )}
+      </div>
+    </li>
   );
 }

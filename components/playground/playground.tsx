@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { Message } from '@/lib/loom/core/prompt';
+import { errorMessage } from '@/lib/client/action-result';
 import { Button } from '../ui/button';
 import { Alert, Card } from '../ui/card';
 import { Field, Input, Select } from '../ui/field';
@@ -359,7 +360,7 @@ export function Playground({
             data-testid="run-outcome"
             className="focus:outline-accent rounded-md focus:outline-2 focus:outline-offset-2"
           >
-            {failure && status !== 'cancelled' ? <Alert>{failure.message}</Alert> : null}
+            {failure && status !== 'cancelled' ? <Alert>{errorMessage(failure)}</Alert> : null}
             {status === 'cancelled' ? (
               <Alert tone="info">Cancelled. The answer so far is kept below.</Alert>
             ) : null}

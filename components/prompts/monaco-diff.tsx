@@ -21,6 +21,8 @@ const OPTIONS = {
   wordWrap: 'on',
   diffWordWrap: 'on',
   automaticLayout: true,
+  originalAriaLabel: 'Older version (read only)',
+  modifiedAriaLabel: 'Newer version (read only)',
   // Long prompts: show the changed lines with a little context; unchanged runs fold away.
   hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 10 },
 } as const;
