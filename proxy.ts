@@ -1,18 +1,50 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { getEnv } from '@/lib/server/env';
+import {
+  createNonce,
+  isServedOverHttps,
+  responseKind,
+  securityHeaders,
+} from '@/lib/server/http/security-headers';
 
-// A convenience only: it sends visitors without a session cookie to sign-in, remembering where they
-// were going. Every page, action and route handler still checks the session itself.
+// Runs for every request (pages, route handlers, files) to put the security headers on each.
+// Pages get a Content-Security-Policy with a fresh nonce, which Next reads from the request
+// headers and puts on its own scripts (so pages render per request).
+// It also sends visitors without a session cookie to sign-in, remembering where they were going: a
+// convenience only; every page, action and route handler still checks the session itself.
 const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 
 export function proxy(request: NextRequest) {
-  if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next();
-  const url = request.nextUrl.clone();
-  url.pathname = '/sign-in';
-  url.search = '';
-  url.searchParams.set('callbackUrl', `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  return NextResponse.redirect(url);
-}
+  const { pathname, search } = request.nextUrl;
+  const env = getEnv();
+  const kind = responseKind(pathname);
+  const nonce = kind === 'page' ? createNonce() : undefined;
+  const headers = securityHeaders({
+    kind,
+    nonce,
+    isHttps: isServedOverHttps(request, env.NEXTAUTH_URL),
+    isDevelopment: env.NODE_ENV === 'development',
+  });
 
-export const config = {
-  matcher: ['/((?!api/|_next/|sign-in|favicon.ico|.*\\.(?:svg|png|ico|woff2?)$).*)'],
-};
+  let response: NextResponse;
+  if (
+    kind === 'page' &&
+    !pathname.startsWith('/sign-in') &&
+    !SESSION_COOKIES.some((name) => request.cookies.has(name))
+  ) {
+    const url = request.nextUrl.clone();
+    url.pathname = '/sign-in';
+    url.search = '';
+    url.searchParams.set('callbackUrl', `${pathname}${search}`);
+    response = NextResponse.redirect(url);
+  } else if (nonce) {
+    const forwarded = new Headers(request.headers);
+    forwarded.set('x-nonce', nonce);
+    forwarded.set('content-security-policy', headers['content-security-policy'] ?? '');
+    response = NextResponse.next({ request: { headers: forwarded } });
+  } else {
+    response = NextResponse.next();
+  }
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}

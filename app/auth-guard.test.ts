@@ -58,7 +58,9 @@ describe('unauthenticated calls', () => {
         expect(handlers.length).toBeGreaterThan(0);
         for (const method of handlers) {
           const handler = mod[method] as (req: Request, ctx: unknown) => Promise<Response>;
-          const response = await handler(new Request(`http://127.0.0.1/${file}`, { method }), {
+          // A same-origin JSON request, so only the missing session can be why it is refused.
+          const headers = { origin: 'http://127.0.0.1', 'content-type': 'application/json' };
+          const response = await handler(new Request(`http://127.0.0.1/${file}`, { method, headers }), {
             params: Promise.resolve({}),
           });
           expect(response.status, `${method} ${file}`).toBe(401);

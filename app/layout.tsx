@@ -1,6 +1,7 @@
 import '@fontsource-variable/inter';
 import './globals.css';
 import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { ThemeBootFallback } from '@/components/shell/theme-boot-fallback';
 import { THEME_BOOT_SCRIPT } from '@/lib/client/theme-boot';
@@ -18,13 +19,16 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request, even the 404 page: Next puts the proxy's CSP nonce on its scripts only
+  // then, and the theme boot script needs the same nonce.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     // The boot script sets data-theme before hydration, so React must not flag the difference.
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* Inline and first: the saved theme applies before the first paint (no flash). */}
-        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
       </head>
       <body className="min-h-screen font-sans">
         <ThemeBootFallback />

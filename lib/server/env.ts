@@ -19,6 +19,8 @@ const envSchema = z
     /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is unset. */
     LOOM_DATA_DIR: z.string().default('.data'),
     NEXTAUTH_SECRET: z.string().optional(),
+    /** The public URL behind a proxy: its origin may send state-changing requests, and https turns on HSTS. */
+    NEXTAUTH_URL: z.url().optional(),
     LOOM_ADMIN_EMAIL: z.email().optional(),
     LOOM_ADMIN_PASSWORD: z.string().min(8).optional(),
     /** Seals provider API keys: "[v<n>:]<base64 of 32 bytes>"; see lib/server/secret-box.ts. */

@@ -1,9 +1,15 @@
 import 'server-only';
-import { isNode, isSeq, parse, parseAllDocuments, type Range } from 'yaml';
+import { Composer, isSeq, LineCounter, parse, Parser, type Document } from 'yaml';
 import { z } from 'zod';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { forEachBounded } from '@/lib/loom/chain';
 import { isLoomError, LoomError, type LoomIssue, type PromptData } from '@/lib/loom/core';
-import { parsePromptDocument, serializePromptDocument, type PromptRegistry } from '@/lib/loom/registry';
+import {
+  promptFromYaml,
+  serializePromptDocument,
+  type ParsedPromptYaml,
+  type PromptRegistry,
+} from '@/lib/loom/registry';
 import { formatBytes } from '@/components/prompts/format';
 import { MAX_IMPORT_BYTES, type ImportResult } from '@/components/prompts/types';
 import type { Viewer } from './auth/session';
@@ -39,43 +45,89 @@ export type ImportPromptsInput = z.infer<typeof importPromptsSchema>;
 
 export type ExportFormat = 'yaml' | 'json';
 
-/**
- * Slices one prompt out of a file, blanking everything before it (newlines kept), so the line and
- * column of every error are those of the original file.
- */
-function isolate(text: string, range: Range): string {
-  return text.slice(0, range[0]).replace(/[^\n]/g, ' ') + text.slice(range[0], range[2]);
+/** Reads in flight for one export: a 1,000-prompt export must leave the 10-connection pool to others. */
+const EXPORT_CONCURRENCY = 4;
+
+/** The prompts of one file, parsed but not yet validated: each node keeps its place in the file. */
+interface ImportFileParts {
+  name: string;
+  prompts: ParsedPromptYaml[];
 }
 
 /**
- * The prompt documents of one file: a YAML document, a YAML stream (`---` between prompts), a JSON
- * object, or a JSON (or YAML) array of them. Throws INVALID_INPUT naming the file, the field and
- * its line and column.
+ * Splits one file into its prompts: a YAML document, a YAML stream (`---` between prompts), a JSON
+ * object, or a JSON (or YAML) array of them. The file is parsed once; nothing is copied per prompt,
+ * so a file of thousands of tiny items costs no more than its size. Throws INVALID_INPUT for a file
+ * that is not YAML, holds no prompt, or holds more than `MAX_IMPORT_PROMPTS`.
  */
-export function parseImportFile(name: string, content: string): PromptData[] {
-  const documents = parseAllDocuments(content);
-  const parts: string[] = [];
-  if (!Array.isArray(documents)) {
-    // An empty or comment-only text.
-  } else if (documents.length === 1 && isSeq(documents[0]?.contents)) {
-    for (const item of documents[0].contents.items) {
-      parts.push(isNode(item) && item.range ? isolate(content, item.range) : '');
-    }
-  } else {
-    for (const doc of documents) {
-      if (doc.contents !== null || doc.errors.length > 0) parts.push(isolate(content, doc.range));
+function splitImportFile(name: string, content: string): ImportFileParts {
+  const jsonLength = jsonArrayLength(content);
+  if (jsonLength !== undefined && jsonLength > MAX_IMPORT_PROMPTS) throw tooManyPrompts(String(jsonLength));
+  const lineCounter = new LineCounter();
+  const documents: Document.Parsed[] = [];
+  // Documents are composed one at a time, so a stream of thousands stops at the cap.
+  const composer = new Composer({ uniqueKeys: true });
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(content))) {
+    if (doc.errors.length > 0) throw notYaml(name, doc, lineCounter);
+    // Empty documents count too: a stream of bare `---` must not run on unchecked either.
+    if (documents.push(doc) > MAX_IMPORT_PROMPTS) {
+      throw tooManyPrompts(`more than ${MAX_IMPORT_PROMPTS}`);
     }
   }
-  if (parts.length === 0) {
+  const prompts: ParsedPromptYaml[] = [];
+  const [first] = documents;
+  if (documents.length === 1 && first && isSeq(first.contents)) {
+    for (const node of first.contents.items) prompts.push({ doc: first, node, lineCounter });
+  } else {
+    for (const doc of documents) {
+      if (doc.contents !== null) prompts.push({ doc, node: doc.contents, lineCounter });
+    }
+  }
+  if (prompts.length === 0) {
     throw new LoomError('INVALID_INPUT', `${name} contains no prompt.`, {
       file: name,
       issues: [{ path: name, message: `${name} contains no prompt document` }],
     });
   }
-  return parts.map((part, index) => {
-    const where = parts.length === 1 ? name : `${name} (prompt ${index + 1})`;
+  if (prompts.length > MAX_IMPORT_PROMPTS) throw tooManyPrompts(String(prompts.length));
+  return { name, prompts };
+}
+
+/**
+ * The length of a JSON array file, else undefined. The native parser counts a large JSON array (the
+ * export format) in milliseconds and a few MB, where YAML's parser takes seconds and hundreds of MB.
+ */
+function jsonArrayLength(content: string): number | undefined {
+  if (!content.trimStart().startsWith('[')) return undefined;
+  try {
+    const value: unknown = JSON.parse(content);
+    return Array.isArray(value) ? value.length : undefined;
+  } catch {
+    return undefined; // YAML, or not valid at all: the YAML parser says where.
+  }
+}
+
+function notYaml(name: string, doc: Document, lineCounter: LineCounter): LoomError {
+  const issues = doc.errors.map((error) => {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    const message = error.message.split('\n')[0] ?? error.message;
+    return { path: name, line, column: col, message: `${name}, line ${line}, column ${col}: ${message}` };
+  });
+  return new LoomError('INVALID_INPUT', `${name} is not valid YAML or JSON.`, { file: name, issues });
+}
+
+function tooManyPrompts(found: string): LoomError {
+  return new LoomError('INVALID_INPUT', `Import at most ${MAX_IMPORT_PROMPTS} prompts at once.`, {
+    issues: [{ path: 'files', message: `${found} prompts found` }],
+  });
+}
+
+/** Validates each prompt of a split file; errors name the file, the prompt and its line and column. */
+function validateImportFile({ name, prompts }: ImportFileParts): PromptData[] {
+  return prompts.map((parsed, index) => {
+    const where = prompts.length === 1 ? name : `${name} (prompt ${index + 1})`;
     try {
-      return parsePromptDocument(part, { path: where });
+      return promptFromYaml(parsed, { path: where });
     } catch (error) {
       if (!isLoomError(error, 'INVALID_INPUT')) throw error;
       // Keyed by file so the dialog groups the problems under the file they are in.
@@ -101,14 +153,13 @@ export async function importPrompts(
   viewer: Pick<Viewer, 'workspaceId' | 'email'>,
   input: ImportPromptsInput,
 ): Promise<ImportResult> {
-  const documents = input.files.flatMap((file) =>
-    parseImportFile(file.name, file.content).map((data) => ({ file: file.name, data })),
+  // Every file is counted before any prompt is validated, so the cap bounds the work.
+  const files = input.files.map((file) => splitImportFile(file.name, file.content));
+  const count = files.reduce((sum, file) => sum + file.prompts.length, 0);
+  if (count > MAX_IMPORT_PROMPTS) throw tooManyPrompts(String(count));
+  const documents = files.flatMap((file) =>
+    validateImportFile(file).map((data) => ({ file: file.name, data })),
   );
-  if (documents.length > MAX_IMPORT_PROMPTS) {
-    throw new LoomError('INVALID_INPUT', `Import at most ${MAX_IMPORT_PROMPTS} prompts at once.`, {
-      issues: [{ path: 'files', message: `${documents.length} prompts found` }],
-    });
-  }
   const seen = new Map<string, string>();
   for (const { file, data } of documents) {
     const first = seen.get(data.id);
@@ -157,7 +208,10 @@ export async function exportPrompts(
   format: ExportFormat,
 ): Promise<{ filename: string; contentType: string; body: string }> {
   const selected = ids.length > 0 ? ids : (await registry.list()).map((s) => s.id);
-  const prompts = await Promise.all(selected.map((id) => registry.getLatest(id)));
+  const prompts: PromptData[] = new Array<PromptData>(selected.length);
+  await forEachBounded(selected, EXPORT_CONCURRENCY, async (id, index) => {
+    prompts[index] = await registry.getLatest(id);
+  });
   const documents = prompts.map(serializePromptDocument);
   const stem = prompts.length === 1 && prompts[0] ? prompts[0].id : 'prompts';
   if (format === 'json') {

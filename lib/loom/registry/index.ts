@@ -30,6 +30,8 @@ export {
 export { createMemoryRegistry, type MemoryRegistryOptions } from './memory-registry';
 export {
   parsePromptDocument,
+  promptFromYaml,
   serializePromptDocument,
   type ParsePromptDocumentOptions,
+  type ParsedPromptYaml,
 } from './prompt-document';

@@ -1,4 +1,13 @@
-import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify } from 'yaml';
+import {
+  isCollection,
+  isMap,
+  isNode,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  stringify,
+  type Document,
+} from 'yaml';
 import { LoomError, promptSchema, type LoomIssue, type PromptData } from '../core';
 
 /** Field order of a document: what a reader wants first, long texts last. */
@@ -45,29 +54,54 @@ export interface ParsePromptDocumentOptions {
  * Throws INVALID_INPUT whose `details.issues` name each bad field with its line and column.
  */
 export function parsePromptDocument(text: string, options: ParsePromptDocumentOptions = {}): PromptData {
-  const where = options.path === undefined ? 'Prompt document' : `Prompt document ${options.path}`;
-  const fail = (message: string, issues: LoomIssue[]) =>
-    new LoomError('INVALID_INPUT', `${where}: ${message}`, {
-      issues,
-      ...(options.path === undefined ? {} : { file: options.path }),
-    });
-
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw fail(
-      'is not valid YAML',
-      doc.errors.map((error) => {
-        const pos = error.linePos?.[0];
-        return { message: error.message.split('\n')[0] ?? error.message, line: pos?.line, column: pos?.col };
-      }),
-    );
+    throw invalidDocument(options, 'is not valid YAML', yamlErrorIssues(doc));
   }
+  return promptFromYaml({ doc, node: doc.contents, lineCounter }, options);
+}
+
+/** One prompt's YAML, already parsed, possibly out of a larger text (an item of a file's sequence). */
+export interface ParsedPromptYaml {
+  /** The document the node belongs to: it resolves aliases. */
+  doc: Document;
+  node: unknown;
+  /** Maps the node's offsets to lines and columns of the whole text. */
+  lineCounter: LineCounter;
+}
+
+/** The line and column of each of `doc`'s YAML syntax errors, for INVALID_INPUT issues. */
+function yamlErrorIssues(doc: Document): LoomIssue[] {
+  return doc.errors.map((error) => {
+    const pos = error.linePos?.[0];
+    return { message: error.message.split('\n')[0] ?? error.message, line: pos?.line, column: pos?.col };
+  });
+}
+
+function invalidDocument(options: ParsePromptDocumentOptions, message: string, issues: LoomIssue[]) {
+  const where = options.path === undefined ? 'Prompt document' : `Prompt document ${options.path}`;
+  return new LoomError('INVALID_INPUT', `${where}: ${message}`, {
+    issues,
+    ...(options.path === undefined ? {} : { file: options.path }),
+  });
+}
+
+/**
+ * Validates one parsed prompt in place, without copying its text: issues carry the line and
+ * column of the whole text the node was parsed from. Same rules and errors as `parsePromptDocument`.
+ */
+export function promptFromYaml(
+  { doc, node, lineCounter }: ParsedPromptYaml,
+  options: ParsePromptDocumentOptions = {},
+): PromptData {
+  const fail = (message: string, issues: LoomIssue[]) => invalidDocument(options, message, issues);
   const locate = (path: readonly PropertyKey[]): Pick<LoomIssue, 'line' | 'column'> => {
     // Walk up to the nearest node that exists (a missing field is reported at its parent).
     for (let depth = path.length; depth >= 0; depth--) {
-      const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      const offset = isNode(node) ? node.range?.[0] : undefined;
+      const found: unknown =
+        depth === 0 ? node : isCollection(node) ? node.getIn(path.slice(0, depth), true) : undefined;
+      const offset = isNode(found) ? found.range?.[0] : undefined;
       if (offset !== undefined) {
         const pos = lineCounter.linePos(offset);
         return { line: pos.line, column: pos.col };
@@ -77,8 +111,8 @@ export function parsePromptDocument(text: string, options: ParsePromptDocumentOp
   };
 
   const locateKey = (key: string): Pick<LoomIssue, 'line' | 'column'> => {
-    const pair = isMap(doc.contents)
-      ? doc.contents.items.find((item) => isScalar(item.key) && item.key.value === key)
+    const pair = isMap(node)
+      ? node.items.find((item) => isScalar(item.key) && item.key.value === key)
       : undefined;
     const offset = isNode(pair?.key) ? pair.key.range?.[0] : undefined;
     if (offset === undefined) return locate([key]);
@@ -86,7 +120,7 @@ export function parsePromptDocument(text: string, options: ParsePromptDocumentOp
     return { line: pos.line, column: pos.col };
   };
 
-  const raw: unknown = doc.toJS();
+  const raw: unknown = isNode(node) ? node.toJS(doc) : node;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw fail('must be a mapping of prompt fields', [
       { path: '', message: 'expected a mapping', ...locate([]) },

@@ -1,5 +1,8 @@
 import { getViewer } from '@/lib/server/auth/session';
 import { MAX_PREVIEW_BODY_CHARS, previewDraft, previewRequestSchema } from '@/lib/server/editor';
+import { readJsonBody } from '@/lib/server/http/body';
+import { problem } from '@/lib/server/http/problem';
+import { refuseCrossSite } from '@/lib/server/http/same-origin';
 import { getTemplateEngine } from '@/lib/server/loom';
 import { withErrorResponse } from '@/lib/server/error-response';
 
@@ -8,29 +11,21 @@ import { withErrorResponse } from '@/lib/server/error-response';
 
 export const dynamic = 'force-dynamic';
 
-function problem(status: number, code: string, message: string) {
-  return Response.json({ code, message }, { status });
-}
+/** Every character of the drafts may take up to 3 bytes in UTF-8 (CJK text, for one). */
+const MAX_PREVIEW_BODY_BYTES = 3 * MAX_PREVIEW_BODY_CHARS;
 
 export const POST = withErrorResponse('POST /api/prompts/preview', async (request: Request) => {
   const started = performance.now();
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   const viewer = await getViewer();
   if (!viewer) return problem(401, 'UNAUTHENTICATED', 'Your session has ended. Sign in again.');
-  const text = await request.text();
-  if (text.length > MAX_PREVIEW_BODY_CHARS) {
-    return problem(
-      413,
-      'TEMPLATE_LIMIT',
-      'The draft is too large to preview: templates are limited to 256 KB.',
-    );
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return problem(400, 'INVALID_INPUT', 'The preview request is not JSON.');
-  }
-  const parsed = previewRequestSchema.safeParse(body);
+  const body = await readJsonBody(request, {
+    maxBytes: MAX_PREVIEW_BODY_BYTES,
+    tooLargeMessage: 'The draft is too large to preview: templates are limited to 256 KB.',
+  });
+  if (!body.ok) return body.response;
+  const parsed = previewRequestSchema.safeParse(body.value);
   if (!parsed.success) return problem(400, 'INVALID_INPUT', 'The preview request has the wrong shape.');
   const result = await previewDraft(getTemplateEngine(), parsed.data.draft, parsed.data.input);
   // The e2e latency test reads this to tell server time from network and browser time.

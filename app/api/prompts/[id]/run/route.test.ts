@@ -63,14 +63,27 @@ function as(role: Viewer['role']) {
 }
 beforeEach(() => as('editor'));
 
-function post(body: unknown, init: { signal?: AbortSignal; id?: string } = {}) {
+/** What the playground sends: a same-origin JSON POST with the session cookie. */
+const PLAYGROUND_HEADERS = {
+  'content-type': 'application/json',
+  origin: 'http://127.0.0.1',
+  'sec-fetch-site': 'same-origin',
+  cookie: 'next-auth.session-token=x',
+};
+
+function post(
+  body: unknown,
+  init: { signal?: AbortSignal; id?: string; headers?: Record<string, string> } = {},
+) {
   const id = init.id ?? 'greet';
   return POST(
     new Request(`http://127.0.0.1/api/prompts/${id}/run`, {
       method: 'POST',
-      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { ...PLAYGROUND_HEADERS, ...init.headers },
+      body: typeof body === 'string' || body instanceof ReadableStream ? body : JSON.stringify(body),
       ...(init.signal ? { signal: init.signal } : {}),
-    }),
+      duplex: 'half',
+    } as RequestInit),
     { params: Promise.resolve({ id }) },
   );
 }
@@ -224,6 +237,43 @@ describe('POST /api/prompts/[id]/run', () => {
       code: 'NOT_FOUND',
       message: expect.stringContaining('"openai"'),
     });
+  });
+
+  it('refuses a cross-site post, even one a form or text/plain fetch could send, before running', async () => {
+    const before = fake.requests.length;
+    const run = { source: { kind: 'version', version: 1 }, input: { who: 'x' } };
+    const forged = await post(run, {
+      headers: {
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+        'content-type': 'text/plain',
+      },
+    });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('evil.example'),
+    });
+    const textPlain = await post(run, { headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+    expect(textPlain.status).toBe(415);
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('refuses a body over the cap while it streams, without reading the rest', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new TextEncoder().encode(' '.repeat(64 * 1024)));
+      },
+    });
+    const response = await post(endless);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringMatching(/larger than \d+(\.\d)? MB/),
+    });
+    expect(pulled * 64 * 1024).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('refuses viewers', async () => {

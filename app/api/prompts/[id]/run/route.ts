@@ -1,16 +1,20 @@
 import { isLoomError } from '@/lib/loom/core';
 import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
-import { prepareRun, type RunEvent } from '@/lib/server/runs';
+import { MAX_PREVIEW_BODY_CHARS } from '@/lib/server/editor';
+import { readJsonBody } from '@/lib/server/http/body';
+import { problem } from '@/lib/server/http/problem';
+import { refuseCrossSite } from '@/lib/server/http/same-origin';
 import { withErrorResponse } from '@/lib/server/error-response';
+import { prepareRun, type RunEvent } from '@/lib/server/runs';
 
 // The playground's run: POST a version or a draft with sample input, get server-sent events back
 // (start, delta..., then done or error). Closing the connection aborts the provider call.
 
 export const dynamic = 'force-dynamic';
 
-/** A draft with examples fits many times over; a 10 MB paste is refused before it is parsed. */
-const MAX_BODY_BYTES = 1_000_000;
+/** The preview's cap: whatever draft the editor can preview, the playground can run. */
+const MAX_BODY_BYTES = 3 * MAX_PREVIEW_BODY_CHARS;
 
 const STATUS: Record<string, number> = {
   INVALID_INPUT: 422,
@@ -22,33 +26,24 @@ const STATUS: Record<string, number> = {
   UNAVAILABLE: 503,
 };
 
-function problem(status: number, code: string, message: string, issues?: unknown) {
-  return Response.json({ code, message, ...(issues ? { issues } : {}) }, { status });
-}
-
 async function runPrompt(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   const viewer = await getViewer();
   if (!viewer) return problem(401, 'UNAUTHENTICATED', 'Your session has ended. Sign in again.');
   if (!can(viewer.role, 'write')) {
     return problem(403, 'FORBIDDEN', `Your role (${viewer.role}) cannot run prompts against providers.`);
   }
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) {
-    return problem(413, 'INVALID_INPUT', `The request is larger than ${MAX_BODY_BYTES / 1_000_000} MB.`);
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return problem(400, 'INVALID_INPUT', 'The request body is not JSON.');
-  }
+  const body = await readJsonBody(request, { maxBytes: MAX_BODY_BYTES });
+  if (!body.ok) return body.response;
 
   let run: Awaited<ReturnType<typeof prepareRun>>;
   try {
-    run = await prepareRun(viewer, decodeURIComponent((await params).id), body);
+    run = await prepareRun(viewer, decodeURIComponent((await params).id), body.value);
   } catch (error) {
     if (!isLoomError(error)) throw error;
-    return problem(STATUS[error.code] ?? 400, error.code, error.message, error.details.issues);
+    const issues = error.details.issues;
+    return problem(STATUS[error.code] ?? 400, error.code, error.message, issues ? { issues } : {});
   }
 
   const abort = new AbortController();
