@@ -177,7 +177,8 @@ function checkDraft(engine: TemplateEngine, id: string, raw: unknown, deadline: 
       EditorDraft['examples'],
     ];
     // Stand-ins for the fields that failed, so only the parts that parsed are judged again.
-    draft = { ...emptyBase(id, id).draft, system, user, variables, examples };
+    const standInModel = { provider: 'stand-in', model: 'stand-in' };
+    draft = { ...emptyBase(id, id, standInModel).draft, system, user, variables, examples };
   }
   const templates = {
     system: checkTemplate(engine, 'system', draft, deadline),
