@@ -137,6 +137,21 @@ test('a viewer reads prompts and history but sees no import, archive, promote or
   }
 });
 
+test('import takes a file dropped on its drop zone and lists it before importing', async ({
+  page,
+  signInAs,
+}) => {
+  await signInAs('editor');
+  const p = unique();
+  const list = new PromptsListPage(page);
+  await list.goto();
+  await list.openImport();
+  await list.dropFile(`${p.id}.yaml`, promptDocument({ ...p, user: 'Dropped' }));
+  await expect(list.importDialog().getByRole('list', { name: 'Chosen files' })).toContainText(`${p.id}.yaml`);
+  await list.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v1.`);
+});
+
 /** Imports v1 and v2 of a fresh prompt through the list's import dialog. */
 async function seedTwoVersions(list: PromptsListPage) {
   const p = unique();

@@ -83,6 +83,21 @@ export class PromptsListPage {
     await this.importDialog().getByRole('button', { name: 'Import', exact: true }).click();
   }
 
+  /** Drops a file on the import dialog's drop zone, as a drag from the desktop does. */
+  async dropFile(name: string, content: string) {
+    const data = await this.page.evaluateHandle(
+      ({ name, content }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([content], name, { type: 'application/yaml' }));
+        return transfer;
+      },
+      { name, content },
+    );
+    const zone = this.importDialog().getByTestId('import-drop-zone');
+    await zone.dispatchEvent('dragover', { dataTransfer: data });
+    await zone.dispatchEvent('drop', { dataTransfer: data });
+  }
+
   async closeImport() {
     await this.importDialog().getByRole('button', { name: 'Close' }).click();
     await expect(this.importDialog()).toBeHidden();
