@@ -120,7 +120,7 @@ export class ProvidersPage {
 
   async goto() {
     await this.page.goto('/settings/providers');
-    await expect(this.page.getByRole('heading', { name: 'Providers' })).toBeVisible();
+    await expect(this.page.getByRole('heading', { name: 'Providers', level: 1 })).toBeVisible();
   }
 
   row(name: string): Locator {
