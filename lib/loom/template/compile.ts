@@ -41,8 +41,9 @@ const LITERALS = new Set(['true', 'false', 'nil', 'null', 'empty', 'blank']);
 const LIQUID_COMPUTED = new Set(['size', 'first', 'last']);
 const BLOCK_TAGS = new Set(['if', 'unless', 'for', 'case', 'capture', 'tablerow', 'comment', 'raw']);
 /**
- * Heap per source character of a cached template, measured (bench/template.bench.ts notes how):
- * liquidjs's parsed tree costs 100 to 150 bytes per character, the interpolation pieces about 5.
+ * Heap per source character of a cached template, measured as heap growth over 200 cached 4 KB
+ * templates of three shapes: liquidjs's parsed tree costs 100 to 150 bytes per character (outputs
+ * with filters and if blocks the most), the interpolation pieces about 5.
  */
 const PARSED_BYTES_PER_CHAR = 150;
 const FAST_PATH_BYTES_PER_CHAR = 5;
