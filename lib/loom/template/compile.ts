@@ -169,7 +169,10 @@ export class TemplateCompiler {
       liquid = parseLinear(this.liquid, source, deadline);
       const inspection = inspectTemplates(liquid, deadline);
       if (inspection.danglingPipe !== undefined) {
-        throw danglingPipeError(template, lines.positionOf(inspection.danglingPipe));
+        throw pipeError(template, lines.positionOf(inspection.danglingPipe), DANGLING_PIPE);
+      }
+      if (inspection.loopPipe !== undefined) {
+        throw pipeError(template, lines.positionOf(inspection.loopPipe), LOOP_PIPE);
       }
       uses = inspection.uses;
     } catch (error) {
@@ -183,9 +186,12 @@ export class TemplateCompiler {
   }
 }
 
-/** Liquid silently drops a `|` with no filter after it; a typo like that must not render. */
-function danglingPipeError(template: string, position: Position): LoomError {
-  const message = 'A "|" must be followed by a filter name, such as "| upcase"';
+const DANGLING_PIPE = 'A "|" must be followed by a filter name, such as "| upcase"';
+const LOOP_PIPE =
+  'A loop cannot filter its list: assign the filtered list first, as in {% assign sorted = items | sort %}';
+
+/** Liquid silently ignores these pipes; a template that says more than it does must not render. */
+function pipeError(template: string, position: Position, message: string): LoomError {
   return new LoomError(
     'TEMPLATE_SYNTAX',
     `Template syntax error in ${template} at line ${position.line}, column ${position.column}: ${message}`,
