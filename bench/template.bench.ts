@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { prompt, required, string } from '@/lib/loom/core';
 import { createTemplateEngine, deadlineAfter } from '@/lib/loom/template';
 
-const RUNS = 15;
+const RUNS = 25;
 /** Generous: this measures the work; the engine's own budget is what production enforces. */
 const BENCH_BUDGET_MS = 60_000;
 

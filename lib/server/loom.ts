@@ -4,6 +4,7 @@ import type { PromptRegistry } from '@/lib/loom/registry';
 import { createTemplateEngine, type TemplateEngine } from '@/lib/loom/template';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
+import { warmUpTemplateEngine } from './template-budget';
 
 // The composition root: loom's packages wired with this deployment's adapters. Nothing else in
 // the app constructs a registry, engine or provider.
@@ -12,7 +13,11 @@ const globalForLoom = globalThis as unknown as { __loomTemplateEngine?: Template
 
 /** One engine per process, so its parsed-template cache is shared by every request. */
 export function getTemplateEngine(): TemplateEngine {
-  globalForLoom.__loomTemplateEngine ??= createTemplateEngine();
+  if (globalForLoom.__loomTemplateEngine === undefined) {
+    const engine = createTemplateEngine();
+    warmUpTemplateEngine(engine);
+    globalForLoom.__loomTemplateEngine = engine;
+  }
   return globalForLoom.__loomTemplateEngine;
 }
 

@@ -1,9 +1,18 @@
-import { TypeGuards, Value, toValueSync, type Template, type Token, type ValueToken } from 'liquidjs';
+import {
+  ForTag,
+  TablerowTag,
+  TypeGuards,
+  Value,
+  toValueSync,
+  type Template,
+  type Token,
+  type ValueToken,
+} from 'liquidjs';
 import { checkDeadline, type Deadline } from './deadline';
 
 /**
  * What the parsed tree says that liquidjs does not tell us cheaply: where each root variable is
- * read, and filter pipes with no filter after them. One walk, linear in the size of the tree.
+ * read, and filter pipes Liquid ignores. One walk, linear in the size of the tree.
  *
  * The variable part mirrors liquidjs 10.30's static analysis (`analyzeSync(..., { partials:
  * false })`: same roots, same order, same scoping of loop variables, assigns and captures; the
@@ -15,6 +24,8 @@ export interface Inspection {
   uses: Map<string, number[]>;
   /** Offset of the first `|` that no filter name follows (`{{ name | }}`), which Liquid ignores. */
   danglingPipe: number | undefined;
+  /** Offset of the first `|` after a loop's list (`{% for x in xs | sort %}`), which Liquid ignores. */
+  loopPipe: number | undefined;
 }
 
 /** A variable path as liquidjs's analysis sees it: constant segments and nested paths. */
@@ -83,6 +94,13 @@ function argumentPaths(argument: Argument): Iterable<PathVariable> {
   return TypeGuards.isValueToken(argument) ? tokenPaths(argument) : [];
 }
 
+/** Offset of a `|` that follows `end` after blanks only, if any. */
+function pipeAfter(input: string, end: number): number | undefined {
+  let i = end;
+  while (i < input.length && /\s/.test(input.charAt(i))) i++;
+  return input.charAt(i) === '|' ? i : undefined;
+}
+
 /** A `|` after a value's last token, which Liquid consumed without complaint. */
 function danglingPipeOf(value: Value): number | undefined {
   const input = value.initial.postfix[0]?.input;
@@ -94,9 +112,7 @@ function danglingPipeOf(value: Value): number | undefined {
     const token = (filter as unknown as { token: Token }).token;
     if (token.input === input) end = Math.max(end, token.end);
   }
-  let i = end;
-  while (i < input.length && /\s/.test(input.charAt(i))) i++;
-  return input.charAt(i) === '|' ? i : undefined;
+  return pipeAfter(input, end);
 }
 
 /** A stack of block scopes (for/tablerow variables); the first also holds assigns and captures. */
@@ -120,6 +136,7 @@ class Scope {
 export function inspectTemplates(templates: readonly Template[], deadline: Deadline): Inspection {
   const uses = new Map<string, number[]>();
   let danglingPipe: number | undefined;
+  let loopPipe: number | undefined;
   let visited = 0;
   const scope = new Scope();
 
@@ -139,6 +156,9 @@ export function inspectTemplates(templates: readonly Template[], deadline: Deadl
       for (const path of argumentPaths(argument)) record(path);
       if (argument instanceof Value && danglingPipe === undefined) danglingPipe = danglingPipeOf(argument);
     }
+    if ((template instanceof ForTag || template instanceof TablerowTag) && loopPipe === undefined) {
+      loopPipe = pipeAfter(template.collection.input, template.collection.end);
+    }
     for (const ident of template.localScope?.() ?? []) scope.addToTemplate(String(ident.content));
     if (template.children === undefined) return;
     const blockScope = template.blockScope?.();
@@ -148,5 +168,5 @@ export function inspectTemplates(templates: readonly Template[], deadline: Deadl
   };
 
   for (const template of templates) visit(template);
-  return { uses, danglingPipe };
+  return { uses, danglingPipe, loopPipe };
 }
