@@ -21,8 +21,6 @@ export function MonacoDiff({ original, modified }: { original: string; modified:
         wordWrap: 'on',
         diffWordWrap: 'on',
         automaticLayout: true,
-        originalAriaLabel: 'Older version (read only)',
-        modifiedAriaLabel: 'Newer version (read only)',
       }}
     />
   );
