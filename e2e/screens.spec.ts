@@ -37,7 +37,8 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     open: async (page) => {
       await page.goto(`/prompts/${DEMO_PROMPT}`);
       await expect(heading(page, 'Support reply')).toBeVisible();
-      await expect(page.locator('.monaco-editor').first()).toBeVisible();
+      // Monaco is a 4 MB lazy chunk: on a busy machine it takes longer than the default wait.
+      await expect(page.locator('.monaco-editor').first()).toBeVisible({ timeout: 30_000 });
     },
   },
   {
@@ -55,7 +56,7 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
         .getByRole('button', { name: /^Compare/ })
         .first()
         .click();
-      await expect(page.locator('.monaco-diff-editor').first()).toBeVisible();
+      await expect(page.locator('.monaco-diff-editor').first()).toBeVisible({ timeout: 30_000 });
     },
   },
   {
