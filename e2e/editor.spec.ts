@@ -269,9 +269,9 @@ test('a refused save marks every bad field in plain words and focuses the first;
     .version(2)
     .getByRole('button', { name: /^Compare/ })
     .click();
-  await page.getByLabel('From', { exact: true }).selectOption('2');
+  await page.getByRole('combobox', { name: /^From/ }).selectOption('2');
   await expect(history.diff()).toContainText('Both sides are v2: pick two different versions to compare.');
-  await page.getByLabel('From', { exact: true }).selectOption('1');
+  await page.getByRole('combobox', { name: /^From/ }).selectOption('1');
   await expect(history.diffSide('original')).toContainText('Hi {{ name }}');
   await page.goto(`/prompts/${id}`);
   await editor.waitForMonaco('user');

@@ -232,10 +232,11 @@ function Constraints({
           {numberField('minLength', 'Min length')}
           {numberField('maxLength', 'Max length')}
           <label className={`${LABEL} col-span-2 sm:col-span-1`}>
-            <span>Pattern (regex)</span>
+            <span>Pattern</span>
             <input
               className={`${CONTROL} font-mono`}
               aria-label={`Pattern of ${who}`}
+              placeholder="regex"
               aria-invalid={invalid('pattern')}
               readOnly={readOnly}
               value={variable.pattern ?? ''}
