@@ -119,7 +119,7 @@ test('the playground runs the unsaved draft handed over by the editor', async ({
   const editor = new EditorPage(page);
   await editor.goto(prompt.id);
   await editor.typeAtEnd('user', ' twice');
-  page.once('dialog', (dialog) => void dialog.accept());
+  // No "discard your changes?" question: the playground receives the draft.
   await page.getByRole('navigation', { name: 'Prompt' }).getByRole('link', { name: 'Playground' }).click();
   const playground = new PlaygroundPage(page);
   await page.getByRole('button', { name: 'Run the unsaved draft' }).click();

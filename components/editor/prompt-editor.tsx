@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { ConfirmDialog } from '@/components/prompts/confirm-dialog';
 import { Button } from '@/components/ui/button';
 import { Alert, Card } from '@/components/ui/card';
@@ -112,8 +112,10 @@ export function PromptEditor({
   const sampleInput = sampleInputFor(draft.variables, draft.examples, edited);
   const preview = usePreview(draft, sampleInput, blocked);
   const isDirty = JSON.stringify(draft) !== JSON.stringify(loaded.draft);
-  useUnsavedGuard(isDirty && !readOnly);
-  useDraftHandOff(base.id, isDirty && !readOnly && !isNew ? draft : undefined);
+  const handsOffDraft = isDirty && !readOnly && !isNew;
+  const playgroundPath = useMemo(() => [`/prompts/${encodeURIComponent(base.id)}/playground`], [base.id]);
+  useUnsavedGuard(isDirty && !readOnly, handsOffDraft ? playgroundPath : undefined);
+  useDraftHandOff(base.id, handsOffDraft ? draft : undefined);
 
   const templates = preview.result?.templates;
   // The preview checks the current draft exactly as the save did, so it is the fresher word on

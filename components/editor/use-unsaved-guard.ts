@@ -6,9 +6,10 @@ const QUESTION = 'You have unsaved changes. Leave and discard them?';
 
 /**
  * While `isDirty`, asks before the tab closes or reloads (beforeunload) and before an in-app link
- * navigates away (a capture-phase click listener runs before Next's Link handler).
+ * navigates away (a capture-phase click listener runs before Next's Link handler). Links to
+ * `keepsDraft` paths are let through: those pages receive the draft (the playground runs it).
  */
-export function useUnsavedGuard(isDirty: boolean): void {
+export function useUnsavedGuard(isDirty: boolean, keepsDraft: readonly string[] = []): void {
   useEffect(() => {
     if (!isDirty) return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
@@ -21,6 +22,7 @@ export function useUnsavedGuard(isDirty: boolean): void {
       if (!(anchor instanceof HTMLAnchorElement) || anchor.target === '_blank') return;
       const url = new URL(anchor.href, window.location.href);
       if (url.origin !== window.location.origin || url.pathname === window.location.pathname) return;
+      if (keepsDraft.includes(url.pathname)) return;
       if (!window.confirm(QUESTION)) {
         event.preventDefault();
         event.stopPropagation();
@@ -32,5 +34,5 @@ export function useUnsavedGuard(isDirty: boolean): void {
       window.removeEventListener('beforeunload', onBeforeUnload);
       document.removeEventListener('click', onClick, true);
     };
-  }, [isDirty]);
+  }, [isDirty, keepsDraft]);
 }

@@ -1,13 +1,12 @@
-import type { Metadata } from 'next';
 import { PromptEditor } from '@/components/editor/prompt-editor';
 import { can } from '@/lib/server/auth/permissions';
 import { toEditorBase } from '@/lib/server/editor';
 import { loadModelChoices } from '@/lib/server/editor-page';
-import { loadPromptPage } from '@/lib/server/prompt-page';
+import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompt-page';
 import { promoteVersionAction } from './history/actions';
 import { saveVersionAction } from './actions';
 
-export const metadata: Metadata = { title: 'Editor' };
+export const generateMetadata = promptPageMetadata('Editor');
 
 /** The Editor tab: the latest version, editable by writers, read-only for viewers. */
 export default async function PromptEditorPage({ params }: { params: Promise<{ id: string }> }) {
