@@ -34,6 +34,7 @@ test('every kind of response carries the security headers; pages get a fresh CSP
   request,
   signInAs,
 }) => {
+  test.setTimeout(90_000); // a dozen requests, each a cold route on a busy two-core machine
   await signInAs('viewer');
   const studio = await page.request.get('/');
   expect(studio.status()).toBe(200);

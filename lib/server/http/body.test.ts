@@ -69,6 +69,20 @@ describe('readJsonBody', () => {
     });
   });
 
+  it('answers 400 instead of throwing when the client goes away mid-body', async () => {
+    const cut = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"draft":'));
+        controller.error(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+      },
+    });
+    expect(await problemOf(await readJsonBody(request(cut), { maxBytes: MAX }))).toEqual({
+      status: 400,
+      code: 'INVALID_INPUT',
+      message: 'The request body ended early: the connection was closed.',
+    });
+  });
+
   it('says when the body is not JSON or not UTF-8', async () => {
     expect(await problemOf(await readJsonBody(request('{not json'), { maxBytes: MAX }))).toMatchObject({
       status: 400,

@@ -28,7 +28,17 @@ export async function readJsonBody(request: Request, options: ReadJsonBodyOption
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) return tooLarge();
 
-  const bytes = await readCapped(request.body, maxBytes);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readCapped(request.body, maxBytes);
+  } catch {
+    // The client went away mid-body (the editor aborts a preview at each keystroke): no one reads
+    // this answer, but it must not surface as a server error.
+    return {
+      ok: false,
+      response: problem(400, 'INVALID_INPUT', 'The request body ended early: the connection was closed.'),
+    };
+  }
   if (bytes === undefined) return tooLarge();
   let text: string;
   try {
