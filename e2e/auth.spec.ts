@@ -26,7 +26,7 @@ test('an unauthenticated visit is sent to sign-in and comes back after signing i
   await signInPage.expectVisible();
   await signInPage.signIn(E2E_ADMIN.email, E2E_ADMIN.password);
   await expect(page).toHaveURL(/\/settings\/members$/);
-  await expect(page.getByRole('heading', { name: 'Members' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Members', exact: true })).toBeVisible();
   await expect(shell.workspaceName()).toHaveText('Demo workspace');
 });
 
@@ -81,6 +81,7 @@ test('repeated failures pause an account with the same message as a wrong passwo
   signInPage,
   shell,
 }) => {
+  test.slow(); // eleven sign-ins, each a deliberately slow hash, and a second browser
   const account = await createAccount('viewer', 'throttled');
   await signInPage.goto();
   for (let attempt = 1; attempt <= ACCOUNT_BURST; attempt++) {
@@ -96,6 +97,7 @@ test('repeated failures pause an account with the same message as a wrong passwo
     await new SignInPage(adminPage).goto('/sign-in?callbackUrl=/settings/members');
     await new SignInPage(adminPage).signIn(E2E_ADMIN.email, E2E_ADMIN.password);
     const members = new MembersPage(adminPage);
+    await expect(adminPage).toHaveURL(/\/settings\/members$/);
     await expect(members.row(account.email)).toContainText('Sign-in paused');
     await members.unlockButton(account.email).click();
     await expect(members.row(account.email).getByRole('status')).toHaveText(
@@ -118,7 +120,7 @@ test('a member changes their own password under Account and signs in with it', a
 }) => {
   const account = await signInAs('viewer');
   await shell.nav().getByRole('link', { name: 'Account' }).click();
-  await expect(page.getByRole('heading', { name: 'Account' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Account', exact: true })).toBeVisible();
   const accountPage = new AccountPage(page);
   const form = accountPage.form();
 

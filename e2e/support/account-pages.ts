@@ -6,7 +6,7 @@ export class MembersPage {
 
   async goto() {
     await this.page.goto('/settings/members');
-    await expect(this.page.getByRole('heading', { name: 'Members' })).toBeVisible();
+    await expect(this.page.getByRole('heading', { name: 'Members', exact: true })).toBeVisible();
   }
 
   row(email: string): Locator {
@@ -53,9 +53,10 @@ export class AccountPage {
 
   async changePassword(current: string, next: string, repeat = next) {
     const form = this.form();
-    await form.getByLabel('Current password').fill(current);
-    await form.getByLabel('New password').fill(next);
-    await form.getByLabel('Repeat the new password').fill(repeat);
+    // A field's error joins its label's text, so match the label's start.
+    await form.getByLabel(/^Current password/).fill(current);
+    await form.getByLabel(/^New password/).fill(next);
+    await form.getByLabel(/^Repeat the new password/).fill(repeat);
     await form.getByRole('button', { name: 'Change password' }).click();
   }
 }

@@ -43,7 +43,7 @@ export default async function MembersPage() {
                   <td className="py-2 font-medium">
                     {m.name}
                     {m.userId === viewer.userId ? (
-                      <span className="font-normal text-zinc-500 dark:text-zinc-400">(you)</span>
+                      <span className="font-normal text-zinc-500 dark:text-zinc-400"> (you)</span>
                     ) : null}
                   </td>
                   <td className="py-2 text-zinc-600 dark:text-zinc-400">{m.email}</td>
