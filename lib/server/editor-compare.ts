@@ -2,16 +2,7 @@ import 'server-only';
 import { stringify } from 'yaml';
 import type { VersionSection } from '@/components/prompts/types';
 import type { PromptData } from '@/lib/loom/core';
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, inner]) => [key, sortKeys(inner)]),
-  );
-}
+import { sortKeys } from './sort-keys';
 
 function yaml(value: unknown): string {
   return stringify(sortKeys(value), { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });

@@ -22,6 +22,7 @@ import { estimate } from '@/lib/loom/cost';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { DEFAULT_TEMPLATE_LIMITS, type Deadline, type TemplateEngine } from '@/lib/loom/template';
 import { plainIssues } from './editor-issues';
+import { sortKeys } from './sort-keys';
 import { templateDeadline } from './template-budget';
 
 /** Same cap as the template engine's parser: a larger template could never render. */
@@ -264,26 +265,8 @@ function templateIssues(templates: { system: TemplateCheck; user: TemplateCheck 
 
 /** Content equality of the parts a version is made of, whatever the key order. */
 function sameContent(a: PromptData, b: PromptData): boolean {
-  const parts = (data: PromptData) =>
-    stableJson({
-      name: data.name,
-      description: data.description,
-      tags: data.tags,
-      system: data.system,
-      user: data.user,
-      variables: data.variables,
-      examples: data.examples,
-      model: data.model,
-    });
+  const parts = (data: PromptData) => JSON.stringify(sortKeys(toEditorBase(data).draft));
   return parts(a) === parts(b);
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : inner,
-  );
 }
 
 /**

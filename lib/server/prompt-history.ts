@@ -8,6 +8,7 @@ import { isProtectedLabel, type AuditRow, type VersionRow } from '@/components/p
 import { listAudit, writeAudit } from './audit';
 import { can } from './auth/permissions';
 import type { Viewer } from './auth/session';
+import { sortKeys } from './sort-keys';
 
 type Actor = Pick<Viewer, 'workspaceId' | 'userId' | 'email' | 'role'>;
 
@@ -153,16 +154,6 @@ export async function loadHistory(
       createdAt: a.createdAt.toISOString(),
     })),
   };
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, inner]) => [key, sortKeys(inner)]),
-  );
 }
 
 /**
