@@ -21,8 +21,6 @@ const OPTIONS = {
   wordWrap: 'on',
   diffWordWrap: 'on',
   automaticLayout: true,
-  originalAriaLabel: 'Older version (read only)',
-  modifiedAriaLabel: 'Newer version (read only)',
   // Long prompts: show the changed lines with a little context; unchanged runs fold away.
   hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 10 },
 } as const;
@@ -46,6 +44,9 @@ export function MonacoDiff({
   const editorRef = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
   const onMount: DiffOnMount = (editor) => {
     editorRef.current = editor;
+    // The diff's own originalAriaLabel/modifiedAriaLabel do not reach Monaco's EditContext input.
+    editor.getOriginalEditor().updateOptions({ ariaLabel: 'Older version (read only)' });
+    editor.getModifiedEditor().updateOptions({ ariaLabel: 'Newer version (read only)' });
   };
   useLayoutEffect(
     () => () => {

@@ -202,7 +202,7 @@ export function PromptsList({
         </div>
       ) : null}
       {/* On a phone the table scrolls inside its own box; the page itself never scrolls sideways. */}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full min-w-[40rem] table-fixed text-sm" aria-busy={isLoading}>
           <colgroup>
             <col className="w-[40%]" />
@@ -246,7 +246,7 @@ export function PromptsList({
                         key={t}
                         title={t}
                         data-testid="prompt-tag"
-                        className="max-w-full truncate rounded bg-zinc-100 px-1.5 py-0.5 dark:bg-zinc-800"
+                        className="max-w-full truncate rounded bg-zinc-100 px-1.5 py-0.5 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
                       >
                         #{t}
                       </span>
@@ -259,7 +259,7 @@ export function PromptsList({
                       v{row.production.version} · {formatAge(row.production.since, data.now)}
                     </span>
                   ) : (
-                    <span className="text-zinc-400">not promoted</span>
+                    <span className="text-zinc-500 dark:text-zinc-400">not promoted</span>
                   )}
                 </td>
                 <td className="py-2 pr-4">

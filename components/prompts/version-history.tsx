@@ -87,7 +87,7 @@ export function VersionHistory({
     <div className="space-y-6">
       <Card title="Versions">
         {/* On a phone the table scrolls inside its own box; the page itself never scrolls sideways. */}
-        <div className="-mx-4 overflow-x-auto px-4">
+        <div className="relative -mx-4 overflow-x-auto px-4">
           <table className="w-full min-w-[36rem] text-sm">
             <thead className="text-left text-xs text-zinc-500 uppercase">
               <tr>
@@ -109,7 +109,7 @@ export function VersionHistory({
                 >
                   <td className="py-2 font-medium">v{v.version}</td>
                   <td className="py-2 pr-4 break-words">
-                    {v.message ?? <span className="text-zinc-400">no message</span>}
+                    {v.message ?? <span className="text-zinc-500 dark:text-zinc-400">no message</span>}
                   </td>
                   <td className="py-2 pr-4">{v.author ?? 'unknown'}</td>
                   <td className="py-2 pr-4" title={formatTime(v.createdAt)}>

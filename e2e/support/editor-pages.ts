@@ -8,8 +8,8 @@ export class EditorPage {
 
   async create(id: string, name: string) {
     await this.page.goto('/prompts/new');
-    await this.page.getByLabel('Id').fill(id);
-    await this.page.getByLabel('Name').fill(name);
+    await this.page.getByLabel('Name', { exact: true }).fill(name);
+    await this.page.getByLabel('Id', { exact: true }).fill(id);
     await this.page.getByRole('button', { name: 'Continue to the editor' }).click();
     await this.waitForMonaco('user');
   }

@@ -24,7 +24,7 @@ export default async function MembersPage() {
         </p>
       </header>
       <Card title={`${members.length} member${members.length === 1 ? '' : 's'}`}>
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="text-left text-xs text-zinc-500 uppercase">
               <tr>
