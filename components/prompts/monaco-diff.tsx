@@ -11,6 +11,9 @@ const LINE_PX = 19;
 /** Tall enough for a changed hunk with context; longer texts scroll inside the editor. */
 const MAX_HEIGHT_PX = 480;
 
+const ORIGINAL_LABEL = 'Older version (read only)';
+const MODIFIED_LABEL = 'Newer version (read only)';
+
 const OPTIONS = {
   readOnly: true,
   originalEditable: false,
@@ -21,6 +24,8 @@ const OPTIONS = {
   wordWrap: 'on',
   diffWordWrap: 'on',
   automaticLayout: true,
+  originalAriaLabel: ORIGINAL_LABEL,
+  modifiedAriaLabel: MODIFIED_LABEL,
   // Long prompts: show the changed lines with a little context; unchanged runs fold away.
   hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 10 },
 } as const;
@@ -44,9 +49,9 @@ export function MonacoDiff({
   const editorRef = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
   const onMount: DiffOnMount = (editor) => {
     editorRef.current = editor;
-    // The diff's own originalAriaLabel/modifiedAriaLabel do not reach Monaco's EditContext input.
-    editor.getOriginalEditor().updateOptions({ ariaLabel: 'Older version (read only)' });
-    editor.getModifiedEditor().updateOptions({ ariaLabel: 'Newer version (read only)' });
+    // The diff's originalAriaLabel/modifiedAriaLabel do not always reach Monaco's EditContext input.
+    editor.getOriginalEditor().updateOptions({ ariaLabel: ORIGINAL_LABEL });
+    editor.getModifiedEditor().updateOptions({ ariaLabel: MODIFIED_LABEL });
   };
   useLayoutEffect(
     () => () => {
