@@ -39,17 +39,17 @@ describe('import of hostile files', () => {
     [
       'a flat JSON array of numbers',
       `[${Array(Math.floor(MAX_IMPORT_BYTES / 2) - 1).fill('1')}]`,
-      `${Math.floor(MAX_IMPORT_BYTES / 2) - 1} prompts found`,
+      `${Math.floor(MAX_IMPORT_BYTES / 2) - 1} prompts found in hostile.json`,
     ],
     [
       'a YAML stream of tiny documents',
       '---\na: 1\n'.repeat(Math.floor(MAX_IMPORT_BYTES / 9)),
-      `more than ${MAX_IMPORT_PROMPTS} prompts found`,
+      `more than ${MAX_IMPORT_PROMPTS} prompts found in hostile.json`,
     ],
     [
       'a YAML stream of empty documents',
       '---\n'.repeat(Math.floor(MAX_IMPORT_BYTES / 4)),
-      `more than ${MAX_IMPORT_PROMPTS} prompts found`,
+      `more than ${MAX_IMPORT_PROMPTS} prompts found in hostile.json`,
     ],
   ])('refuses %s of the maximum size at once, naming the cap', async (_label, content, found) => {
     expect(Buffer.byteLength(content)).toBeLessThanOrEqual(MAX_IMPORT_BYTES);

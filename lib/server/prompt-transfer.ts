@@ -1,22 +1,22 @@
 import 'server-only';
-import { Composer, isSeq, LineCounter, parse, Parser, type Document } from 'yaml';
+import { parse } from 'yaml';
 import { z } from 'zod';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { forEachBounded } from '@/lib/loom/chain';
 import { isLoomError, LoomError, type LoomIssue, type PromptData } from '@/lib/loom/core';
-import {
-  promptFromYaml,
-  serializePromptDocument,
-  type ParsedPromptYaml,
-  type PromptRegistry,
-} from '@/lib/loom/registry';
+import { promptFromYaml, serializePromptDocument, type PromptRegistry } from '@/lib/loom/registry';
 import { formatBytes } from '@/components/prompts/format';
 import { MAX_IMPORT_BYTES, type ImportResult } from '@/components/prompts/types';
 import type { Viewer } from './auth/session';
 import { canonicalVersionText, inRegistryTransaction } from './prompt-history';
+import {
+  MAX_IMPORT_PROMPTS,
+  parseImportFiles,
+  tooManyPrompts,
+  type ImportFileParts,
+} from './prompt-import-parse';
 
-/** One import is one transaction; a few hundred prompts keep it well inside its time budget. */
-export const MAX_IMPORT_PROMPTS = 500;
+export { MAX_IMPORT_PROMPTS };
 
 export const importPromptsSchema = z
   .object({
@@ -47,80 +47,6 @@ export type ExportFormat = 'yaml' | 'json';
 
 /** Reads in flight for one export: a 1,000-prompt export must leave the 10-connection pool to others. */
 const EXPORT_CONCURRENCY = 4;
-
-/** The prompts of one file, parsed but not yet validated: each node keeps its place in the file. */
-interface ImportFileParts {
-  name: string;
-  prompts: ParsedPromptYaml[];
-}
-
-/**
- * Splits one file into its prompts: a YAML document, a YAML stream (`---` between prompts), a JSON
- * object, or a JSON (or YAML) array of them. The file is parsed once; nothing is copied per prompt,
- * so a file of thousands of tiny items costs no more than its size. Throws INVALID_INPUT for a file
- * that is not YAML, holds no prompt, or holds more than `MAX_IMPORT_PROMPTS`.
- */
-function splitImportFile(name: string, content: string): ImportFileParts {
-  const jsonLength = jsonArrayLength(content);
-  if (jsonLength !== undefined && jsonLength > MAX_IMPORT_PROMPTS) throw tooManyPrompts(String(jsonLength));
-  const lineCounter = new LineCounter();
-  const documents: Document.Parsed[] = [];
-  // Documents are composed one at a time, so a stream of thousands stops at the cap.
-  const composer = new Composer({ uniqueKeys: true });
-  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(content))) {
-    if (doc.errors.length > 0) throw notYaml(name, doc, lineCounter);
-    // Empty documents count too: a stream of bare `---` must not run on unchecked either.
-    if (documents.push(doc) > MAX_IMPORT_PROMPTS) {
-      throw tooManyPrompts(`more than ${MAX_IMPORT_PROMPTS}`);
-    }
-  }
-  const prompts: ParsedPromptYaml[] = [];
-  const [first] = documents;
-  if (documents.length === 1 && first && isSeq(first.contents)) {
-    for (const node of first.contents.items) prompts.push({ doc: first, node, lineCounter });
-  } else {
-    for (const doc of documents) {
-      if (doc.contents !== null) prompts.push({ doc, node: doc.contents, lineCounter });
-    }
-  }
-  if (prompts.length === 0) {
-    throw new LoomError('INVALID_INPUT', `${name} contains no prompt.`, {
-      file: name,
-      issues: [{ path: name, message: `${name} contains no prompt document` }],
-    });
-  }
-  if (prompts.length > MAX_IMPORT_PROMPTS) throw tooManyPrompts(String(prompts.length));
-  return { name, prompts };
-}
-
-/**
- * The length of a JSON array file, else undefined. The native parser counts a large JSON array (the
- * export format) in milliseconds and a few MB, where YAML's parser takes seconds and hundreds of MB.
- */
-function jsonArrayLength(content: string): number | undefined {
-  if (!content.trimStart().startsWith('[')) return undefined;
-  try {
-    const value: unknown = JSON.parse(content);
-    return Array.isArray(value) ? value.length : undefined;
-  } catch {
-    return undefined; // YAML, or not valid at all: the YAML parser says where.
-  }
-}
-
-function notYaml(name: string, doc: Document, lineCounter: LineCounter): LoomError {
-  const issues = doc.errors.map((error) => {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    const message = error.message.split('\n')[0] ?? error.message;
-    return { path: name, line, column: col, message: `${name}, line ${line}, column ${col}: ${message}` };
-  });
-  return new LoomError('INVALID_INPUT', `${name} is not valid YAML or JSON.`, { file: name, issues });
-}
-
-function tooManyPrompts(found: string): LoomError {
-  return new LoomError('INVALID_INPUT', `Import at most ${MAX_IMPORT_PROMPTS} prompts at once.`, {
-    issues: [{ path: 'files', message: `${found} prompts found` }],
-  });
-}
 
 /** Validates each prompt of a split file; errors name the file, the prompt and its line and column. */
 function validateImportFile({ name, prompts }: ImportFileParts): PromptData[] {
@@ -154,7 +80,7 @@ export async function importPrompts(
   input: ImportPromptsInput,
 ): Promise<ImportResult> {
   // Every file is counted before any prompt is validated, so the cap bounds the work.
-  const files = input.files.map((file) => splitImportFile(file.name, file.content));
+  const files = await parseImportFiles(input.files);
   const count = files.reduce((sum, file) => sum + file.prompts.length, 0);
   if (count > MAX_IMPORT_PROMPTS) throw tooManyPrompts(String(count));
   const documents = files.flatMap((file) =>
