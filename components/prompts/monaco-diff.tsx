@@ -47,11 +47,22 @@ export function MonacoDiff({
 }) {
   const theme = useMonacoTheme();
   const editorRef = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
-  const onMount: DiffOnMount = (editor) => {
+  const onMount: DiffOnMount = (editor, api) => {
     editorRef.current = editor;
-    // The diff's originalAriaLabel/modifiedAriaLabel do not always reach Monaco's EditContext input.
-    editor.getOriginalEditor().updateOptions({ ariaLabel: ORIGINAL_LABEL });
-    editor.getModifiedEditor().updateOptions({ ariaLabel: MODIFIED_LABEL });
+    // Monaco's diff sets its sides' ariaLabel from originalAriaLabel/modifiedAriaLabel only when
+    // those options change: any later update (the side-by-side switch on resize) blanks it. Put it back.
+    const sides = [
+      [editor.getOriginalEditor(), ORIGINAL_LABEL],
+      [editor.getModifiedEditor(), MODIFIED_LABEL],
+    ] as const;
+    for (const [side, label] of sides) {
+      const keepLabel = () => {
+        if (side.getOption(api.editor.EditorOption.ariaLabel) !== label)
+          side.updateOptions({ ariaLabel: label });
+      };
+      keepLabel();
+      side.onDidChangeConfiguration(keepLabel);
+    }
   };
   useLayoutEffect(
     () => () => {
