@@ -45,7 +45,8 @@ export function SampleInputForm({
           <label key={variable.name} className="block space-y-0.5 text-xs">
             <span className="font-mono text-zinc-600 dark:text-zinc-400">
               {variable.name}
-              {variable.required ? ' *' : ''} <span className="text-zinc-500 dark:text-zinc-400">({variable.type})</span>
+              {variable.required ? ' *' : ''}{' '}
+              <span className="text-zinc-500 dark:text-zinc-400">({variable.type})</span>
             </span>
             {variable.type === 'enum' ? (
               <select {...common} onChange={(e) => set(variable.name, e.target.value)}>
