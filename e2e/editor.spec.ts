@@ -186,6 +186,7 @@ test('the editor opens ready to preview, says what blocks it, keeps the last goo
   await page.keyboard.press('Tab');
   await expect(editor.templateInput('user')).not.toBeFocused();
   await editor.template('user').locator('.view-lines').click();
+  await expect(editor.templateInput('user')).toBeFocused();
   await page.keyboard.press('Control+M');
   await expect(editor.tabHint('user')).toHaveText('Tab inserts a tab · Ctrl+M: Tab moves focus again');
   await page.keyboard.press('Tab');

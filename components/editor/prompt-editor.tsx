@@ -7,6 +7,8 @@ import { Button } from '@/components/ui/button';
 import { Alert, Card } from '@/components/ui/card';
 import { errorMessage, type ActionFailure, type ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
+// The editor is where zod reaches the browser (variable types): no eval probe under the CSP.
+import '@/lib/client/zod-config';
 import { DEFAULT_TEMPLATE_LIMITS } from '@/lib/loom/template/limits';
 import { useDraftHandOff } from '../playground/draft-store';
 import { ConflictPanel } from './conflict-panel';
