@@ -14,7 +14,7 @@ import { LabelBadges } from './label-badges';
 import { promptKeys } from './query-keys';
 import type { PromptListQuery, PromptListResponse, PromptRow } from './types';
 
-// Loaded when first opened: the list's first load has a 150 KB budget and most visits never import.
+// Loaded when first opened: the list's first load has a 154 KB budget and most visits never import.
 const ImportDialog = lazy(() => import('./import-dialog').then((m) => ({ default: m.ImportDialog })));
 
 /** Typing pauses this long before the list refetches, so a word costs one request, not one per key. */
@@ -39,7 +39,7 @@ function exportHref(rows: PromptRow[], format: 'yaml' | 'json'): string {
 /**
  * The prompts list. The server renders the rows; filtering moves the URL and the server renders
  * again in a transition (the previous rows stay visible meanwhile). Not a client query: that would
- * put react-query's query machinery into this page's first load, which has a 150 KB budget.
+ * put react-query's query machinery into this page's first load, which has a 154 KB budget.
  */
 export function PromptsList({
   initialQuery,
