@@ -64,13 +64,7 @@ export function ChangePasswordForm({
         <Alert tone="info">Password changed. Use the new one the next time you sign in.</Alert>
       ) : null}
       <Field label="Current password" error={fieldError('currentPassword')}>
-        <Input
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          required
-          aria-invalid={Boolean(fieldError('currentPassword'))}
-        />
+        <Input name="currentPassword" type="password" autoComplete="current-password" required />
       </Field>
       <Field label="New password" error={fieldError('newPassword')}>
         <Input
@@ -79,17 +73,10 @@ export function ChangePasswordForm({
           autoComplete="new-password"
           required
           minLength={minLength}
-          aria-invalid={Boolean(fieldError('newPassword'))}
         />
       </Field>
       <Field label="Repeat the new password" error={fieldError('repeatPassword')}>
-        <Input
-          name="repeatPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          aria-invalid={Boolean(fieldError('repeatPassword'))}
-        />
+        <Input name="repeatPassword" type="password" autoComplete="new-password" required />
       </Field>
       <p className="text-xs text-zinc-500 dark:text-zinc-400">At least {minLength} characters.</p>
       <Button type="submit" disabled={mutation.isPending}>

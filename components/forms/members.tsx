@@ -65,19 +65,13 @@ export function AddMemberForm({
         </div>
       ) : null}
       <Field label="Name" error={fieldError('name')}>
-        <Input name="name" required aria-invalid={Boolean(fieldError('name'))} />
+        <Input name="name" required />
       </Field>
       <Field label="Email" error={fieldError('email')}>
-        <Input name="email" type="email" required aria-invalid={Boolean(fieldError('email'))} />
+        <Input name="email" type="email" required />
       </Field>
       <Field label="Initial password" error={fieldError('password')}>
-        <Input
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          aria-invalid={Boolean(fieldError('password'))}
-        />
+        <Input name="password" type="password" autoComplete="new-password" required />
       </Field>
       <Field label="Role">
         <Select name="role" defaultValue="editor">

@@ -55,23 +55,10 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
     <form onSubmit={(e) => void onSubmit(e)} className="space-y-4" noValidate aria-label="Sign in">
       {error ? <Alert>{error}</Alert> : null}
       <Field label="Email" error={fieldErrors.email}>
-        <Input
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          autoFocus
-          aria-invalid={Boolean(fieldErrors.email)}
-        />
+        <Input name="email" type="email" autoComplete="username" required autoFocus />
       </Field>
       <Field label="Password" error={fieldErrors.password}>
-        <Input
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          aria-invalid={Boolean(fieldErrors.password)}
-        />
+        <Input name="password" type="password" autoComplete="current-password" required />
       </Field>
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}

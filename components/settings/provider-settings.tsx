@@ -276,7 +276,6 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
             <Input
               value={form.name}
               placeholder={form.kind}
-              aria-invalid={Boolean(fieldError('name'))}
               onChange={(e) => set({ name: e.target.value })}
             />
           </Field>
@@ -294,7 +293,6 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
                         ? `Stored: ${form.storedKey} (leave blank to keep)`
                         : 'sk-…'
                   }
-                  aria-invalid={Boolean(fieldError('apiKey'))}
                   onChange={(e) => set({ apiKey: e.target.value })}
                 />
               </Field>
@@ -302,25 +300,16 @@ export function ProviderSettings({ rows, ...actions }: { rows: ProviderRow[] } &
                 <Input
                   value={form.baseUrl}
                   placeholder="https://api.openai.com/v1"
-                  aria-invalid={Boolean(fieldError('baseUrl'))}
                   onChange={(e) => set({ baseUrl: e.target.value })}
                 />
               </Field>
               <Field label="Organization" error={fieldError('organization')}>
-                <Input
-                  value={form.organization}
-                  aria-invalid={Boolean(fieldError('organization'))}
-                  onChange={(e) => set({ organization: e.target.value })}
-                />
+                <Input value={form.organization} onChange={(e) => set({ organization: e.target.value })} />
               </Field>
             </>
           ) : (
             <Field label="Host" error={fieldError('host')}>
-              <Input
-                value={form.host}
-                aria-invalid={Boolean(fieldError('host'))}
-                onChange={(e) => set({ host: e.target.value })}
-              />
+              <Input value={form.host} onChange={(e) => set({ host: e.target.value })} />
             </Field>
           )}
           <div className="flex flex-wrap items-center gap-2 sm:col-span-2">
