@@ -17,7 +17,7 @@ import { loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { prompt, required, string } from '@/lib/loom/core';
-import { createExecutor, type RunRecord } from '@/lib/loom/executor';
+import { createExecutor, type CallRecord } from '@/lib/loom/executor';
 import {
   cache,
   chain,
@@ -114,7 +114,7 @@ export async function runExecutorBench(): Promise<Record<string, number>> {
       .model({ provider: 'openai', model: MODEL })
       .build(createTemplateEngine());
     let records = 0;
-    const onRecord = (_record: RunRecord) => void records++;
+    const onRecord = (_record: CallRecord) => void records++;
 
     // Unique content per call: the cache always misses and both sides send equally long bodies.
     const direct = (n: number) =>

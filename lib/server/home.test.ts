@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@/test/db';
 import { writeAudit } from './audit';
 import { ensureSeed } from './db/seed';
 import { loadHomeOverview } from './home';
-import { moveLabel } from './prompt-history';
+import { moveLabel } from './prompts/prompt-history';
 
 let db: TestDatabase;
 

@@ -5,10 +5,10 @@ import {
   createBatchingRecorder,
   type AnalyticsStore,
   type BatchingRecorder,
-  type RunRecord as AnalyticsRecord,
+  type AnalyticsRecord,
 } from '@/lib/loom/analytics';
 import { attach, isLoomError, LoomError, type PromptDataInput } from '@/lib/loom/core';
-import { executeStream, type RunRecord } from '@/lib/loom/executor';
+import { executeStream, type CallRecord } from '@/lib/loom/executor';
 import type { RunEvent } from '@/components/playground/types';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
@@ -19,7 +19,7 @@ import { onShutdown } from './shutdown';
 import { withTemplateBudget } from './template-budget';
 
 // Playground runs: resolve a saved version or an unsaved draft, stream it through the executor,
-// and record every call as a RunRecord without making the caller wait for the database.
+// and record every call as a CallRecord without making the caller wait for the database.
 
 /** Records reach the analytics store within this long of the call; the response never waits. */
 const RECORD_FLUSH_MS = 1_000;
@@ -40,7 +40,7 @@ export type RunRequestInput = z.input<typeof runRequestSchema>;
 export type { RunEvent } from '@/components/playground/types';
 
 /** The analytics store's shape of an executor record. An unknown price is stored as 0 (the store requires a number). */
-export function toAnalyticsRecord(record: RunRecord): AnalyticsRecord {
+export function toAnalyticsRecord(record: CallRecord): AnalyticsRecord {
   return {
     promptId: record.promptId,
     version: record.version,
@@ -60,7 +60,7 @@ export function toAnalyticsRecord(record: RunRecord): AnalyticsRecord {
 
 export interface RunRecorder {
   /** The executor's onRecord hook: queues the record and returns at once. */
-  record(record: RunRecord): void;
+  record(record: CallRecord): void;
   /** Waits until everything queued is stored (tests). */
   flush(): Promise<void>;
   /** Writes what is left, reports what cannot be written, refuses further records (shutdown). */

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { promptIdSchema } from '@/lib/loom/core';
 import { defineAction } from '@/lib/server/action';
-import { setArchived } from '@/lib/server/prompt-history';
-import { importPrompts, importPromptsSchema } from '@/lib/server/prompt-transfer';
+import { setArchived } from '@/lib/server/prompts/prompt-history';
+import { importPrompts, importPromptsSchema } from '@/lib/server/prompts/prompt-transfer';
 
 const promptRefSchema = z.object({ promptId: promptIdSchema });
 

@@ -5,7 +5,7 @@ import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
 import { getPrisma } from '@/lib/server/db';
 import { getRegistry } from '@/lib/server/loom';
-import { listPrompts, parsePromptListQuery } from '@/lib/server/prompts-list';
+import { listPrompts, parsePromptListQuery } from '@/lib/server/prompts/prompts-list';
 import { archivePromptAction, importPromptsAction, unarchivePromptAction } from './actions';
 
 export const metadata: Metadata = { title: 'Prompts' };

@@ -1,7 +1,7 @@
 import { getViewer } from '@/lib/server/auth/session';
 import { getPrisma } from '@/lib/server/db';
 import { getRegistry } from '@/lib/server/loom';
-import { listPrompts, parsePromptListQuery } from '@/lib/server/prompts-list';
+import { listPrompts, parsePromptListQuery } from '@/lib/server/prompts/prompts-list';
 import { withErrorResponse } from '@/lib/server/error-response';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoomError, prompt, required, string } from '@/lib/loom/core';
-import { createExecutor, type ExecuteStreamEvent, type RunRecord } from '@/lib/loom/executor';
+import { createExecutor, type ExecuteStreamEvent, type CallRecord } from '@/lib/loom/executor';
 import { cache, chain, circuitBreaker } from '@/lib/loom/middleware';
 import { createTemplateEngine } from '@/lib/loom/template';
 import { startFakeLlmServer, type FakeLlmServer } from '../fake-llm';
@@ -27,7 +27,7 @@ const greeting = (model: string) =>
 describe('executor over the real adapters', () => {
   it('retries a 429 after its Retry-After and records one successful run', async () => {
     server.addRule({ content: 'Greet Retry', fault: { kind: 'rate-limit', retryAfterSec: 0.05 }, times: 1 });
-    const records: RunRecord[] = [];
+    const records: CallRecord[] = [];
     const sleeps: number[] = [];
     const executor = createExecutor({
       provider: createOpenAIProvider({ apiKey: 'sk-test', baseURL: `${server.url}/v1` }),

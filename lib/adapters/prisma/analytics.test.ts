@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryStore, type AnalyticsQueryInput, type RunRecord } from '@/lib/loom/analytics';
+import { createMemoryStore, type AnalyticsQueryInput, type AnalyticsRecord } from '@/lib/loom/analytics';
 import { runAnalyticsStoreContract } from '@/lib/loom/testing/analytics-contract';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@/test/db';
 import {
@@ -12,7 +12,7 @@ const HOUR = 3_600_000;
 const BASE = Date.UTC(2026, 2, 1);
 
 /** Deterministic pseudo-random runs over three days, with odd minutes so edges fall mid-hour. */
-function sampleRuns(count: number, seed: number): RunRecord[] {
+function sampleRuns(count: number, seed: number): AnalyticsRecord[] {
   let state = seed;
   const next = () => {
     state = (state * 1_103_515_245 + 12_345) % 2 ** 31;

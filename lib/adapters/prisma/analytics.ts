@@ -6,7 +6,7 @@ import {
   Histogram,
   MIN_TRACKED_VALUE,
   parseAnalyticsQuery,
-  parseRunRecords,
+  parseAnalyticsRecords,
   sortRows,
   startOfUtcDay,
   startOfUtcHour,
@@ -236,7 +236,7 @@ export function createPrismaAnalyticsStore(
 
   async function record(input: unknown, callOptions?: AnalyticsCallOptions): Promise<void> {
     throwIfAborted(callOptions?.signal);
-    const records = parseRunRecords(input);
+    const records = parseAnalyticsRecords(input);
     if (records.length === 0) return;
     // One INSERT per batch whatever its size (columns travel as arrays and are unnested), under
     // the workspace's shared writer lock: see `safeHorizon`.

@@ -1,7 +1,12 @@
 import 'server-only';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
-import { caseResultSchema, runRecordSchema, type RunRecord, type RunStore } from '@/lib/loom/evaluator';
+import {
+  caseResultSchema,
+  suiteRunRecordSchema,
+  type SuiteRunRecord,
+  type RunStore,
+} from '@/lib/loom/evaluator';
 
 function invalid(
   what: string,
@@ -16,10 +21,10 @@ const runNotFound = (runId: string) => new LoomError('NOT_FOUND', `Run "${runId}
 
 type RunRow = Prisma.SuiteRunGetPayload<object>;
 
-function toRunRecord(row: RunRow): RunRecord {
+function toRunRecord(row: RunRow): SuiteRunRecord {
   // Rows are written only from validated records; parsing again restores the exact shape (and
   // drops nothing a newer schema added defaults for).
-  return runRecordSchema.parse({
+  return suiteRunRecordSchema.parse({
     id: row.id,
     suiteId: row.suiteId,
     status: row.status,
@@ -35,7 +40,7 @@ function toRunRecord(row: RunRow): RunRecord {
  * keeps its first-save position; they cascade away with their run.
  */
 export function createPrismaRunStore(db: PrismaClient, workspaceId: string): RunStore {
-  async function findRun(runId: string): Promise<RunRecord | undefined> {
+  async function findRun(runId: string): Promise<SuiteRunRecord | undefined> {
     const row = await db.suiteRun.findUnique({ where: { workspaceId_id: { workspaceId, id: runId } } });
     return row === null ? undefined : toRunRecord(row);
   }
@@ -58,7 +63,7 @@ export function createPrismaRunStore(db: PrismaClient, workspaceId: string): Run
     },
 
     async saveRun(input) {
-      const parsed = runRecordSchema.safeParse(input);
+      const parsed = suiteRunRecordSchema.safeParse(input);
       if (!parsed.success) throw invalid('run', parsed.error);
       const run = parsed.data;
       const data = {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LoomError } from '../core';
 import { createBatchingRecorder } from './batching-recorder';
-import type { RunRecord } from './record';
+import type { AnalyticsRecord } from './record';
 import type { AnalyticsStore } from './store';
 
-function run(i: number): RunRecord {
+function run(i: number): AnalyticsRecord {
   return {
     promptId: 'p',
     version: 1,
@@ -19,8 +19,8 @@ function run(i: number): RunRecord {
   };
 }
 
-function recordingStore(fail = false): AnalyticsStore & { batches: RunRecord[][] } {
-  const batches: RunRecord[][] = [];
+function recordingStore(fail = false): AnalyticsStore & { batches: AnalyticsRecord[][] } {
+  const batches: AnalyticsRecord[][] = [];
   return {
     batches,
     async record(records) {
@@ -106,7 +106,7 @@ describe('batching recorder', () => {
 /** Fails the first `failures` writes (UNAVAILABLE), then stores; remembers when each write came. */
 function flakyStore(failures: number, error: unknown = new LoomError('UNAVAILABLE', 'database down')) {
   const calls: { at: number; latencies: number[] }[] = [];
-  const batches: RunRecord[][] = [];
+  const batches: AnalyticsRecord[][] = [];
   const store: AnalyticsStore = {
     async record(records) {
       calls.push({ at: Date.now(), latencies: records.map((r) => r.latencyMs) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isLoomError, LoomError } from '../core';
-import { parseRunRecord, type RunRecord } from './record';
+import { parseAnalyticsRecord, type AnalyticsRecord } from './record';
 import type { AnalyticsStore } from './store';
 
 export const batchingOptionsSchema = z.object({
@@ -27,12 +27,12 @@ export interface BatchingRecorderOptions extends BatchingOptionsInput {
    * records), the first record refused by a full backlog, and then one summary of how many more were
    * refused (`details.dropped`, no records) once the backlog drains or the recorder closes.
    */
-  onError?: (error: unknown, records: RunRecord[]) => void;
+  onError?: (error: unknown, records: AnalyticsRecord[]) => void;
 }
 
 export interface BatchingRecorder {
   /** Validates and queues a record without waiting for the store; INVALID_INPUT for a bad record. */
-  record(record: RunRecord): void;
+  record(record: AnalyticsRecord): void;
   /** Writes everything queued so far and waits for every write in flight; failed batches stay queued for their retry. */
   flush(): Promise<void>;
   /**
@@ -45,7 +45,7 @@ export interface BatchingRecorder {
 }
 
 interface QueuedBatch {
-  records: RunRecord[];
+  records: AnalyticsRecord[];
   /** Failed tries so far. */
   attempts: number;
 }
@@ -74,14 +74,14 @@ export function createBatchingRecorder(
     });
   }
   const { maxBatch, flushMs, maxPending, maxAttempts, retryDelayMs, maxRetryDelayMs } = parsed.data;
-  const onError = (error: unknown, records: RunRecord[]): void => {
+  const onError = (error: unknown, records: AnalyticsRecord[]): void => {
     try {
       options.onError?.(error, records);
     } catch {
       // A throwing reporter must not turn into an unhandled rejection inside a background write.
     }
   };
-  let buffer: RunRecord[] = [];
+  let buffer: AnalyticsRecord[] = [];
   /** Batches behind a failure, oldest first; the head is the one being retried. */
   const queue: QueuedBatch[] = [];
   let queued = 0;
@@ -205,7 +205,7 @@ export function createBatchingRecorder(
   return {
     record(input) {
       if (closed) throw new LoomError('CONFLICT', 'The batching recorder is closed');
-      const record = parseRunRecord(input);
+      const record = parseAnalyticsRecord(input);
       if (buffer.length + queued + writing >= maxPending) {
         refused += 1;
         if (refused === 1) {

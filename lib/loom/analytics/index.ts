@@ -1,4 +1,9 @@
-export { runRecordSchema, parseRunRecord, parseRunRecords, type RunRecord } from './record';
+export {
+  analyticsRecordSchema,
+  parseAnalyticsRecord,
+  parseAnalyticsRecords,
+  type AnalyticsRecord,
+} from './record';
 export {
   Histogram,
   mergeHistograms,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runAnalyticsStoreContract } from '../testing/analytics-contract';
 import { createMemoryStore } from './memory-store';
-import type { RunRecord } from './record';
+import type { AnalyticsRecord } from './record';
 
 runAnalyticsStoreContract('memory', () => createMemoryStore());
 
 describe('memory analytics store', () => {
   it('is not changed when the caller mutates a recorded object afterwards', async () => {
     const store = createMemoryStore();
-    const record: RunRecord = {
+    const record: AnalyticsRecord = {
       promptId: 'p',
       version: 1,
       model: 'm',

@@ -1,5 +1,5 @@
 import { throwIfAborted } from '../core';
-import { parseRunRecords, type RunRecord } from './record';
+import { parseAnalyticsRecords, type AnalyticsRecord } from './record';
 import {
   addRecord,
   createAggregate,
@@ -16,12 +16,12 @@ import {
 
 /** In-process AnalyticsStore: keeps every record; sums are exact, percentiles come from histograms. */
 export function createMemoryStore(): AnalyticsStore {
-  const records: RunRecord[] = [];
+  const records: AnalyticsRecord[] = [];
 
   return {
     async record(input, options) {
       throwIfAborted(options?.signal);
-      const batch = parseRunRecords(input);
+      const batch = parseAnalyticsRecords(input);
       // Copies, so callers mutating their objects (or Dates) later cannot change stored history.
       for (const record of batch) records.push({ ...record, at: new Date(record.at.getTime()) });
     },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LoomError, promptIdSchema, type LoomIssue } from '../core';
 
 /** One LLM call as the executor saw it. Money is integer micro-dollars so sums never drift. */
-export const runRecordSchema = z.object({
+export const analyticsRecordSchema = z.object({
   promptId: promptIdSchema,
   version: z.number().int().nonnegative(),
   model: z.string().min(1).max(200),
@@ -18,7 +18,7 @@ export const runRecordSchema = z.object({
   variant: z.string().min(1).max(100).optional(),
   at: z.date(),
 });
-export type RunRecord = z.infer<typeof runRecordSchema>;
+export type AnalyticsRecord = z.infer<typeof analyticsRecordSchema>;
 
 function issuesOf(error: z.ZodError, prefix: string): LoomIssue[] {
   return error.issues.map((issue) => ({
@@ -28,16 +28,16 @@ function issuesOf(error: z.ZodError, prefix: string): LoomIssue[] {
 }
 
 /** Validates one record; INVALID_INPUT names each bad field. */
-export function parseRunRecord(input: unknown): RunRecord {
-  const parsed = runRecordSchema.safeParse(input);
+export function parseAnalyticsRecord(input: unknown): AnalyticsRecord {
+  const parsed = analyticsRecordSchema.safeParse(input);
   if (!parsed.success)
     throw new LoomError('INVALID_INPUT', 'Invalid run record', { issues: issuesOf(parsed.error, '') });
   return parsed.data;
 }
 
 /** Validates a whole batch before anything is stored, so a bad record never half-writes a batch. */
-export function parseRunRecords(input: unknown): RunRecord[] {
-  const parsed = z.array(runRecordSchema).safeParse(input);
+export function parseAnalyticsRecords(input: unknown): AnalyticsRecord[] {
+  const parsed = z.array(analyticsRecordSchema).safeParse(input);
   if (!parsed.success) {
     throw new LoomError('INVALID_INPUT', 'Invalid run records', {
       issues: issuesOf(parsed.error, 'records'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LoomError, promptIdSchema } from '../core';
 import { Histogram } from './histogram';
-import type { RunRecord } from './record';
+import type { AnalyticsRecord } from './record';
 
 export const GROUP_BY_KEYS = ['prompt', 'version', 'model', 'day', 'hour'] as const;
 export type GroupByKey = (typeof GROUP_BY_KEYS)[number];
@@ -73,7 +73,7 @@ export interface AnalyticsCallOptions {
  * order. Grouping by version also groups by prompt, since version numbers are per prompt.
  */
 export interface AnalyticsStore {
-  record(records: RunRecord[], options?: AnalyticsCallOptions): Promise<void>;
+  record(records: AnalyticsRecord[], options?: AnalyticsCallOptions): Promise<void>;
   query(query: AnalyticsQueryInput, options?: AnalyticsCallOptions): Promise<AnalyticsRow[]>;
 }
 
@@ -103,7 +103,7 @@ export function startOfUtcDay(date: Date): Date {
 
 /** The group of a record under `groupBy` (version implies prompt). */
 export function groupOf(
-  record: Pick<RunRecord, 'promptId' | 'version' | 'model' | 'at'>,
+  record: Pick<AnalyticsRecord, 'promptId' | 'version' | 'model' | 'at'>,
   groupBy: readonly GroupByKey[],
 ): AnalyticsGroup {
   const group: AnalyticsGroup = {};
@@ -175,7 +175,7 @@ export function createAggregate(): Aggregate {
   return { count: 0, successes: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, latency: new Histogram() };
 }
 
-export function addRecord(aggregate: Aggregate, record: RunRecord): void {
+export function addRecord(aggregate: Aggregate, record: AnalyticsRecord): void {
   aggregate.count += 1;
   if (record.success) aggregate.successes += 1;
   aggregate.inputTokens += record.inputTokens;

@@ -91,7 +91,7 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 export const RUN_STATUSES = ['running', 'completed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const runRecordSchema = z.object({
+export const suiteRunRecordSchema = z.object({
   id: z.string().min(1).max(200),
   suiteId: z.string().min(1),
   status: z.enum(RUN_STATUSES),
@@ -99,10 +99,10 @@ export const runRecordSchema = z.object({
   finishedAt: z.date().optional(),
   summary: runSummarySchema.optional(),
 });
-export type RunRecord = z.infer<typeof runRecordSchema>;
+export type SuiteRunRecord = z.infer<typeof suiteRunRecordSchema>;
 
 export interface RunResult {
-  run: RunRecord & { summary: RunSummary };
+  run: SuiteRunRecord & { summary: RunSummary };
   /** In suite order. */
   cases: CaseResult[];
 }

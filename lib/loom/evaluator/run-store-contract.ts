@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { summarizeRun, type CaseResult, type RunRecord } from './results';
+import { summarizeRun, type CaseResult, type SuiteRunRecord } from './results';
 import type { RunStore } from './run-store';
 
 export interface RunStoreUnderTest {
@@ -54,7 +54,7 @@ export function runRunStoreContract(name: string, create: () => Promise<RunStore
       current = undefined;
     });
     const unique = (prefix: string): string => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
-    const newRun = (overrides: Partial<RunRecord> = {}): RunRecord => ({
+    const newRun = (overrides: Partial<SuiteRunRecord> = {}): SuiteRunRecord => ({
       id: unique('run'),
       suiteId: unique('suite'),
       status: 'running',
@@ -71,7 +71,7 @@ export function runRunStoreContract(name: string, create: () => Promise<RunStore
         sampleCaseResult('a'),
         sampleCaseResult('b', { pass: false, score: 0.2 }),
       ]);
-      const done: RunRecord = {
+      const done: SuiteRunRecord = {
         ...run,
         status: 'completed',
         finishedAt: new Date('2026-01-02T03:05:00.000Z'),

@@ -1,16 +1,16 @@
 import { LoomError } from '../core';
-import { type CaseResult, caseResultSchema, type RunRecord, runRecordSchema } from './results';
+import { type CaseResult, caseResultSchema, type SuiteRunRecord, suiteRunRecordSchema } from './results';
 
 /**
  * Where evaluation runs and their case results live, so an interrupted run can resume without
  * paying for scored cases again. Case results are keyed by (runId, caseId): saving one replaces it.
  */
 export interface RunStore {
-  findRun(runId: string): Promise<RunRecord | undefined>;
+  findRun(runId: string): Promise<SuiteRunRecord | undefined>;
   /** Throws NOT_FOUND. */
-  getRun(runId: string): Promise<RunRecord>;
-  listRuns(options?: { suiteId?: string }): Promise<RunRecord[]>;
-  saveRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<SuiteRunRecord>;
+  listRuns(options?: { suiteId?: string }): Promise<SuiteRunRecord[]>;
+  saveRun(run: SuiteRunRecord): Promise<void>;
   /** Throws NOT_FOUND when the run does not exist. */
   saveCaseResult(runId: string, result: CaseResult): Promise<void>;
   /** In the order the cases were first saved. */
@@ -30,7 +30,7 @@ function invalid(
 
 /** An in-memory RunStore for tests and single-process use; it copies on write and read. */
 export function createMemoryRunStore(): RunStore {
-  const runs = new Map<string, { run: RunRecord; cases: Map<string, CaseResult> }>();
+  const runs = new Map<string, { run: SuiteRunRecord; cases: Map<string, CaseResult> }>();
   const notFound = (runId: string): LoomError =>
     new LoomError('NOT_FOUND', `Run "${runId}" not found`, { runId });
 
@@ -51,7 +51,7 @@ export function createMemoryRunStore(): RunStore {
         .map((run) => structuredClone(run));
     },
     async saveRun(run) {
-      const parsed = runRecordSchema.safeParse(run);
+      const parsed = suiteRunRecordSchema.safeParse(run);
       if (!parsed.success) throw invalid('run', parsed.error);
       const existing = runs.get(parsed.data.id);
       runs.set(parsed.data.id, { run: structuredClone(parsed.data), cases: existing?.cases ?? new Map() });

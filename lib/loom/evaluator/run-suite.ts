@@ -16,7 +16,7 @@ import {
   type CaseResult,
   errorInfo,
   type EvaluatorResult,
-  type RunRecord,
+  type SuiteRunRecord,
   type RunResult,
   summarizeRun,
 } from './results';
@@ -131,7 +131,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunResult> {
       },
     );
   }
-  const record: RunRecord = {
+  const record: SuiteRunRecord = {
     id: runId,
     suiteId: suite.id,
     status: 'running',

@@ -4,7 +4,7 @@ import { createTemplateEngine } from '../template';
 import type { CallOptions, CompletionRequest, Provider, StreamEvent } from '../provider';
 import { createFakeProvider } from '../testing/fake-provider';
 import { createExecutor, execute, executeStream } from './execute';
-import type { ExecuteOptions, Renderable, RunRecord } from './types';
+import type { ExecuteOptions, Renderable, CallRecord } from './types';
 
 function makePrompt(overrides: Partial<Parameters<typeof promptSchema.parse>[0]> = {}): Renderable {
   const data = promptSchema.parse({
@@ -40,7 +40,7 @@ function makePrompt(overrides: Partial<Parameters<typeof promptSchema.parse>[0]>
 
 function harness(extra: Partial<ExecuteOptions> = {}) {
   const sleeps: number[] = [];
-  const records: RunRecord[] = [];
+  const records: CallRecord[] = [];
   const base: ExecuteOptions = {
     prompt: makePrompt(),
     input: { name: 'Ada' },
@@ -443,7 +443,7 @@ describe('createExecutor', () => {
     );
     const sleeps: number[] = [];
     const provider = createFakeProvider({ steps: [{ error: unavailable() }, { reply: 'ok' }] });
-    const records: RunRecord[] = [];
+    const records: CallRecord[] = [];
     const executor = createExecutor({
       provider,
       retry: { attempts: 2, baseMs: 40 },

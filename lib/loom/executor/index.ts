@@ -9,7 +9,7 @@ export {
   type Sleep,
   type RetryPolicy,
   type TimeoutPolicy,
-  type RunRecord,
+  type CallRecord,
   type RecordHook,
   type RequestOverrides,
   type ExecuteOptions,

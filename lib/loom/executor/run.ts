@@ -25,7 +25,7 @@ import {
   type ExecuteCall,
   type ExecuteResult,
   type ExecutorConfig,
-  type RunRecord,
+  type CallRecord,
 } from './types';
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -257,7 +257,7 @@ export class Run {
     if (!onRecord) return;
     const { data } = this.call.prompt;
     const { experiment } = this.callSettings;
-    const record: RunRecord = {
+    const record: CallRecord = {
       promptId: data.id,
       version: data.version,
       model: this.model,

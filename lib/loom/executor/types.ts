@@ -37,7 +37,7 @@ export const timeoutPolicySchema = z.object({
 export type TimeoutPolicy = z.infer<typeof timeoutPolicySchema>;
 
 /** One call as the analytics package stores it; emitted for successes and failures alike. */
-export interface RunRecord {
+export interface CallRecord {
   promptId: string;
   version: number;
   model: string;
@@ -57,7 +57,7 @@ export interface RunRecord {
 }
 
 /** Called without being awaited; a throw or rejection goes to `onError`, never to the caller. */
-export type RecordHook = (record: RunRecord) => void | Promise<void>;
+export type RecordHook = (record: CallRecord) => void | Promise<void>;
 
 export const requestOverridesSchema = z.object({
   model: z.string().min(1).max(200).optional(),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalyticsStore, RunRecord } from '../analytics';
+import type { AnalyticsStore, AnalyticsRecord } from '../analytics';
 
 const BASE = Date.UTC(2026, 0, 10, 9, 0, 0);
 const HOUR = 3_600_000;
 
-function run(overrides: Partial<RunRecord> = {}): RunRecord {
+function run(overrides: Partial<AnalyticsRecord> = {}): AnalyticsRecord {
   return {
     promptId: 'support-reply',
     version: 1,
@@ -172,7 +172,7 @@ export function runAnalyticsStoreContract(
     it('stores nothing from a batch with one invalid record and says which field is wrong', async () => {
       const store = await make();
       const bad = { ...run(), costMicros: 1.5 };
-      await expect(store.record([run(), bad as RunRecord])).rejects.toMatchObject({
+      await expect(store.record([run(), bad as AnalyticsRecord])).rejects.toMatchObject({
         code: 'INVALID_INPUT',
         details: { issues: [expect.objectContaining({ path: 'records.1.costMicros' })] },
       });

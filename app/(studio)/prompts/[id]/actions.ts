@@ -1,7 +1,7 @@
 'use server';
 
 import { defineAction } from '@/lib/server/action';
-import { saveEditorVersion, saveVersionSchema } from '@/lib/server/editor';
+import { saveEditorVersion, saveVersionSchema } from '@/lib/server/prompts/editor';
 import { getRegistry, getTemplateEngine } from '@/lib/server/loom';
 
 /** Saves the editor's draft as a new version; a stale `expectedLatest` is refused with CONFLICT. */

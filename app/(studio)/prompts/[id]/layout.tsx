@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { LabelBadges } from '@/components/prompts/label-badges';
 import { PromptTabs } from '@/components/prompts/prompt-tabs';
-import { loadPromptPage } from '@/lib/server/prompt-page';
+import { loadPromptPage } from '@/lib/server/prompts/prompt-page';
 
 export default async function PromptLayout({
   children,

@@ -1,8 +1,8 @@
 import { PromptEditor } from '@/components/editor/prompt-editor';
 import { can } from '@/lib/server/auth/permissions';
-import { toEditorBase } from '@/lib/server/editor';
-import { loadModelChoices } from '@/lib/server/editor-page';
-import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompt-page';
+import { toEditorBase } from '@/lib/server/prompts/editor';
+import { loadModelChoices } from '@/lib/server/prompts/editor-page';
+import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompts/prompt-page';
 import { promoteVersionAction } from './history/actions';
 import { saveVersionAction } from './actions';
 

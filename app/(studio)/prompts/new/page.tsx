@@ -8,8 +8,8 @@ import { Alert, Card } from '@/components/ui/card';
 import { promptIdSchema } from '@/lib/loom/core';
 import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
-import { emptyBase, isPromptIdTaken } from '@/lib/server/editor';
-import { defaultModelSettings, loadModelChoices } from '@/lib/server/editor-page';
+import { emptyBase, isPromptIdTaken } from '@/lib/server/prompts/editor';
+import { defaultModelSettings, loadModelChoices } from '@/lib/server/prompts/editor-page';
 import { getRegistry } from '@/lib/server/loom';
 import { saveVersionAction } from '../[id]/actions';
 

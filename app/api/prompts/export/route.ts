@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isLoomError, promptIdSchema } from '@/lib/loom/core';
 import { getViewer } from '@/lib/server/auth/session';
 import { getRegistry } from '@/lib/server/loom';
-import { exportPrompts } from '@/lib/server/prompt-transfer';
+import { exportPrompts } from '@/lib/server/prompts/prompt-transfer';
 import { withErrorResponse } from '@/lib/server/error-response';
 
 export const dynamic = 'force-dynamic';

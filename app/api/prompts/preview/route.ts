@@ -1,5 +1,5 @@
 import { getViewer } from '@/lib/server/auth/session';
-import { MAX_PREVIEW_BODY_CHARS, previewDraft, previewRequestSchema } from '@/lib/server/editor';
+import { MAX_PREVIEW_BODY_CHARS, previewDraft, previewRequestSchema } from '@/lib/server/prompts/editor';
 import { readJsonBody } from '@/lib/server/http/body';
 import { problem } from '@/lib/server/http/problem';
 import { refuseCrossSite } from '@/lib/server/http/same-origin';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { isLoomError, promptIdSchema } from '@/lib/loom/core';
 import { getViewer } from '@/lib/server/auth/session';
-import { versionSections } from '@/lib/server/editor-compare';
+import { versionSections } from '@/lib/server/prompts/editor-compare';
 import { getRegistry } from '@/lib/server/loom';
-import { canonicalVersionText } from '@/lib/server/prompt-history';
+import { canonicalVersionText } from '@/lib/server/prompts/prompt-history';
 import { withErrorResponse } from '@/lib/server/error-response';
 
 export const dynamic = 'force-dynamic';

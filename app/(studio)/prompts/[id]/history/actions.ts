@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { promptIdSchema } from '@/lib/loom/core';
 import { LABEL_PATTERN, MAX_LABEL_LENGTH } from '@/lib/loom/registry';
 import { defineAction } from '@/lib/server/action';
-import { moveLabel, removeLabel, setOrdinaryLabel } from '@/lib/server/prompt-history';
+import { moveLabel, removeLabel, setOrdinaryLabel } from '@/lib/server/prompts/prompt-history';
 
 const labelSchema = z
   .string()

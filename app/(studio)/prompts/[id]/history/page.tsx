@@ -3,8 +3,8 @@ import { VersionHistory } from '@/components/prompts/version-history';
 import { Card } from '@/components/ui/card';
 import { can } from '@/lib/server/auth/permissions';
 import { getPrisma } from '@/lib/server/db';
-import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompt-page';
-import { loadHistory } from '@/lib/server/prompt-history';
+import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompts/prompt-page';
+import { loadHistory } from '@/lib/server/prompts/prompt-history';
 import { promoteVersionAction, removeLabelAction, setLabelAction } from './actions';
 
 export const generateMetadata = promptPageMetadata('History');

@@ -1,7 +1,7 @@
 import { Playground } from '@/components/playground/playground';
 import { can } from '@/lib/server/auth/permissions';
 import { getPrisma } from '@/lib/server/db';
-import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompt-page';
+import { loadPromptPage, promptPageMetadata } from '@/lib/server/prompts/prompt-page';
 import { listProviderConfigs } from '@/lib/server/providers';
 
 export const generateMetadata = promptPageMetadata('Playground');

@@ -1,7 +1,7 @@
 import { isLoomError } from '@/lib/loom/core';
 import { can } from '@/lib/server/auth/permissions';
 import { getViewer } from '@/lib/server/auth/session';
-import { MAX_PREVIEW_BODY_CHARS } from '@/lib/server/editor';
+import { MAX_PREVIEW_BODY_CHARS } from '@/lib/server/prompts/editor';
 import { readJsonBody } from '@/lib/server/http/body';
 import { problem } from '@/lib/server/http/problem';
 import { refuseCrossSite } from '@/lib/server/http/same-origin';

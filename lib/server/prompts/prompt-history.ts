@@ -5,10 +5,10 @@ import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError, type PromptData } from '@/lib/loom/core';
 import type { LabelMove, LabelRemoval, PromptRegistry } from '@/lib/loom/registry';
 import { isProtectedLabel, type AuditRow, type VersionRow } from '@/components/prompts/types';
-import { listAudit, writeAudit } from './audit';
-import { can } from './auth/permissions';
-import type { Viewer } from './auth/session';
-import { sortKeys } from './sort-keys';
+import { listAudit, writeAudit } from '../audit';
+import { can } from '../auth/permissions';
+import type { Viewer } from '../auth/session';
+import { sortKeys } from '../sort-keys';
 
 type Actor = Pick<Viewer, 'workspaceId' | 'userId' | 'email' | 'role'>;
 

@@ -16,7 +16,7 @@ export const IMPORT_PARSE_TIMEOUT_MS = 5_000;
 export const IMPORT_PARSE_HEAP_MB = 96;
 
 /** The worker is plain JavaScript loaded by path: the studio always runs from the repository root. */
-const WORKER_FILE = path.join(process.cwd(), 'lib', 'server', 'prompt-import-worker.mjs');
+const WORKER_FILE = path.join(process.cwd(), 'lib', 'server', 'prompts', 'prompt-import-worker.mjs');
 
 /** The prompts of one file, parsed but not yet validated: each node keeps its place in the file. */
 export interface ImportFileParts {

@@ -2,7 +2,7 @@ import 'server-only';
 import { stringify } from 'yaml';
 import type { VersionSection } from '@/components/prompts/types';
 import type { PromptData } from '@/lib/loom/core';
-import { sortKeys } from './sort-keys';
+import { sortKeys } from '../sort-keys';
 
 function yaml(value: unknown): string {
   return stringify(sortKeys(value), { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });

@@ -3,10 +3,10 @@ import type { ModelChoices } from '@/components/editor/model-settings';
 import { isLoomError } from '@/lib/loom/core';
 import type { ModelSettings } from '@/lib/loom/core/prompt';
 import { DEFAULT_PRICES } from '@/lib/loom/cost';
-import type { Viewer } from './auth/session';
-import { getPrisma } from './db';
-import { logger } from './logger';
-import { listModelsFor, listProviderConfigs } from './providers';
+import type { Viewer } from '../auth/session';
+import { getPrisma } from '../db';
+import { logger } from '../logger';
+import { listModelsFor, listProviderConfigs } from '../providers';
 
 /** The editor must open promptly even when a provider is down: its model list is then the price list. */
 const MODEL_LIST_TIMEOUT_MS = 1500;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EditorDraft } from '@/components/editor/types';
 import { createTemplateEngine } from '@/lib/loom/template';
 import { emptyBase, previewDraft } from './editor';
-import { TEMPLATE_WORK_BUDGET_MS } from './template-budget';
+import { TEMPLATE_WORK_BUDGET_MS } from '../template-budget';
 
 const engine = createTemplateEngine();
 

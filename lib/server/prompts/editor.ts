@@ -22,8 +22,8 @@ import { estimate } from '@/lib/loom/cost';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { DEFAULT_TEMPLATE_LIMITS, type Deadline, type TemplateEngine } from '@/lib/loom/template';
 import { plainIssues } from './editor-issues';
-import { sortKeys } from './sort-keys';
-import { templateDeadline } from './template-budget';
+import { sortKeys } from '../sort-keys';
+import { templateDeadline } from '../template-budget';
 
 /** Same cap as the template engine's parser: a larger template could never render. */
 export const MAX_TEMPLATE_CHARS = DEFAULT_TEMPLATE_LIMITS.maxSourceLength;

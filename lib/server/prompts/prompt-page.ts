@@ -3,8 +3,8 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { isLoomError } from '@/lib/loom/core';
-import { getViewer, type Viewer } from './auth/session';
-import { getRegistry } from './loom';
+import { getViewer, type Viewer } from '../auth/session';
+import { getRegistry } from '../loom';
 
 /**
  * What every page of one prompt needs: the viewer and the prompt's summary. Cached per request so

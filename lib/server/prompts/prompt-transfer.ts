@@ -7,7 +7,7 @@ import { isLoomError, LoomError, type LoomIssue, type PromptData } from '@/lib/l
 import { promptFromYaml, serializePromptDocument, type PromptRegistry } from '@/lib/loom/registry';
 import { formatBytes } from '@/components/prompts/format';
 import { MAX_IMPORT_BYTES, type ImportResult } from '@/components/prompts/types';
-import type { Viewer } from './auth/session';
+import type { Viewer } from '../auth/session';
 import { canonicalVersionText, inRegistryTransaction } from './prompt-history';
 import {
   MAX_IMPORT_PROMPTS,
