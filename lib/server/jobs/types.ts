@@ -1,0 +1,18 @@
+import 'server-only';
+
+// The studio's background work, by queue name: what each job carries. Payloads are small ids; a
+// handler loads what it needs, so a job stays valid however long it waits.
+export interface JobPayloads {
+  /** Execute (or resume) one evaluation run (EvalRun/SuiteRun of this id). */
+  'eval-run': { workspaceId: string; runId: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobContext {
+  jobId: string;
+  /** Aborted when the worker stops (shutdown); the handler should stop soon and leave resumable state. */
+  signal: AbortSignal;
+}
+
+export type JobHandler<N extends JobName> = (data: JobPayloads[N], context: JobContext) => Promise<void>;
