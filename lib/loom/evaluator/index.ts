@@ -67,3 +67,11 @@ export {
   type TargetFn,
 } from './run-suite';
 export { compareRuns, type CaseDelta, type CompareOptions, type RunComparison } from './compare';
+export {
+  mcnemarTest,
+  pairedMeanDifference,
+  type McNemarResult,
+  type PairedMeanResult,
+  type PairedOptions,
+  type PairedVerdict,
+} from './paired';

@@ -73,7 +73,7 @@ function incompleteBeta(x: number, a: number, b: number, y = 1 - x): number {
 }
 
 /** P(T > t) for t >= 0, computed directly: 1 - CDF would round the upper tail away. */
-function tUpperTail(t: number, df: number): number {
+export function tUpperTail(t: number, df: number): number {
   return 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5, (t * t) / (df + t * t));
 }
 
