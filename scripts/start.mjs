@@ -167,7 +167,8 @@ async function waitForHealth(url, child) {
 
 /**
  * The offline simulator (lib/adapters/fake-llm) on a free loopback port, in this process so it
- * stops with the studio. It answers like OpenAI and Ollama; the model `sim-slow` streams slowly.
+ * stops with the studio. It answers like OpenAI and Ollama; the model `sim-slow` streams slowly, and
+ * the demo workspace's intent classifier and judge get their demo answers (fake-llm/demo-rules.ts).
  * Its TypeScript is loaded through tsx; without tsx (a production install without dev
  * dependencies) the studio runs without it.
  */
@@ -181,6 +182,7 @@ async function startSimulator() {
   }
   const { startFakeLlmServer } = await tsImport('../lib/adapters/fake-llm/server.ts', import.meta.url);
   const { DEFAULT_FAKE_MODELS } = await tsImport('../lib/adapters/fake-llm/script.ts', import.meta.url);
+  const { demoSimulatorRules } = await tsImport('../lib/adapters/fake-llm/demo-rules.ts', import.meta.url);
   return startFakeLlmServer({
     port: 0,
     script: {
@@ -189,7 +191,7 @@ async function startSimulator() {
         ...DEFAULT_FAKE_MODELS,
         { id: 'sim-slow', contextWindow: 8_192, family: 'gpt', ownedBy: 'simulator' },
       ],
-      rules: [{ model: 'sim-slow', chunkDelayMs: SLOW_CHUNK_DELAY_MS }],
+      rules: [{ model: 'sim-slow', chunkDelayMs: SLOW_CHUNK_DELAY_MS }, ...demoSimulatorRules()],
     },
   });
 }

@@ -30,7 +30,7 @@ describe('loadHomeOverview', () => {
     const demo = await db.prisma.workspace.findUniqueOrThrow({ where: { slug: 'demo' } });
     const overview = await loadHomeOverview(db.prisma, demo.id);
 
-    expect(overview.counts).toEqual({ prompts: 3, inProduction: 3, members: 1 });
+    expect(overview.counts).toEqual({ prompts: 4, inProduction: 4, members: 1 });
     expect(overview.production).toContainEqual(
       expect.objectContaining({
         promptId: 'support-reply',

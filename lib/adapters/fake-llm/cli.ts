@@ -1,6 +1,7 @@
 // The studio's offline "simulator": `npx tsx lib/adapters/fake-llm/cli.ts --port 11435`.
 // Imports server.ts directly, not index.ts: `server-only` throws outside Next's react-server build.
 import { parseArgs } from 'node:util';
+import { demoSimulatorRules } from './demo-rules';
 import { startFakeLlmServer } from './server';
 
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const server = await startFakeLlmServer({
   script: {
     latencyMs: numberOption('latency-ms', values['latency-ms']),
     chunkDelayMs: numberOption('chunk-delay-ms', values['chunk-delay-ms']),
+    // The demo workspace's intent classifier and judge, as `npm start`'s simulator answers them.
+    rules: demoSimulatorRules(),
   },
 });
 console.log(`fake LLM listening on ${server.url} (OpenAI: ${server.url}/v1, Ollama: ${server.url})`);

@@ -45,10 +45,13 @@ export interface FakeLlmRule {
   /** Matched against the last user message; a string matches as a substring. */
   content?: string | RegExp;
   api?: 'openai' | 'ollama';
+  /** Any other test on the whole call (e.g. the system message); must return true too. */
+  match?: (context: ReplyContext) => boolean;
   reply?: string | ((context: ReplyContext) => string);
   /** Answers like an LLM judge: `SCORE: 0.8`, `PASS`/`FAIL`, `REASON: ...` lines. */
   judge?: FakeJudgement;
-  latencyMs?: number;
+  /** Delay before the answer: fixed, or computed per call (e.g. from the message, to stay deterministic). */
+  latencyMs?: number | ((context: ReplyContext) => number);
   chunkDelayMs?: number;
   fault?: FakeFault;
   /** Applies to the next N matching calls, then the rule is removed. Unlimited when absent. */
@@ -100,7 +103,8 @@ export function takeRule(rules: FakeLlmRule[], context: ReplyContext): FakeLlmRu
     (rule) =>
       (rule.api === undefined || rule.api === context.api) &&
       matches(rule.model, context.model) &&
-      matches(rule.content, context.lastUser),
+      matches(rule.content, context.lastUser) &&
+      (rule.match === undefined || rule.match(context)),
   );
   const rule = rules[index];
   if (!rule) return undefined;
@@ -109,6 +113,16 @@ export function takeRule(rules: FakeLlmRule[], context: ReplyContext): FakeLlmRu
     if (rule.times <= 0) rules.splice(index, 1);
   }
   return rule;
+}
+
+/** The delay a rule asks for this call, else the script's default. */
+export function latencyFor(
+  rule: FakeLlmRule | undefined,
+  context: ReplyContext,
+  fallback: number | undefined,
+): number {
+  const latency = rule?.latencyMs;
+  return (typeof latency === 'function' ? latency(context) : latency) ?? fallback ?? 0;
 }
 
 export function replyFor(rule: FakeLlmRule | undefined, context: ReplyContext): string {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   DEFAULT_FAKE_MODELS,
   countTokens,
+  latencyFor,
   replyFor,
   splitChunks,
   takeRule,
@@ -255,7 +256,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   const openaiChat = async (body: Record<string, unknown>, res: ServerResponse) => {
     const maxTokens = Number(body.max_completion_tokens ?? body.max_tokens) || undefined;
     const result = answer('openai', body, maxTokens);
-    await wait(result.rule?.latencyMs ?? script.latencyMs ?? 0, res);
+    await wait(latencyFor(result.rule, result.context, script.latencyMs), res);
     if (res.destroyed || sendFault('openai', res, result.rule?.fault)) return;
     const id = `chatcmpl-fake-${++sequence}`;
     const created = Math.floor(Date.now() / 1000);
@@ -316,7 +317,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     const options = isRecord(body.options) ? body.options : {};
     const maxTokens = Number(options.num_predict) > 0 ? Number(options.num_predict) : undefined;
     const result = answer('ollama', body, maxTokens);
-    await wait(result.rule?.latencyMs ?? script.latencyMs ?? 0, res);
+    await wait(latencyFor(result.rule, result.context, script.latencyMs), res);
     if (res.destroyed || sendFault('ollama', res, result.rule?.fault)) return;
     const model = result.context.model;
     const createdAt = new Date().toISOString();

@@ -1,5 +1,5 @@
 // The first-start seed on a real PostgreSQL database: a new demo workspace gets the simulator and
-// demo prompts that render with their own defaults and example.
+// demo prompts that render with their own defaults and example, and its demo suite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import { attach } from '@/lib/loom/core';
@@ -35,7 +35,8 @@ describe('ensureSeed', () => {
     const registry = createPrismaRegistry(db.prisma, workspace.id);
     const summaries = await registry.list();
     expect(summaries.map((s) => [s.id, s.latestVersion, s.labels.production]).sort()).toEqual([
-      ['classify-intent', 1, 1],
+      ['classify-intent', 2, 1],
+      ['intent-judge', 1, 1],
       ['summarize-ticket', 1, 1],
       ['support-reply', 2, 2],
     ]);
@@ -54,10 +55,15 @@ describe('ensureSeed', () => {
     });
     expect(rendered.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(rendered.messages.at(-1)?.content).toContain('friendly tone, in at most 80 words');
-    const classify = attach(await registry.getLatest('classify-intent'), engine);
-    expect((await classify.render({ text: 'refund please' })).system).toContain(
-      'billing, bug, feature-request, other',
-    );
+    for (const version of [1, 2]) {
+      const classify = attach(await registry.get('classify-intent', version), engine);
+      expect((await classify.render({ text: 'refund please' })).system).toContain(
+        'billing, bug, feature-request, other',
+      );
+    }
+    const judge = attach(await registry.getByLabel('intent-judge', 'production'), engine);
+    const judged = await judge.render({ input: '{"text":"refund please"}', actual: 'billing' });
+    expect(judged.user).toContain('Expected answer:\n(none given)\n\nResponse to judge:\nbilling');
     const summarize = attach(await registry.getLatest('summarize-ticket'), engine);
     expect((await summarize.render({ ticket: 'Login fails' })).user).toContain('in 2 sentences');
   });
@@ -65,7 +71,8 @@ describe('ensureSeed', () => {
   it('adds nothing to a workspace that already existed', async () => {
     await ensureSeed(db.prisma, { ...env, LOOM_ADMIN_EMAIL: 'second@loom.local' });
     expect(await db.prisma.workspace.count()).toBe(1);
-    expect(await db.prisma.promptVersion.count()).toBe(4);
+    expect(await db.prisma.promptVersion.count()).toBe(6);
+    expect(await db.prisma.suite.count()).toBe(1);
     expect(await db.prisma.providerConfig.count()).toBe(1);
   });
 });

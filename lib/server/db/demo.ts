@@ -1,12 +1,15 @@
 import 'server-only';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import type { PromptDataInput } from '@/lib/loom/core';
+import type { PromptData, PromptDataInput } from '@/lib/loom/core';
+import type { PromptRegistry } from '@/lib/loom/registry';
 import type { Env } from '../env';
+import { seedDemoSuite } from './demo-suite';
 
 // What a new demo workspace starts with, so a newcomer can try the studio offline: the simulator
 // (the fake LLM server `npm start` runs beside the studio) as a provider, and a few prompts with
-// versions and a production label.
+// versions and a production label, and the "Intent routing" test suite (demo-suite.ts) whose judge
+// rubric, `intent-judge`, is one of those prompts.
 
 export const SIMULATOR_PROVIDER = 'simulator';
 
@@ -32,6 +35,22 @@ const supportReplyV1: PromptDataInput = {
     { name: 'product', type: 'string', default: 'Loom', description: 'The product being supported.' },
   ],
   model,
+};
+
+const classifyIntentV1: PromptDataInput = {
+  id: 'classify-intent',
+  version: 0,
+  name: 'Classify intent',
+  description: 'Routes an incoming message to a queue.',
+  tags: ['routing', 'demo'],
+  system:
+    'Classify the intent of the message as one of: {{ intents | join: ", " }}. Answer with the label only.',
+  user: '{{ text }}',
+  variables: [
+    { name: 'text', type: 'string', required: true, description: 'The incoming message.' },
+    { name: 'intents', type: 'list', default: ['billing', 'bug', 'feature-request', 'other'] },
+  ],
+  model: { ...model, temperature: 0, maxTokens: 10 },
 };
 
 const DEMO_PROMPTS: DemoPrompt[] = [
@@ -89,22 +108,61 @@ const DEMO_PROMPTS: DemoPrompt[] = [
     production: 1,
   },
   {
+    // Version 2 is the challenger: the demo suite "Intent routing" (demo-suite.ts) shows it beats
+    // production, and the simulator answers each version in its own way (fake-llm/demo-rules.ts).
+    versions: [
+      { data: classifyIntentV1, message: 'First version' },
+      {
+        data: {
+          ...classifyIntentV1,
+          system:
+            'You route customer messages for a software company\'s support inbox. Classify the intent of the message as exactly one of these labels: {{ intents | join: ", " }}.\n\n' +
+            'Label definitions:\n' +
+            '- billing: money and accounts: charges, refunds, invoices, receipts, payment methods, prices, discounts and plans.\n' +
+            '- bug: something in the product does not work as it should: errors, crashes, frozen or wrong screens, buttons that do nothing. A broken billing page is a bug; so is a complaint about a feature that already exists.\n' +
+            '- feature-request: the customer asks for something the product does not do yet ("please add", "could you support", "it would be great").\n' +
+            '- other: anything else: greetings, thanks, questions about the company.\n\n' +
+            'Answer with the label only, in lower case, without punctuation.',
+          examples: [
+            { input: { text: 'I was billed for a seat we removed last month.' }, output: 'billing' },
+            { input: { text: 'Search returns nothing since this morning.' }, output: 'bug' },
+          ],
+        },
+        message: 'Label definitions and two examples',
+      },
+    ],
+    production: 1,
+  },
+  {
     versions: [
       {
         data: {
-          id: 'classify-intent',
+          id: 'intent-judge',
           version: 0,
-          name: 'Classify intent',
-          description: 'Routes an incoming message to a queue.',
-          tags: ['routing', 'demo'],
+          name: 'Intent judge',
+          description: 'The LLM judge of the "Intent routing" suite: is the label the expected one?',
+          tags: ['judge', 'routing', 'demo'],
           system:
-            'Classify the intent of the message as one of: {{ intents | join: ", " }}. Answer with the label only.',
-          user: '{{ text }}',
+            'You grade the answer of an intent classifier for a support inbox. The answer must be exactly one label (billing, bug, feature-request or other) and the same label as the expected answer, ignoring case and surrounding spaces.\n' +
+            'Reply with exactly three lines:\nSCORE: <integer 0-10>/10\nVERDICT: PASS or FAIL\nREASON: <one sentence>',
+          user: 'Grading notes:\n{{ rubric }}\n\nCustomer message (the case input as JSON):\n{{ input }}\n\nExpected answer:\n{{ expected }}\n\nResponse to judge:\n{{ actual }}',
           variables: [
-            { name: 'text', type: 'string', required: true, description: 'The incoming message.' },
-            { name: 'intents', type: 'list', default: ['billing', 'bug', 'feature-request', 'other'] },
+            { name: 'input', type: 'string', required: true, description: "The case's input as JSON." },
+            {
+              name: 'expected',
+              type: 'string',
+              default: '(none given)',
+              description: "The case's expected label.",
+            },
+            { name: 'actual', type: 'string', required: true, description: 'The output being judged.' },
+            {
+              name: 'rubric',
+              type: 'string',
+              default: 'Only the label counts; a wrong or extra word fails.',
+              description: 'Extra grading notes, when the run passes any.',
+            },
           ],
-          model: { ...model, temperature: 0, maxTokens: 10 },
+          model: { ...model, temperature: 0, maxTokens: 200 },
         },
         message: 'First version',
       },
@@ -113,9 +171,44 @@ const DEMO_PROMPTS: DemoPrompt[] = [
   },
 ];
 
+/** Whether a stored version is the demo's own (same templates), not an admin's prompt of the same id. */
+const isDemoVersion = (stored: PromptData, demo: PromptDataInput) =>
+  stored.system === demo.system && stored.user === demo.user;
+
 /**
- * Adds the simulator provider and the demo prompts to a workspace. Each piece is skipped when it
- * already exists (an admin's own "simulator" or prompt of the same id is never overwritten).
+ * Adds the demo prompts missing from a workspace. A prompt that does not exist gets all its versions
+ * and its production label. A prompt that exists with only the demo's own first versions (a workspace
+ * seeded before later demo versions were added) gets the missing ones appended, labels untouched.
+ * Anything else (an admin's own prompt of the same id, or a history that moved on) is left alone.
+ */
+async function seedDemoPrompts(registry: PromptRegistry, author: string): Promise<void> {
+  for (const prompt of DEMO_PROMPTS) {
+    const first = prompt.versions[0]?.data;
+    if (!first) continue;
+    if (!(await registry.find(first.id, 1))) {
+      for (const [index, version] of prompt.versions.entries()) {
+        await registry.save(version.data, { author, message: version.message, expectedLatest: index });
+      }
+      await registry.setLabel(first.id, 'production', prompt.production, { actor: author });
+      continue;
+    }
+    const latest = (await registry.getLatest(first.id)).version;
+    if (latest >= prompt.versions.length) continue;
+    const stored = await Promise.all(
+      prompt.versions.slice(0, latest).map((_, i) => registry.get(first.id, i + 1)),
+    );
+    if (!stored.every((version, i) => isDemoVersion(version, prompt.versions[i]!.data))) continue;
+    for (const [index, version] of prompt.versions.entries()) {
+      if (index < latest) continue;
+      await registry.save(version.data, { author, message: version.message, expectedLatest: index });
+    }
+  }
+}
+
+/**
+ * Adds the simulator provider, the demo prompts and the demo suite to a workspace. Each piece is
+ * skipped when it already exists (an admin's own "simulator", prompt of the same id or suite of the
+ * same name is never overwritten), so running it again adds nothing.
  */
 export async function seedDemoWorkspace(
   prisma: PrismaClient,
@@ -136,13 +229,6 @@ export async function seedDemoWorkspace(
     },
     update: {},
   });
-  const registry = createPrismaRegistry(prisma, workspaceId);
-  for (const prompt of DEMO_PROMPTS) {
-    const first = prompt.versions[0]?.data;
-    if (!first || (await registry.find(first.id, 1))) continue;
-    for (const [index, version] of prompt.versions.entries()) {
-      await registry.save(version.data, { author, message: version.message, expectedLatest: index });
-    }
-    await registry.setLabel(first.id, 'production', prompt.production, { actor: author });
-  }
+  await seedDemoPrompts(createPrismaRegistry(prisma, workspaceId), author);
+  await seedDemoSuite(prisma, workspaceId, author);
 }
