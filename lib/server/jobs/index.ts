@@ -2,13 +2,17 @@ import 'server-only';
 import { getDatabase } from '../db';
 import { getEnv } from '../env';
 import { onShutdown } from '../shutdown';
-import { createJobQueue, type JobQueue } from './queue';
+import { createJobQueue, jobConnection, type JobQueue } from './queue';
 
 export {
+  createJobQueue,
+  jobConnection,
   JOB_SCHEMA,
   POLL_INTERVAL_MS,
   STOP_TIMEOUT_MS,
+  type JobConnection,
   type JobHandlers,
+  type JobQueueOptions,
   type JobQueue,
   type JobWorker,
   type PeriodicTask,
@@ -21,14 +25,7 @@ const globalForJobs = globalThis as unknown as { __loomJobQueue?: Promise<JobQue
 
 async function openQueue(): Promise<JobQueue> {
   const db = await getDatabase();
-  const url = getEnv().DATABASE_URL;
-  const queue =
-    db.kind === 'embedded' && db.executeSql
-      ? await createJobQueue({ kind: 'embedded', executeSql: db.executeSql })
-      : url
-        ? await createJobQueue({ kind: 'postgres', url })
-        : undefined;
-  if (!queue) throw new Error(`The job queue cannot reach the database at ${db.location}.`);
+  const queue = await createJobQueue(jobConnection(db, getEnv().DATABASE_URL));
   // Registered after the database's hook, so it runs before the database closes.
   onShutdown('job queue', () => queue.close());
   return queue;

@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@/test/db';
-import { createJobQueue, JOB_SCHEMA, type JobQueue, type JobQueueOptions, type JobWorker } from './queue';
+import {
+  createJobQueue,
+  JOB_SCHEMA,
+  jobConnection,
+  type JobQueue,
+  type JobQueueOptions,
+  type JobWorker,
+} from './queue';
 import type { JobContext, JobPayloads } from './types';
 
 type Payload = JobPayloads['eval-run'];
@@ -35,12 +42,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('job queue on %s', (kind
 
   /** A queue as another process would open it (on PostgreSQL: its own pool). */
   async function openQueue(options?: JobQueueOptions): Promise<JobQueue> {
-    const queue = await createJobQueue(
-      db.kind === 'embedded'
-        ? { kind: 'embedded', executeSql: db.executeSql! }
-        : { kind: 'postgres', url: db.url! },
-      options,
-    );
+    const queue = await createJobQueue(jobConnection(db, db.url), options);
     opened.push(queue);
     return queue;
   }
@@ -224,7 +226,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('job queue on %s', (kind
       queue,
       async () => {
         calls++;
-        await new Promise((r) => setTimeout(r, 2_800));
+        await new Promise((r) => setTimeout(r, 2_300)); // over twice the lease
       },
       2,
     );

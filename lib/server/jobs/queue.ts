@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
-import type { ExecuteSql } from '../db/open';
+import type { ExecuteSql, OpenDatabase } from '../db/open';
 import { logger } from '../logger';
 import { JOB_NAMES, QUEUE_SETTINGS, type QueueSettings } from './settings';
 import type { JobHandler, JobName, JobPayloads } from './types';
@@ -23,6 +23,16 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Where the queue lives: the embedded database's one session, or a PostgreSQL server (pg-boss's own pool). */
 export type JobConnection = { kind: 'embedded'; executeSql: ExecuteSql } | { kind: 'postgres'; url: string };
+
+/** The queue's connection for a database the app opened; `url` is its DATABASE_URL (PostgreSQL only). */
+export function jobConnection(
+  db: Pick<OpenDatabase, 'kind' | 'location' | 'executeSql'>,
+  url?: string,
+): JobConnection {
+  if (db.kind === 'embedded' && db.executeSql) return { kind: 'embedded', executeSql: db.executeSql };
+  if (db.kind === 'postgres' && url) return { kind: 'postgres', url };
+  throw new Error(`The job queue has no way to reach the database at ${db.location}.`);
+}
 
 export interface SendOptions {
   /** At most one queued job per key (queues with the `short` policy; see settings.ts): a duplicate send returns null. */
