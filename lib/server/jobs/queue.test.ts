@@ -259,6 +259,20 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('job queue on %s', (kind
     await vi.waitFor(() => expect(seen).toHaveLength(3), { timeout: 4_000 });
   });
 
+  it('delays a job by startAfterSeconds and sets its own retry limit', async () => {
+    const queue = await openQueue();
+    const id = (await queue.send('eval-run', payload('run-later'), {
+      startAfterSeconds: 30,
+      retryLimit: 0,
+    }))!;
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ delay: number; retry_limit: number }>>(
+      `SELECT extract(epoch FROM start_after - created_on)::float AS delay, retry_limit FROM ${JOB_SCHEMA}.job WHERE id = $1::uuid`,
+      id,
+    );
+    expect(rows[0]?.retry_limit).toBe(0);
+    expect(rows[0]?.delay).toBeGreaterThan(29);
+  });
+
   it('runs periodic tasks at start and again after each interval, and stops them', async () => {
     const queue = await openQueue();
     let runs = 0;
