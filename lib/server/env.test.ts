@@ -29,4 +29,11 @@ describe('parseEnv', () => {
     expect(parseEnv({ LOOM_TRUSTED_PROXY_HOPS: '1' }).LOOM_TRUSTED_PROXY_HOPS).toBe(1);
     expect(() => parseEnv({ LOOM_TRUSTED_PROXY_HOPS: 'yes' })).toThrow(/LOOM_TRUSTED_PROXY_HOPS/);
   });
+
+  it('runs the job worker in-process by default; off only with a PostgreSQL server', () => {
+    expect(parseEnv({}).LOOM_WORKER).toBe('in-process');
+    expect(parseEnv({ LOOM_WORKER: 'off', DATABASE_URL: 'postgresql://h/db' }).LOOM_WORKER).toBe('off');
+    expect(() => parseEnv({ LOOM_WORKER: 'off' })).toThrow(/LOOM_WORKER: can be off only with DATABASE_URL/);
+    expect(() => parseEnv({ LOOM_WORKER: 'separate' })).toThrow(/LOOM_WORKER/);
+  });
 });

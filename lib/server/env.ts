@@ -35,6 +35,11 @@ const envSchema = z
      * proxies that append to that header, or clients can choose their own address.
      */
     LOOM_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /**
+     * Where background jobs (evaluation runs) run: `in-process` (default) in the studio's server
+     * process; `off` only when separate `npm run worker` processes take them (needs DATABASE_URL).
+     */
+    LOOM_WORKER: z.enum(['in-process', 'off']).default('in-process'),
     /** The offline simulator (lib/adapters/fake-llm) that `npm start` runs beside the studio. */
     LOOM_SIMULATOR_URL: z.url().optional(),
     /** Internal hosts, addresses or CIDR ranges providers may reach (all others are refused); see egress.ts. */
@@ -77,6 +82,14 @@ const envSchema = z
         path: ['LOOM_ENCRYPTION_KEY'],
         message:
           'must be set when LOOM_ENCRYPTION_KEY_PREVIOUS is (the current key seals, previous ones only open)',
+      });
+    }
+    if (env.LOOM_WORKER === 'off' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LOOM_WORKER'],
+        message:
+          'can be off only with DATABASE_URL: the embedded database belongs to the studio process, so its worker must run there',
       });
     }
     if (Boolean(env.LOOM_ADMIN_EMAIL) !== Boolean(env.LOOM_ADMIN_PASSWORD)) {

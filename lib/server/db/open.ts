@@ -27,8 +27,17 @@ export interface OpenDatabase {
   prisma: PrismaClient;
   /** Runs `fn` on one dedicated session (needed for advisory locks and multi-statement scripts). */
   withSession<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /**
+   * Embedded only: runs SQL on the one PGlite session, for the job queue (lib/server/jobs), which
+   * brings its own connection pool on a PostgreSQL server. Without values the text may hold several
+   * statements (pg-boss installs and migrates its schema that way); the last one's rows are returned.
+   * Waits while a Prisma transaction holds the session: never call it from inside one.
+   */
+  executeSql?: ExecuteSql;
   close(): Promise<void>;
 }
+
+export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
 
 export class DatabaseOpenError extends Error {
   override readonly name = 'DatabaseOpenError';
@@ -172,6 +181,12 @@ export function fromPGlite(
     location,
     prisma,
     withSession: (fn) => fn({ query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) }),
+    async executeSql(text, values) {
+      // PGlite's query() takes one statement (extended protocol); exec() takes a script but no values.
+      if (values && values.length > 0) return db.query(text, values);
+      const results = await db.exec(text);
+      return results.at(-1) ?? { rows: [] };
+    },
     async close() {
       await prisma.$disconnect();
       await db.close();
