@@ -50,6 +50,28 @@ export interface RunJobSender {
   send(name: 'eval-run', data: JobPayloads['eval-run'], options: { singletonKey: string }): Promise<unknown>;
 }
 
+const globalForRuns = globalThis as unknown as { __loomRunQueue?: RunJobSender };
+
+/**
+ * Registers the job queue that started runs go to (the worker wiring calls it at boot, e.g. with
+ * lib/server/jobs' queue). Kept on globalThis: Next loads server modules in more than one graph.
+ */
+export function provideRunQueue(queue: RunJobSender): void {
+  globalForRuns.__loomRunQueue = queue;
+}
+
+/** The registered job queue; UNAVAILABLE when none is (runs could not execute anyway). */
+export function getRunQueue(): RunJobSender {
+  const queue = globalForRuns.__loomRunQueue;
+  if (!queue) {
+    throw new LoomError(
+      'UNAVAILABLE',
+      'The background job queue is not running, so runs cannot start. Restart the studio with `npm start`.',
+    );
+  }
+  return queue;
+}
+
 export const startRunsSchema = z.object({
   suiteId: z.string().trim().min(1).max(100),
   versions: z
