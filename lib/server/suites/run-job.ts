@@ -38,7 +38,7 @@ export interface EvalRunJobOptions {
 
 type StopReason = 'cancel' | 'shutdown' | 'lost';
 
-/** Takes the run for this worker: queued, or running with a stale heartbeat. */
+/** Takes the run for this worker, in one statement: queued, or running with a stale heartbeat. */
 async function claim(
   prisma: PrismaClient,
   workspaceId: string,
@@ -46,27 +46,15 @@ async function claim(
   staleAfterMs: number,
 ): Promise<EvalRun | undefined> {
   const now = new Date();
-  const { count } = await prisma.evalRun.updateMany({
-    where: {
-      workspaceId,
-      id: runId,
-      OR: [
-        { status: 'queued' },
-        {
-          status: 'running',
-          OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: new Date(now.getTime() - staleAfterMs) } }],
-        },
-      ],
-    },
-    data: { status: 'running', heartbeatAt: now, error: null },
-  });
-  if (count === 0) return undefined;
-  const run = await prisma.evalRun.findUnique({ where: { workspaceId_id: { workspaceId, id: runId } } });
-  if (run && run.startedAt === null) {
-    await prisma.evalRun.updateMany({ where: { workspaceId, id: runId }, data: { startedAt: now } });
-    run.startedAt = now;
-  }
-  return run ?? undefined;
+  const cutoff = new Date(now.getTime() - staleAfterMs);
+  const rows = await prisma.$queryRaw<EvalRun[]>`
+    UPDATE "EvalRun" SET "status" = 'running', "heartbeatAt" = ${now}, "error" = NULL,
+      "startedAt" = COALESCE("startedAt", ${now})
+    WHERE "workspaceId" = ${workspaceId} AND "id" = ${runId}
+      AND ("status" = 'queued'
+        OR ("status" = 'running' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < ${cutoff})))
+    RETURNING *`;
+  return rows[0];
 }
 
 function judgesOf(run: EvalRun): JudgeSnapshot[] {
@@ -87,8 +75,6 @@ function declaredOnly(prompt: Renderable): Renderable {
 
 async function prepare(prisma: PrismaClient, run: EvalRun) {
   const { workspaceId } = run;
-  const loaded = await loadSuiteRevision(prisma, workspaceId, run.suiteId, run.suiteRevision);
-  const suite = parseSuite(toLoomSuite(loaded));
   const registry = createPrismaRegistry(prisma, workspaceId);
   const gone = (what: string) => (error: unknown) => {
     if (isLoomError(error, 'NOT_FOUND')) throw new LoomError('NOT_FOUND', `${what} no longer exists.`);
@@ -96,28 +82,32 @@ async function prepare(prisma: PrismaClient, run: EvalRun) {
   };
   // Background work is not a request: the engine's own render limit applies, not a request budget.
   const engine = getTemplateEngine();
-  const data = await registry
-    .get(run.promptId, run.promptVersion)
-    .catch(gone(`Version ${run.promptVersion} of prompt "${run.promptId}"`));
-  const provider = await getProvider({ workspaceId }, run.provider);
-  const judges = new Map<string, LLMJudge>();
-  for (const snapshot of judgesOf(run)) {
-    const rubric = await registry
-      .get(snapshot.promptId, snapshot.version)
-      .catch(gone(`Version ${snapshot.version} of rubric prompt "${snapshot.promptId}"`));
-    judges.set(
-      snapshot.evaluator,
-      createLLMJudge({
-        executor: {
-          provider: await getProvider({ workspaceId }, snapshot.provider),
-          settings: { overrides: { model: snapshot.model } },
-        },
-        prompt: declaredOnly(attach(rubric, engine)),
-        threshold: snapshot.threshold,
-        samples: snapshot.samples,
+  const [loaded, data, provider, judgeList] = await Promise.all([
+    loadSuiteRevision(prisma, workspaceId, run.suiteId, run.suiteRevision),
+    registry
+      .get(run.promptId, run.promptVersion)
+      .catch(gone(`Version ${run.promptVersion} of prompt "${run.promptId}"`)),
+    getProvider({ workspaceId }, run.provider),
+    Promise.all(
+      judgesOf(run).map(async (snapshot) => {
+        const [rubric, judgeProvider] = await Promise.all([
+          registry
+            .get(snapshot.promptId, snapshot.version)
+            .catch(gone(`Version ${snapshot.version} of rubric prompt "${snapshot.promptId}"`)),
+          getProvider({ workspaceId }, snapshot.provider),
+        ]);
+        const judge: LLMJudge = createLLMJudge({
+          executor: { provider: judgeProvider, settings: { overrides: { model: snapshot.model } } },
+          prompt: declaredOnly(attach(rubric, engine)),
+          threshold: snapshot.threshold,
+          samples: snapshot.samples,
+        });
+        return [snapshot.evaluator, judge] as const;
       }),
-    );
-  }
+    ),
+  ]);
+  const suite = parseSuite(toLoomSuite(loaded));
+  const judges = new Map(judgeList);
   return {
     suite,
     target: {
