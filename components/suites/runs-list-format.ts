@@ -36,7 +36,8 @@ export function runStatusTone(status: string): string {
  * unknown cost is not $0). `unpricedCases` of `cases` had no price.
  */
 export function formatRunCost(micros: number, unpricedCases: number, cases: number): string {
-  if (cases > 0 && unpricedCases >= cases) return 'unpriced';
+  if (cases === 0) return '—';
+  if (unpricedCases >= cases) return 'unpriced';
   const dollars = formatCost(micros, '');
   return unpricedCases > 0 ? `${dollars} + ${unpricedCases} unpriced` : dollars;
 }

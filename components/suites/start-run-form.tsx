@@ -37,7 +37,8 @@ export function StartRunForm({
   providers: string[];
   startRuns: (input: StartRunsRequest) => Promise<ActionResult<StartedRunsView>>;
 }) {
-  const hasProduction = versions.some((v) => v.labels.includes('production'));
+  const production = versions.find((v) => v.labels.includes('production'));
+  const hasProduction = production !== undefined;
   const [chosen, setChosen] = useState<Array<number | 'production'>>(
     hasProduction ? ['production'] : versions[0] ? [versions[0].version] : [],
   );
@@ -85,7 +86,7 @@ export function StartRunForm({
                 checked={chosen.includes('production')}
                 onChange={() => toggle('production')}
               />
-              production (current)
+              production (now v{production.version})
             </label>
           ) : null}
           {versions.map((v) => (
