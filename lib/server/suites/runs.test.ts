@@ -459,6 +459,25 @@ function runOn(kind: TestDatabaseKind) {
       });
     });
 
+    it('cancels, without calling anything, a run whose worker died after a cancel was asked', async () => {
+      const cases = fruit(2);
+      const suiteId = await seedSuite(cases);
+      const { runs } = await startRuns(as('editor'), { suiteId, versions: [1] }, recordingQueue());
+      const runId = runs[0]!.id;
+      await prisma.evalRun.update({
+        where: { workspaceId_id: { workspaceId, id: runId } },
+        data: { status: 'running', startedAt: new Date(), heartbeatAt: new Date(Date.now() - 60_000) },
+      });
+      expect(await cancelRun(as('editor'), runId)).toEqual({ status: 'cancelling' });
+      await job(runId);
+      expect(await runRow(runId)).toMatchObject({
+        status: 'cancelled',
+        heartbeatAt: null,
+        summary: { total: 0 },
+      });
+      expect(requestsFor(cases[0]!.text)).toBe(0);
+    });
+
     it('re-enqueues stale runs; a run with a fresh heartbeat belongs to its worker', async () => {
       const cases = fruit(1);
       const suiteId = await seedSuite(cases);
