@@ -226,6 +226,8 @@ export function createEvalRunHandler(options: EvalRunJobOptions = {}): JobHandle
       } else if (reason === 'shutdown') {
         // Resumable: back in the queue with no heartbeat, so recovery (or the next worker) takes it.
         await finish({ status: 'queued', heartbeatAt: null });
+        // runSuite marked its record cancelled; the run is only paused.
+        await prisma.suiteRun.updateMany({ where, data: { status: 'running', finishedAt: null } });
       } else if (reason !== 'lost') {
         const message = isLoomError(error)
           ? error.message

@@ -426,6 +426,12 @@ function runOn(kind: TestDatabaseKind) {
       await first;
       const interrupted = await runRow(runId);
       expect(interrupted).toMatchObject({ status: 'queued', heartbeatAt: null, finishedAt: null });
+      expect(
+        await prisma.suiteRun.findUnique({ where: { workspaceId_id: { workspaceId, id: runId } } }),
+      ).toMatchObject({
+        status: 'running',
+        finishedAt: null,
+      });
       const finished = (await prisma.suiteCaseResult.findMany({ where: { workspaceId, runId } })).map(
         (r) => r.caseId,
       );
