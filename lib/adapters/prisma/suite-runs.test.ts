@@ -36,6 +36,37 @@ function runOn(kind: TestDatabaseKind) {
       await theirs.deleteRun('r1');
       expect(await mine.getRun('r1')).toMatchObject({ id: 'r1', status: 'running' });
     });
+
+    it('copies verdict, error and tags to columns, and stamps finishedAt again on a resave', async () => {
+      const store = createPrismaRunStore(db!.prisma, `${kind}-columns`);
+      await store.saveRun({ id: 'r1', suiteId: 's', status: 'running', startedAt: new Date(0) });
+      await store.saveCaseResult('r1', { ...sampleCaseResult('a'), pass: true, tags: ['x', 'y'] });
+      await store.saveCaseResult('r1', {
+        ...sampleCaseResult('b'),
+        pass: false,
+        tags: [],
+        error: { code: 'PROVIDER_ERROR', message: 'down', details: {} },
+      });
+      const rows = async () =>
+        db!.prisma.suiteCaseResult.findMany({
+          where: { workspaceId: `${kind}-columns`, runId: 'r1' },
+          orderBy: { seq: 'asc' },
+        });
+      const first = await rows();
+      expect(first.map((r) => [r.caseId, r.pass, r.errored, r.tags])).toEqual([
+        ['a', true, false, ['x', 'y']],
+        ['b', false, true, []],
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await store.saveCaseResult('r1', { ...sampleCaseResult('b'), pass: true, tags: ['z'] });
+      const second = await rows();
+      expect(second.map((r) => [r.caseId, r.pass, r.errored, r.tags])).toEqual([
+        ['a', true, false, ['x', 'y']],
+        ['b', true, false, ['z']],
+      ]);
+      expect(second[1]!.finishedAt.getTime()).toBeGreaterThan(first[1]!.finishedAt.getTime());
+      expect(second[0]!.finishedAt).toEqual(first[0]!.finishedAt);
+    });
   });
 }
 

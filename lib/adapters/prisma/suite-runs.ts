@@ -84,12 +84,17 @@ export function createPrismaRunStore(db: PrismaClient, workspaceId: string): Run
       const parsed = caseResultSchema.safeParse(input);
       if (!parsed.success) throw invalid('case result', parsed.error);
       const result = parsed.data;
-      // One statement: it inserts only when the run exists, and a resave keeps the row's seq.
+      // One statement: it inserts only when the run exists, and a resave keeps the row's seq. The
+      // verdict, error flag and tags are copied to columns so case tables filter without JSON; a
+      // resave is a new finish (finishedAt, which progress and its lag are measured by).
       const written = await db.$executeRaw`
-        INSERT INTO "SuiteCaseResult" ("workspaceId", "runId", "caseId", "result")
-        SELECT ${workspaceId}, r."id", ${result.caseId}, ${JSON.stringify(result)}::jsonb
+        INSERT INTO "SuiteCaseResult" ("workspaceId", "runId", "caseId", "result", "pass", "errored", "tags")
+        SELECT ${workspaceId}, r."id", ${result.caseId}, ${JSON.stringify(result)}::jsonb,
+          ${result.pass}, ${result.error !== undefined}, ${result.tags}::text[]
         FROM "SuiteRun" r WHERE r."workspaceId" = ${workspaceId} AND r."id" = ${runId}
-        ON CONFLICT ("workspaceId", "runId", "caseId") DO UPDATE SET "result" = EXCLUDED."result"`;
+        ON CONFLICT ("workspaceId", "runId", "caseId") DO UPDATE SET "result" = EXCLUDED."result",
+          "pass" = EXCLUDED."pass", "errored" = EXCLUDED."errored", "tags" = EXCLUDED."tags",
+          "finishedAt" = now()`;
       if (written === 0) throw runNotFound(runId);
     },
 

@@ -22,7 +22,12 @@ export interface EvaluatorOutcome extends Verdict {
   stddev?: number;
   usage?: Usage;
   costMicros?: MicroDollars;
+  /** The judge's model has no price: its cost is unknown, not zero. */
+  unpriced?: boolean;
 }
+
+/** One judge for every llmJudge evaluator, or one per evaluator (by its result name). */
+export type JudgeSource = LLMJudge | ((evaluatorName: string) => LLMJudge | undefined);
 
 export interface CompiledEvaluator {
   name: string;
@@ -76,12 +81,18 @@ function formatSchemaErrors(errors: ErrorObject[] | null | undefined): string {
  * Builds each evaluator of a suite once: regexes and JSON schemas are compiled here so a bad one
  * fails the run before any output is paid for, and so a schema is compiled once per suite, not per case.
  */
-export function compileEvaluators(suite: Suite, deps: { judge?: LLMJudge } = {}): CompiledEvaluator[] {
+export function compileEvaluators(suite: Suite, deps: { judge?: JudgeSource } = {}): CompiledEvaluator[] {
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
   return suite.evaluators.map((config, index) => {
     const name = evaluatorNameOf(config, index, suite.evaluators);
     const path = `evaluators.${index}`;
-    return { name, kind: config.kind, evaluate: build(config, name, path, ajv, deps.judge) };
+    const judge =
+      config.kind === 'llmJudge' && typeof deps.judge === 'function' ? deps.judge(name) : deps.judge;
+    return {
+      name,
+      kind: config.kind,
+      evaluate: build(config, name, path, ajv, typeof judge === 'function' ? undefined : judge),
+    };
   });
 }
 

@@ -19,7 +19,13 @@ export {
   type SuiteInput,
   type TestCase,
 } from './suite';
-export { compileEvaluators, type CompiledEvaluator, type EvaluatorOutcome, type Verdict } from './evaluators';
+export {
+  compileEvaluators,
+  type CompiledEvaluator,
+  type EvaluatorOutcome,
+  type JudgeSource,
+  type Verdict,
+} from './evaluators';
 export {
   DEFAULT_JUDGE_RUBRIC,
   JUDGE_PROMPT_DATA,

@@ -49,7 +49,10 @@ export interface Judgement extends ParsedJudgement {
   /** Sample standard deviation of `scores`; 0 for one sample. */
   stddev: number;
   usage: Usage;
+  /** What the samples with a known price cost. */
   costMicros: MicroDollars;
+  /** Set when some sample's model has no price: `costMicros` then undercounts (unknown is not free). */
+  unpriced?: boolean;
 }
 
 export interface LLMJudge {
@@ -114,12 +117,19 @@ export function createLLMJudge(options: LLMJudgeOptions): LLMJudge {
         { inputTokens: 0, outputTokens: 0 },
       );
       const costMicros = results.reduce((sum, r) => sum + (r.costMicros ?? 0), 0);
+      const unpriced = results.some((r) => r.costMicros === undefined);
       const parsed = results.map((r, sample) => {
         try {
           return parseJudgeOutput(r.output, { threshold });
         } catch (error) {
           if (error instanceof LoomError) {
-            throw new LoomError(error.code, error.message, { ...error.details, sample, usage, costMicros });
+            throw new LoomError(error.code, error.message, {
+              ...error.details,
+              sample,
+              usage,
+              costMicros,
+              ...(unpriced ? { unpriced } : {}),
+            });
           }
           throw error;
         }
@@ -133,6 +143,7 @@ export function createLLMJudge(options: LLMJudgeOptions): LLMJudge {
         stddev: stddev(scores),
         usage,
         costMicros,
+        ...(unpriced ? { unpriced } : {}),
       };
     },
   };

@@ -32,6 +32,8 @@ export const evaluatorResultSchema = z.object({
   stddev: z.number().nonnegative().optional(),
   usage: usageSchema.optional(),
   costMicros: z.number().int().nonnegative().optional(),
+  /** The judge's model has no price: `costMicros` counts only what was priced. */
+  unpriced: z.boolean().optional(),
   error: errorInfoSchema.optional(),
 });
 export type EvaluatorResult = z.infer<typeof evaluatorResultSchema>;
@@ -49,8 +51,12 @@ export const caseResultSchema = z.object({
   latencyMs: z.number().nonnegative(),
   usage: usageSchema,
   costMicros: z.number().int().nonnegative(),
+  /** The target's model has no price: its cost is unknown, not the 0 in `costMicros`. */
+  unpriced: z.boolean().optional(),
   judgeUsage: usageSchema,
   judgeCostMicros: z.number().int().nonnegative(),
+  /** Some judge call of this case had no price: `judgeCostMicros` undercounts. */
+  judgeUnpriced: z.boolean().optional(),
   /** The target's failure, or the first evaluator error (e.g. JUDGE_ERROR). */
   error: errorInfoSchema.optional(),
 });
@@ -78,6 +84,10 @@ export const runSummarySchema = z.object({
   costMicros: z.number().int().nonnegative(),
   judgeUsage: usageSchema,
   judgeCostMicros: z.number().int().nonnegative(),
+  /** Cases whose target cost is unknown (no price for the model): `costMicros` leaves them out. */
+  unpricedCases: z.number().int().nonnegative().default(0),
+  /** Cases with a judge call of unknown cost: `judgeCostMicros` leaves those calls out. */
+  judgeUnpricedCases: z.number().int().nonnegative().default(0),
   latencyMs: z.object({
     total: z.number(),
     mean: z.number(),
@@ -145,6 +155,8 @@ export function summarizeRun(
     costMicros: cases.reduce((sum, c) => sum + c.costMicros, 0),
     judgeUsage: addUsage((c) => c.judgeUsage),
     judgeCostMicros: cases.reduce((sum, c) => sum + c.judgeCostMicros, 0),
+    unpricedCases: cases.filter((c) => c.unpriced).length,
+    judgeUnpricedCases: cases.filter((c) => c.judgeUnpriced).length,
     latencyMs: {
       total: totalLatency,
       mean: latencies.length ? totalLatency / latencies.length : 0,

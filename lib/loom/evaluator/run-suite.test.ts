@@ -268,6 +268,104 @@ describe('runSuite with a prompt target and an LLM judge', () => {
   });
 });
 
+describe('runSuite: several judges and unknown prices', () => {
+  const engine = createTemplateEngine();
+  const prompt = Prompt.from(
+    {
+      id: 'capital',
+      version: 1,
+      name: 'Capital',
+      user: 'What is the capital of {{ country }}?',
+      variables: [{ name: 'country', type: 'string', required: true }],
+      model: { provider: 'fake', model: 'fake-model' },
+    },
+    engine,
+  );
+  const judgePrompt = Prompt.from(JUDGE_PROMPT_DATA, engine);
+  const suite: SuiteInput = {
+    id: 'two-judges',
+    name: 'Two judges',
+    cases: [{ id: 'France', input: { country: 'France' }, expected: 'Paris' }],
+    evaluators: [
+      { kind: 'llmJudge', name: 'accuracy' },
+      { kind: 'llmJudge', name: 'tone' },
+    ],
+  };
+  const judgeWith = (reply: string, cost: number | undefined) => {
+    const provider = createFakeProvider({
+      fallback: () => ({ reply, usage: { inputTokens: 5, outputTokens: 1 } }),
+    });
+    return {
+      provider,
+      judge: createLLMJudge({ executor: { provider, settings: { cost: () => cost } }, prompt: judgePrompt }),
+    };
+  };
+
+  it('gives each llmJudge evaluator its own judge, by name', async () => {
+    const accuracy = judgeWith('SCORE: 10/10\nVERDICT: PASS', 7);
+    const tone = judgeWith('SCORE: 2/10\nVERDICT: FAIL', 3);
+    const asked: string[] = [];
+    const provider = createFakeProvider({ fallback: () => ({ reply: 'Paris' }) });
+    const { cases, run } = await runSuite({
+      suite,
+      target: { prompt, executor: { provider, settings: { cost: () => 1 } } },
+      judge: (name) => {
+        asked.push(name);
+        return name === 'accuracy' ? accuracy.judge : tone.judge;
+      },
+    });
+    expect(asked).toEqual(['accuracy', 'tone']);
+    expect(accuracy.provider.calls).toHaveLength(1);
+    expect(tone.provider.calls).toHaveLength(1);
+    expect(cases[0]?.evaluations.map((e) => [e.name, e.pass, e.costMicros])).toEqual([
+      ['accuracy', true, 7],
+      ['tone', false, 3],
+    ]);
+    expect(run.summary).toMatchObject({ costMicros: 1, judgeCostMicros: 10, unpricedCases: 0 });
+  });
+
+  it('refuses a run when the function has no judge for an llmJudge evaluator', async () => {
+    const provider = createFakeProvider({ fallback: () => ({ reply: 'Paris' }) });
+    const { judge } = judgeWith('SCORE: 10/10\nVERDICT: PASS', 1);
+    await expect(
+      runSuite({
+        suite,
+        target: { prompt, executor: { provider } },
+        judge: (name) => (name === 'accuracy' ? judge : undefined),
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { evaluator: 'tone' } });
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('marks a cost it cannot price as unpriced, apart for target and judge, never as 0', async () => {
+    const provider = createFakeProvider({ fallback: () => ({ reply: 'Paris' }) });
+    const priced = judgeWith('SCORE: 10/10\nVERDICT: PASS', 4);
+    const unpriced = judgeWith('SCORE: 10/10\nVERDICT: PASS', undefined);
+    const { cases, run } = await runSuite({
+      suite,
+      target: { prompt, executor: { provider, settings: { cost: () => undefined } } },
+      judge: (name) => (name === 'accuracy' ? priced.judge : unpriced.judge),
+    });
+    expect(cases[0]).toMatchObject({
+      unpriced: true,
+      judgeUnpriced: true,
+      costMicros: 0,
+      judgeCostMicros: 4,
+    });
+    expect(cases[0]?.evaluations.map((e) => e.unpriced)).toEqual([undefined, true]);
+    expect(run.summary).toMatchObject({ unpricedCases: 1, judgeUnpricedCases: 1, judgeCostMicros: 4 });
+
+    const known = await runSuite({
+      suite,
+      target: { prompt, executor: { provider, settings: { cost: () => 2 } } },
+      judge: priced.judge,
+    });
+    expect(known.cases[0]).not.toHaveProperty('unpriced');
+    expect(known.cases[0]).not.toHaveProperty('judgeUnpriced');
+    expect(known.run.summary).toMatchObject({ unpricedCases: 0, judgeUnpricedCases: 0, costMicros: 2 });
+  });
+});
+
 describe('runSuite: validation', () => {
   const { target } = countingTarget();
 

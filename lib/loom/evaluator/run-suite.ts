@@ -10,8 +10,7 @@ import {
   toLoomError,
 } from '../chain';
 import type { Clock, Renderable, Sleep } from '../executor';
-import { type CompiledEvaluator, compileEvaluators } from './evaluators';
-import type { LLMJudge } from './judge';
+import { type CompiledEvaluator, compileEvaluators, type JudgeSource } from './evaluators';
 import {
   type CaseResult,
   errorInfo,
@@ -45,8 +44,11 @@ export interface RunSuiteOptions {
   /** Validated here; raw YAML/JSON may be passed through `parseSuite` first for typed errors early. */
   suite: SuiteInput;
   target: SuiteTarget;
-  /** Required when the suite has an llmJudge evaluator. */
-  judge?: LLMJudge;
+  /**
+   * Required when the suite has an llmJudge evaluator: one judge for all of them, or a function
+   * giving each llmJudge evaluator (by its result name) its own judge.
+   */
+  judge?: JudgeSource;
   /** Defaults to a fresh memory store (no resuming across calls). */
   store?: RunStore;
   /** Pass the id of an earlier run to resume it. */
@@ -197,7 +199,7 @@ interface CaseContext {
 async function runCase(testCase: TestCase, context: CaseContext): Promise<CaseResult> {
   const started = context.now();
   // Filled as the case progresses so a later failure still reports what was produced and paid for.
-  const partial: Pick<CaseResult, 'usage' | 'costMicros' | 'latencyMs'> & { output?: string } = {
+  const partial: Pick<CaseResult, 'usage' | 'costMicros' | 'latencyMs' | 'unpriced'> & { output?: string } = {
     usage: zeroUsage(),
     costMicros: 0,
     latencyMs: 0,
@@ -227,6 +229,7 @@ async function runCase(testCase: TestCase, context: CaseContext): Promise<CaseRe
             zeroUsage(),
           ),
           judgeCostMicros: evaluations.reduce((sum, e) => sum + (e.costMicros ?? 0), 0),
+          ...(evaluations.some((e) => e.unpriced) ? { judgeUnpriced: true } : {}),
           ...(firstError ? { error: firstError } : {}),
         };
       },
@@ -254,7 +257,7 @@ async function produce(
   testCase: TestCase,
   context: CaseContext,
   signal: AbortSignal,
-  partial: { output?: string; usage: Usage; costMicros: number; latencyMs: number },
+  partial: { output?: string; usage: Usage; costMicros: number; latencyMs: number; unpriced?: boolean },
 ): Promise<void> {
   const started = context.now();
   const { target } = context;
@@ -275,7 +278,9 @@ async function produce(
     inputTokens: result.usage?.inputTokens ?? 0,
     outputTokens: result.usage?.outputTokens ?? 0,
   };
+  // No price for the model: the cost is unknown, which the case says rather than claiming 0.
   partial.costMicros = Math.round(result.costMicros ?? 0);
+  if (result.costMicros === undefined) partial.unpriced = true;
   partial.latencyMs = result.latencyMs ?? context.now() - started;
 }
 
@@ -292,6 +297,7 @@ async function evaluate(
       kind: evaluator.kind,
       ...outcome,
       ...(outcome.costMicros === undefined ? {} : { costMicros: Math.round(outcome.costMicros) }),
+      ...(outcome.unpriced ? { unpriced: true } : {}),
     };
   } catch (thrown) {
     const error = toLoomError(thrown);
@@ -310,8 +316,8 @@ async function evaluate(
 }
 
 /** The tokens and cost a failed judge still spent, when its error says so. */
-function spendOf(error: LoomError): { usage?: Usage; costMicros?: number } {
-  const { usage, costMicros } = error.details;
+function spendOf(error: LoomError): { usage?: Usage; costMicros?: number; unpriced?: boolean } {
+  const { usage, costMicros, unpriced } = error.details;
   const isUsage = (u: unknown): u is Usage =>
     typeof u === 'object' &&
     u !== null &&
@@ -322,5 +328,6 @@ function spendOf(error: LoomError): { usage?: Usage; costMicros?: number } {
       ? { usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } }
       : {}),
     ...(typeof costMicros === 'number' ? { costMicros: Math.round(costMicros) } : {}),
+    ...(unpriced === true ? { unpriced: true } : {}),
   };
 }

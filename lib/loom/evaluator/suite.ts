@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { LoomError, type LoomIssue } from '../core';
 
-/** Enough for a thorough regression suite; beyond it a run is a batch job, not an edit loop. */
-export const MAX_CASES = 5000;
+/** Runs are background jobs resumable case by case, and the run page pages its cases: 20,000 stays fast. */
+export const MAX_CASES = 20_000;
 /** Each judge sample is a paid LLM call. */
 export const MAX_JUDGE_SAMPLES = 10;
 

@@ -1,0 +1,119 @@
+import 'server-only';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { LoomError } from '@/lib/loom/core';
+import type { RunSummary } from '@/lib/loom/evaluator';
+import type { PromptRegistry } from '@/lib/loom/registry';
+import type { RunRowView, RunsTabData } from '@/components/suites/runs-list';
+import { listProviderConfigs } from '../providers';
+
+/** Runs shown on the tab, newest first; older ones stay reachable from their own pages. */
+export const RUNS_LIST_LIMIT = 100;
+
+interface LiveRow {
+  runId: string;
+  done: number;
+  passed: number;
+  errored: number;
+  cost: bigint;
+  judgeCost: bigint;
+  unpriced: number;
+  judgeUnpriced: number;
+}
+
+/**
+ * The Runs tab: the suite, the prompt's versions (for the start form), the providers, and the
+ * latest runs. Finished runs read their stored summary; unfinished ones one aggregate between them.
+ */
+export async function loadRunsTab(
+  prisma: PrismaClient,
+  registry: PromptRegistry,
+  workspaceId: string,
+  suiteId: string,
+): Promise<RunsTabData> {
+  const suite = await prisma.suite.findUnique({ where: { workspaceId_id: { workspaceId, id: suiteId } } });
+  if (!suite) throw new LoomError('NOT_FOUND', `Suite "${suiteId}" not found.`);
+  const [revision, versions, providers, runs] = await Promise.all([
+    prisma.suiteRevision.findUnique({
+      where: { workspaceId_suiteId_revision: { workspaceId, suiteId, revision: suite.revision } },
+      select: { caseCount: true },
+    }),
+    registry.listVersions(suite.promptId).catch(() => []),
+    listProviderConfigs(prisma, workspaceId),
+    prisma.evalRun.findMany({
+      where: { workspaceId, suiteId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: RUNS_LIST_LIMIT,
+    }),
+  ]);
+  const unfinished = runs.filter((r) => r.summary === null).map((r) => r.id);
+  const live = new Map<string, LiveRow>();
+  if (unfinished.length > 0) {
+    const rows = await prisma.$queryRaw<LiveRow[]>`
+      SELECT "runId", count(*)::int AS "done",
+        count(*) FILTER (WHERE "pass")::int AS "passed",
+        count(*) FILTER (WHERE "errored")::int AS "errored",
+        COALESCE(sum(("result"->>'costMicros')::bigint), 0)::bigint AS "cost",
+        COALESCE(sum(("result"->>'judgeCostMicros')::bigint), 0)::bigint AS "judgeCost",
+        count(*) FILTER (WHERE "result"->>'unpriced' = 'true')::int AS "unpriced",
+        count(*) FILTER (WHERE "result"->>'judgeUnpriced' = 'true')::int AS "judgeUnpriced"
+      FROM "SuiteCaseResult"
+      WHERE "workspaceId" = ${workspaceId} AND "runId" = ANY(${unfinished}::text[])
+      GROUP BY "runId"`;
+    for (const row of rows) live.set(row.runId, row);
+  }
+  const rows: RunRowView[] = runs.map((run) => {
+    const summary = run.summary as RunSummary | null;
+    const counts = summary
+      ? {
+          done: summary.total,
+          passed: summary.passed,
+          errored: summary.errored,
+          costMicros: summary.costMicros,
+          judgeCostMicros: summary.judgeCostMicros,
+          unpricedCases: summary.unpricedCases ?? 0,
+          judgeUnpricedCases: summary.judgeUnpricedCases ?? 0,
+        }
+      : (() => {
+          const row = live.get(run.id);
+          return {
+            done: row?.done ?? 0,
+            passed: row?.passed ?? 0,
+            errored: row?.errored ?? 0,
+            costMicros: Number(row?.cost ?? 0),
+            judgeCostMicros: Number(row?.judgeCost ?? 0),
+            unpricedCases: row?.unpriced ?? 0,
+            judgeUnpricedCases: row?.judgeUnpriced ?? 0,
+          };
+        })();
+    return {
+      id: run.id,
+      batchId: run.batchId,
+      status: run.status,
+      promptVersion: run.promptVersion,
+      suiteRevision: run.suiteRevision,
+      provider: run.provider,
+      model: run.model,
+      total: run.total,
+      ...counts,
+      hasJudge: run.judge !== null,
+      error: run.error,
+      createdBy: run.createdBy,
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      durationMs: run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+    };
+  });
+  return {
+    suite: {
+      id: suite.id,
+      name: suite.name,
+      promptId: suite.promptId,
+      revision: suite.revision,
+      caseCount: revision?.caseCount ?? 0,
+      archived: suite.archivedAt !== null,
+    },
+    versions: versions.map((v) => ({ version: v.version, labels: v.labels, message: v.message ?? '' })),
+    providers: providers.map((p) => p.name),
+    runs: rows,
+  };
+}
