@@ -17,8 +17,7 @@ try {
   }
   const db = await getDatabase();
   onShutdown('database', () => db.close());
-  // Handlers per job name (lib/server/jobs/types.ts) and periodic tasks: the same as in lib/server/boot.ts.
-  await startStudioWorker({});
+  await startStudioWorker();
   console.log(`[loom] job worker ready (PostgreSQL at ${db.location}); Ctrl-C stops it`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

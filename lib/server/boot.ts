@@ -20,9 +20,7 @@ try {
   // The job queue (pg-boss, schema "pgboss") installs or migrates itself now, so a problem shows here.
   await getJobQueue();
   if (env.LOOM_WORKER === 'in-process') {
-    // Handlers per job name (lib/server/jobs/types.ts) and periodic tasks are wired here and in
-    // scripts/worker.ts.
-    await startStudioWorker({});
+    await startStudioWorker();
     console.log('[loom] job worker running in this process');
   } else {
     console.log('[loom] job worker off (LOOM_WORKER=off): run `npm run worker` to execute background jobs');

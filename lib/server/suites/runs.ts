@@ -22,6 +22,7 @@ import type { PromptRegistry } from '@/lib/loom/registry';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
 import { getPrisma } from '../db';
+import { getJobQueue } from '../jobs';
 import type { JobPayloads } from '../jobs/types';
 import { logger } from '../logger';
 import { getRegistry } from '../loom';
@@ -52,24 +53,14 @@ export interface RunJobSender {
 
 const globalForRuns = globalThis as unknown as { __loomRunQueue?: RunJobSender };
 
-/**
- * Registers the job queue that started runs go to (the worker wiring calls it at boot, e.g. with
- * lib/server/jobs' queue). Kept on globalThis: Next loads server modules in more than one graph.
- */
+/** Replaces the job queue started runs go to (tests that only record what was sent). */
 export function provideRunQueue(queue: RunJobSender): void {
   globalForRuns.__loomRunQueue = queue;
 }
 
-/** The registered job queue; UNAVAILABLE when none is (runs could not execute anyway). */
-export function getRunQueue(): RunJobSender {
-  const queue = globalForRuns.__loomRunQueue;
-  if (!queue) {
-    throw new LoomError(
-      'UNAVAILABLE',
-      'The background job queue is not running, so runs cannot start. Restart the studio with `npm start`.',
-    );
-  }
-  return queue;
+/** Where started runs go: the studio's job queue (lib/server/jobs). */
+export async function getRunQueue(): Promise<RunJobSender> {
+  return globalForRuns.__loomRunQueue ?? getJobQueue();
 }
 
 export const startRunsSchema = z.object({

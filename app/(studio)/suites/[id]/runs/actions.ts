@@ -14,7 +14,7 @@ export const startRunsAction = defineAction({
   name: 'startRuns',
   schema: startRunsSchema,
   permission: 'write',
-  handler: ({ viewer, input }) => startRuns(viewer, input, getRunQueue()),
+  handler: async ({ viewer, input }) => startRuns(viewer, input, await getRunQueue()),
 });
 
 /** Cancels a queued run at once, or asks a running one to stop (its finished cases are kept). */
