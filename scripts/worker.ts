@@ -18,13 +18,14 @@ try {
   const db = await getDatabase();
   onShutdown('database', () => db.close());
   await startStudioWorker();
-  console.log(`[loom] job worker ready (PostgreSQL at ${db.location}); Ctrl-C stops it`);
+  // Listening before saying ready: a signal that arrives with no listener kills the process outright.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.log(`[loom] ${signal}: stopping the job worker`);
       void shutdown().finally(() => process.exit(0));
     });
   }
+  console.log(`[loom] job worker ready (PostgreSQL at ${db.location}); Ctrl-C stops it`);
 } catch (error) {
   console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
