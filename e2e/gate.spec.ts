@@ -13,15 +13,23 @@ const unique = () => {
 };
 
 /** A suite of the prompt and one finished run of it on `version`, written as the run engine does. */
-async function seedSuiteRun(promptId: string, version: number, passing: number, total: number) {
+async function seedSuiteRun(
+  promptId: string,
+  version: number,
+  passing: number,
+  total: number,
+  existingSuiteId?: string,
+) {
   return withSeededWorkspace(async (client, workspaceId) => {
-    const suiteId = `suite-${randomBytes(4).toString('hex')}`;
+    const suiteId = existingSuiteId ?? `suite-${randomBytes(4).toString('hex')}`;
     const runId = `run-${randomBytes(4).toString('hex')}`;
     const suiteName = `Checks for ${promptId}`;
-    await client.query(
-      `INSERT INTO "Suite" ("workspaceId", id, name, "promptId", revision, "updatedAt") VALUES ($1, $2, $3, $4, 1, now())`,
-      [workspaceId, suiteId, suiteName, promptId],
-    );
+    if (!existingSuiteId) {
+      await client.query(
+        `INSERT INTO "Suite" ("workspaceId", id, name, "promptId", revision, "updatedAt") VALUES ($1, $2, $3, $4, 1, now())`,
+        [workspaceId, suiteId, suiteName, promptId],
+      );
+    }
     await client.query(
       `INSERT INTO "EvalRun" ("workspaceId", id, "suiteId", "suiteRevision", "promptId", "promptVersion", "batchId",
          provider, model, concurrency, status, total, "startedAt", "finishedAt")
@@ -96,7 +104,7 @@ test('a release gate refuses a failing version until an admin overrides it with 
   // The admin sets the gate: the suite, at least 80%.
   await page.reload();
   const gateForm = page.getByRole('form', { name: 'Release gate' });
-  await gateForm.getByLabel('Suite').selectOption({ label: suiteName });
+  await gateForm.getByRole('combobox', { name: 'Suite' }).selectOption({ label: suiteName });
   await gateForm.getByLabel('Minimum pass rate (%)').fill('80');
   await gateForm.getByRole('button', { name: 'Save gate' }).click();
   await expect(gateForm.getByRole('status')).toHaveText('Gate saved.');
@@ -141,6 +149,7 @@ test('a release gate refuses a failing version until an admin overrides it with 
   await expect(entry).toContainText('moved production from v1 to v2 overriding the release gate');
   await expect(entry.getByTestId('gate-override')).toContainText(`Reason: ${reason}`);
   await expect(entry.getByTestId('gate-override')).toContainText('Minimum pass rate failed: Pass rate 50%');
+  await page.screenshot({ path: 'e2e/screenshots/gate-audit.png', fullPage: true });
   const promoteActionId = actionIds.at(-1);
   expect(promoteActionId).toBeTruthy();
 
@@ -177,6 +186,7 @@ test('a release gate refuses a failing version until an admin overrides it with 
     const signIn = new SignInPage(editorPage);
     await signIn.goto();
     await signIn.signIn(editor.email, editor.password);
+    await expect(new StudioShell(editorPage).userName()).toHaveText(editor.name);
     const editorHistory = new PromptHistoryPage(editorPage);
     await editorHistory.goto(p.id);
     // v1 has no run of the suite: rolling back is refused with the reason, and no override is offered.
@@ -214,11 +224,11 @@ test('the promote dialog with a failing gate fits a phone in the dark theme', as
   const history = new PromptHistoryPage(page);
   await history.goto(p.id);
   await history.moveProduction(1, 'Promote');
-  const { suiteName } = await seedSuiteRun(p.id, 2, 9, 10);
-  await seedSuiteRun(p.id, 1, 10, 10);
+  const { suiteName, suiteId } = await seedSuiteRun(p.id, 2, 9, 10);
+  await seedSuiteRun(p.id, 1, 10, 10, suiteId);
   await page.reload();
   const gateForm = page.getByRole('form', { name: 'Release gate' });
-  await gateForm.getByLabel('Suite').selectOption({ label: suiteName });
+  await gateForm.getByRole('combobox', { name: 'Suite' }).selectOption({ label: suiteName });
   await gateForm.getByLabel('Minimum pass rate (%)').fill('95');
   await gateForm.getByLabel(/No significant regression/).check();
   await gateForm.getByRole('button', { name: 'Save gate' }).click();
@@ -228,6 +238,10 @@ test('the promote dialog with a failing gate fits a phone in the dark theme', as
   await history.version(2).getByRole('button', { name: 'Promote v2' }).click();
   const dialog = history.dialog('Promote v2 to production?');
   await expect(dialog.getByTestId('gate-check')).toHaveCount(2);
+  await expect(dialog.getByTestId('gate-check').nth(1)).toContainText(
+    'No significant regression against production v1: 1 case passing on v1 fail on v2, 0 the other way, of 10 paired cases; p = 1.000.',
+  );
+  await expect(dialog.getByRole('link', { name: 'Compare with production’s run' })).toBeVisible();
   await dialog.getByRole('button', { name: 'Override and promote…' }).click();
   await page.screenshot({ path: 'e2e/screenshots/gate-390-dark.png' });
   const width = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);

@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
@@ -30,6 +30,7 @@ export function VersionHistory({
   canPromote,
   canWrite,
   canOverride = false,
+  gate,
   promote,
   setLabel,
   removeLabel,
@@ -41,6 +42,8 @@ export function VersionHistory({
   canWrite: boolean;
   /** Admins may promote a version that fails the release gate, with a reason. */
   canOverride?: boolean;
+  /** Shown right under the versions, beside promotion (the release gate's card). */
+  gate?: ReactNode;
   promote: Promote;
   setLabel: SetLabel;
   removeLabel: RemoveLabel;
@@ -172,6 +175,8 @@ export function VersionHistory({
           </table>
         </div>
       </Card>
+
+      {gate}
 
       {canWrite ? (
         <Card title="Labels">

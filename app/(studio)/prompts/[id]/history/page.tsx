@@ -36,16 +36,18 @@ export default async function PromptHistoryPage({ params }: { params: Promise<{ 
         promote={promoteVersionAction}
         setLabel={setLabelAction}
         removeLabel={removeLabelAction}
+        gate={
+          <Card title="Release gate">
+            <ReleaseGate
+              promptId={summary.id}
+              gate={gate}
+              suites={suites}
+              canManage={canManage}
+              save={saveGateAction}
+            />
+          </Card>
+        }
       />
-      <Card title="Release gate">
-        <ReleaseGate
-          promptId={summary.id}
-          gate={gate}
-          suites={suites}
-          canManage={canManage}
-          save={saveGateAction}
-        />
-      </Card>
       <Card title="Audit log">
         <AuditLog entries={history.audit} now={now} />
       </Card>
