@@ -239,7 +239,7 @@ test('the promote dialog with a failing gate fits a phone in the dark theme', as
   const dialog = history.dialog('Promote v2 to production?');
   await expect(dialog.getByTestId('gate-check')).toHaveCount(2);
   await expect(dialog.getByTestId('gate-check').nth(1)).toContainText(
-    'No significant regression against production v1: 1 case passing on v1 fail on v2, 0 the other way, of 10 paired cases; p = 1.000.',
+    'No significant regression against production v1: 1 case passing on v1 fails on v2, 0 the other way, of 10 paired cases; p = 1.000.',
   );
   await expect(dialog.getByRole('link', { name: 'Compare with production’s run' })).toBeVisible();
   await dialog.getByRole('button', { name: 'Override and promote…' }).click();

@@ -440,7 +440,7 @@ async function regressionCheck(
   }
   const test = mcnemarTest(pairs);
   const comparison = { pValue: test.pValue, lost: test.lost, gained: test.gained, n: test.n, productionRun };
-  const counts = `${plural(test.lost, 'case')} passing on v${prod} fail on v${c.version}, ${test.gained} the other way, of ${plural(test.n, 'paired case')}; ${formatP(test.pValue)}`;
+  const counts = `${plural(test.lost, 'case')} passing on v${prod} ${test.lost === 1 ? 'fails' : 'fail'} on v${c.version}, ${test.gained} the other way, of ${plural(test.n, 'paired case')}; ${formatP(test.pValue)}`;
   const regressed = test.verdict === 'regression';
   return {
     kind,
