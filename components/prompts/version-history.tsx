@@ -1,22 +1,16 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { ActionResult } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
 import { Alert, Card } from '../ui/card';
-import { ConfirmDialog } from './confirm-dialog';
 import { formatAge, formatTime } from './format';
+import { PromoteDialog, type LabelMove, type Promote } from './promote-dialog';
 import { promptKeys } from './query-keys';
 import { isProtectedLabel, PRODUCTION, STAGING, type VersionRow } from './types';
 import { comparePairFor, VersionDiff } from './version-diff';
 
-interface LabelMove {
-  label: string;
-  from?: number;
-  to: number;
-}
-type Promote = (input: { promptId: string; version: number }) => Promise<ActionResult<LabelMove>>;
 type SetLabel = (input: {
   promptId: string;
   label: string;
@@ -35,6 +29,8 @@ export function VersionHistory({
   now,
   canPromote,
   canWrite,
+  canOverride = false,
+  gate,
   promote,
   setLabel,
   removeLabel,
@@ -44,6 +40,10 @@ export function VersionHistory({
   now: string;
   canPromote: boolean;
   canWrite: boolean;
+  /** Admins may promote a version that fails the release gate, with a reason. */
+  canOverride?: boolean;
+  /** Shown right under the versions, beside promotion (the release gate's card). */
+  gate?: ReactNode;
   promote: Promote;
   setLabel: SetLabel;
   removeLabel: RemoveLabel;
@@ -53,14 +53,9 @@ export function VersionHistory({
   const [pair, setPair] = useState({ from: versions[1]?.version ?? latest, to: latest });
   const [pending, setPending] = useState<number | null>(null);
   const [labelNotice, setLabelNotice] = useState<string | null>(null);
-  const promotion = useActionMutation(promote, {
-    invalidate: [promptKeys.all],
-    onSuccess: () => setPending(null),
-  });
   const labelling = useActionMutation(setLabel, { invalidate: [promptKeys.all] });
   const removal = useActionMutation(removeLabel, { invalidate: [promptKeys.all] });
   const labelErrorId = useId();
-  const isRollback = pending !== null && production !== undefined && pending < production;
 
   function onSetLabel(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -181,6 +176,8 @@ export function VersionHistory({
         </div>
       </Card>
 
+      {gate}
+
       {canWrite ? (
         <Card title="Labels">
           <form
@@ -245,24 +242,15 @@ export function VersionHistory({
 
       {/* Mounted only while asking, so no closed dialog with a half-made name sits in the page. */}
       {pending !== null ? (
-        <ConfirmDialog
-          open
-          title={isRollback ? `Roll back production to v${pending}?` : `Promote v${pending} to production?`}
-          confirmLabel={isRollback ? 'Roll back' : 'Promote'}
-          isPending={promotion.isPending}
-          error={promotion.error?.message}
-          onClose={() => {
-            setPending(null);
-            promotion.reset();
-          }}
-          onConfirm={() => {
-            if (pending !== null) promotion.mutate({ promptId, version: pending });
-          }}
-        >
-          {production === undefined
-            ? 'Nothing is in production yet. Applications asking for production will get this version.'
-            : `Production serves v${production} now; applications will get v${pending} from their next request.`}
-        </ConfirmDialog>
+        <PromoteDialog
+          key={pending}
+          promptId={promptId}
+          version={pending}
+          production={production}
+          canOverride={canOverride}
+          promote={promote}
+          onClose={() => setPending(null)}
+        />
       ) : null}
     </div>
   );

@@ -31,6 +31,7 @@ export const ERROR_TEXT: Record<LoomErrorCode, string> = {
   CIRCUIT_OPEN: 'The provider failed several times in a row, so calls to it are paused. Try again shortly.',
   JUDGE_ERROR: 'The judge model could not score this answer.',
   FORBIDDEN: 'Your role does not allow this.',
+  GATE_FAILED: 'This version does not pass the release gate, so it cannot be promoted.',
   UNAUTHENTICATED: 'Your session has ended. Sign in again.',
   INTERNAL: 'Something went wrong on the server. Try again; if it persists, tell your admin.',
 };

@@ -12,7 +12,8 @@ export type AuditAction =
   | 'member.add'
   | 'member.role'
   | 'member.remove'
-  | 'member.unlock';
+  | 'member.unlock'
+  | 'gate.update';
 
 export interface AuditEntry {
   id: string;

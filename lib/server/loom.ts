@@ -1,9 +1,11 @@
 import 'server-only';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { createTemplateEngine, type TemplateEngine } from '@/lib/loom/template';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
+import { productionGateGuard, type GateOverride } from './suites/gate';
 import { warmUpTemplateEngine } from './template-budget';
 
 // The composition root: loom's packages wired with this deployment's adapters. Nothing else in
@@ -21,7 +23,23 @@ export function getTemplateEngine(): TemplateEngine {
   return globalForLoom.__loomTemplateEngine;
 }
 
+/**
+ * The studio's registry of one workspace: every query is scoped to it, and every move of the
+ * `production` label passes the prompt's release gate inside the move's transaction (the one choke
+ * point: whatever path moves production goes through here). Only an admin's override, passed by
+ * `moveLabel`, lets a failing version through.
+ */
+export function createStudioRegistry(
+  db: PrismaClient,
+  workspaceId: string,
+  options: { gateOverride?: GateOverride } = {},
+): PromptRegistry {
+  return createPrismaRegistry(db, workspaceId, {
+    beforeLabelMove: productionGateGuard(options.gateOverride),
+  });
+}
+
 /** The prompt registry of the viewer's workspace; every query it makes is scoped to it. */
 export async function getRegistry(viewer: Pick<Viewer, 'workspaceId'>): Promise<PromptRegistry> {
-  return createPrismaRegistry(await getPrisma(), viewer.workspaceId);
+  return createStudioRegistry(await getPrisma(), viewer.workspaceId);
 }

@@ -32,6 +32,21 @@ export interface PrismaRegistryOptions {
   now?: () => Date;
   /** Longest a save or label move may take, waiting for row locks included, before UNAVAILABLE. */
   transactionTimeoutMs?: number;
+  /**
+   * Called inside every label move's transaction, after the prompt's row is locked and before the
+   * label row changes; throwing refuses the move and rolls it back. The caller's policy (e.g. the
+   * studio's release gate for `production`) decides here; the adapter itself decides nothing.
+   */
+  beforeLabelMove?: (tx: Prisma.TransactionClient, move: LabelMoveAttempt) => Promise<void>;
+}
+
+/** A label move about to happen: prompt (registry id), label, target version, where it points now. */
+export interface LabelMoveAttempt {
+  workspaceId: string;
+  promptId: string;
+  label: string;
+  version: number;
+  from?: number;
 }
 
 /** Generous: a save is a handful of statements, but many may queue on one prompt's row lock. */
@@ -311,6 +326,15 @@ export function createPrismaRegistry(
           where: { promptId_label: { promptId: locked.id, label } },
           select: { version: true },
         });
+        if (options.beforeLabelMove) {
+          await options.beforeLabelMove(tx, {
+            workspaceId,
+            promptId: id,
+            label,
+            version,
+            ...(previous ? { from: previous.version } : {}),
+          });
+        }
         const change = { version, updatedAt: now(), updatedBy: labelOptions?.actor ?? null };
         await tx.promptLabel.upsert({
           where: { promptId_label: { promptId: locked.id, label } },

@@ -17,6 +17,8 @@ export const LOOM_ERROR_CODES = [
   'CIRCUIT_OPEN',
   'JUDGE_ERROR',
   'FORBIDDEN',
+  /** A release gate refused a production move; details.checks lists the failed checks. */
+  'GATE_FAILED',
   'UNAUTHENTICATED',
   'INTERNAL',
 ] as const;

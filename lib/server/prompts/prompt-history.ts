@@ -1,12 +1,13 @@
 import 'server-only';
 import { stringify } from 'yaml';
-import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError, type PromptData } from '@/lib/loom/core';
 import type { LabelMove, LabelRemoval, PromptRegistry } from '@/lib/loom/registry';
 import { isProtectedLabel, type AuditRow, type VersionRow } from '@/components/prompts/types';
 import { listAudit, writeAudit } from '../audit';
 import { can } from '../auth/permissions';
+import { createStudioRegistry } from '../loom';
+import { assertMayOverride, type GateOverride, type OverriddenCheck } from '../suites/gate';
 import type { Viewer } from '../auth/session';
 import { sortKeys } from '../sort-keys';
 
@@ -21,6 +22,7 @@ export async function inRegistryTransaction<T>(
   prisma: PrismaClient,
   workspaceId: string,
   fn: (registry: PromptRegistry, tx: Prisma.TransactionClient) => Promise<T>,
+  options: { gateOverride?: GateOverride } = {},
 ): Promise<T> {
   return prisma.$transaction(async (tx) => {
     const joined = new Proxy(tx, {
@@ -31,7 +33,7 @@ export async function inRegistryTransaction<T>(
         return Reflect.get(target, property, target) as unknown;
       },
     }) as unknown as PrismaClient;
-    return fn(createPrismaRegistry(joined, workspaceId), tx);
+    return fn(createStudioRegistry(joined, workspaceId, options), tx);
   });
 }
 
@@ -70,22 +72,44 @@ export function setOrdinaryLabel(
   return moveLabel(prisma, actor, input);
 }
 
-/** Points `label` at `version` and records who moved it from where to where, atomically. */
+/**
+ * Points `label` at `version` and records who moved it from where to where, atomically. A move of
+ * production passes the prompt's release gate (lib/server/suites/gate.ts) or fails GATE_FAILED;
+ * an admin may override a failing gate with a reason, which the audit event keeps with the checks
+ * that failed.
+ */
 export async function moveLabel(
   prisma: PrismaClient,
   actor: Actor,
-  input: { promptId: string; label: string; version: number },
+  input: { promptId: string; label: string; version: number; overrideReason?: string },
 ): Promise<LabelMove> {
   assertMayMove(actor, input.label);
-  return inRegistryTransaction(prisma, actor.workspaceId, async (registry, tx) => {
-    const move = await registry.setLabel(input.promptId, input.label, input.version, { actor: actor.email });
-    await writeAudit(tx, actor, 'label.set', promptSubject(input.promptId), {
-      label: move.label,
-      from: move.from ?? null,
-      to: move.to,
-    });
-    return move;
-  });
+  const reason =
+    input.overrideReason === undefined
+      ? undefined
+      : assertMayOverride(actor, input.label, input.overrideReason);
+  let overridden: OverriddenCheck[] | undefined;
+  const gateOverride =
+    reason === undefined
+      ? undefined
+      : { reason, onOverride: (failed: OverriddenCheck[]) => (overridden = failed) };
+  return inRegistryTransaction(
+    prisma,
+    actor.workspaceId,
+    async (registry, tx) => {
+      const move = await registry.setLabel(input.promptId, input.label, input.version, {
+        actor: actor.email,
+      });
+      await writeAudit(tx, actor, 'label.set', promptSubject(input.promptId), {
+        label: move.label,
+        from: move.from ?? null,
+        to: move.to,
+        ...(overridden ? { gateOverride: { reason, failedChecks: overridden } } : {}),
+      });
+      return move;
+    },
+    gateOverride ? { gateOverride } : {},
+  );
 }
 
 export async function removeLabel(

@@ -8,7 +8,7 @@ const session = vi.hoisted(() => ({ viewer: null as Viewer | null, prisma: undef
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
 vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
 
-const { promoteVersionAction, removeLabelAction, setLabelAction } = await import('./actions');
+const { promoteVersionAction, removeLabelAction, saveGateAction, setLabelAction } = await import('./actions');
 
 let db: TestDatabase;
 let workspaceId: string;
@@ -132,5 +132,132 @@ describe('other labels', () => {
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
+  });
+});
+
+describe('release gate', () => {
+  let suiteId: string;
+  const seedRun = async (version: number, passing: number, total: number) => {
+    const id = `run-${version}-${passing}-${Date.now()}`;
+    await db.prisma.evalRun.create({
+      data: {
+        workspaceId,
+        id,
+        suiteId,
+        suiteRevision: 1,
+        promptId: 'faq',
+        promptVersion: version,
+        batchId: id,
+        provider: 'fake',
+        model: 'fake-1',
+        concurrency: 1,
+        status: 'completed',
+        total,
+        finishedAt: new Date(),
+      },
+    });
+    await db.prisma.suiteRun.create({
+      data: { workspaceId, id, suiteId, status: 'done', startedAt: new Date() },
+    });
+    await db.prisma.suiteCaseResult.createMany({
+      data: Array.from({ length: total }, (_, i) => ({
+        workspaceId,
+        runId: id,
+        caseId: `c${i}`,
+        result: {},
+        pass: i < passing,
+      })),
+    });
+  };
+
+  beforeAll(async () => {
+    suiteId = (
+      await db.prisma.suite.create({
+        data: { workspaceId, name: 'FAQ suite', promptId: 'faq', revision: 1, updatedAt: new Date() },
+      })
+    ).id;
+    await registry().setLabel('faq', 'production', 1);
+  });
+
+  it('is set by admins only', async () => {
+    const gate = { promptId: 'faq', suiteId, minPassRate: 0.9, requireNoRegression: false };
+    for (const role of ['editor', 'viewer'] as const) {
+      as(role);
+      expect(await saveGateAction(gate)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    as('admin');
+    expect(await saveGateAction({ ...gate, minPassRate: 2 })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        fieldErrors: { minPassRate: [expect.stringContaining('between 0% and 100%')] },
+      },
+    });
+    expect(await saveGateAction(gate)).toMatchObject({ ok: true, data: { suiteId, minPassRate: 0.9 } });
+  });
+
+  it('refuses a failing version, lets only an admin override it with a reason, and audits the reason', async () => {
+    await seedRun(2, 6, 10);
+    as('editor');
+    const refused = await promoteVersionAction({ promptId: 'faq', version: 2 });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'GATE_FAILED', message: expect.stringContaining('Pass rate 60% (6 of 10 cases)') },
+    });
+    const reason = 'Urgent fix approved by the product owner.';
+    expect(await promoteVersionAction({ promptId: 'faq', version: 2, overrideReason: reason })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      },
+    );
+    as('viewer');
+    expect(await promoteVersionAction({ promptId: 'faq', version: 2, overrideReason: reason })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      },
+    );
+    as('admin');
+    expect(await promoteVersionAction({ promptId: 'faq', version: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'GATE_FAILED' },
+    });
+    expect(
+      await promoteVersionAction({ promptId: 'faq', version: 2, overrideReason: 'too short' }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        fieldErrors: { overrideReason: [expect.stringContaining('at least 10')] },
+      },
+    });
+    expect((await registry().getByLabel('faq', 'production')).version).toBe(1);
+    expect(await promoteVersionAction({ promptId: 'faq', version: 2, overrideReason: reason })).toEqual({
+      ok: true,
+      data: { label: 'production', from: 1, to: 2 },
+    });
+    const last = (await audit()).at(-1);
+    expect(last).toMatchObject({
+      actorEmail: 'admin@x.test',
+      action: 'label.set',
+      details: {
+        label: 'production',
+        from: 1,
+        to: 2,
+        gateOverride: { reason, failedChecks: [{ kind: 'passRate' }] },
+      },
+    });
+  });
+
+  it('gates a roll back to an older version too', async () => {
+    as('editor');
+    // v1 has no run of the suite: production cannot go back to it without evidence.
+    expect(await promoteVersionAction({ promptId: 'faq', version: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'GATE_FAILED', message: expect.stringContaining('Run the suite on v1 first') },
+    });
+    await seedRun(1, 10, 10);
+    expect(await promoteVersionAction({ promptId: 'faq', version: 1 })).toMatchObject({ ok: true });
   });
 });
