@@ -38,6 +38,8 @@ export interface MetricRow {
   evidence: string;
   /** Caveats (unpriced cases left out, ...). */
   notes: string[];
+  /** No shared case had a known price on both sides: the cost is unknown, not $0. */
+  unpriced?: boolean;
 }
 
 export interface CompareRunInfo {

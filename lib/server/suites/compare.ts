@@ -1,5 +1,5 @@
 import 'server-only';
-import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
+import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
 import { mcnemarTest, pairedMeanDifference, type PairedVerdict } from '@/lib/loom/evaluator/paired';
 import type {
@@ -382,6 +382,7 @@ function compareCandidate(
         pValue: null,
         test: null,
         verdict: 'not-measurable',
+        ...(none && shared.length ? { unpriced: true } : {}),
         evidence: none
           ? shared.length
             ? 'Unpriced: no shared case has a known price on both sides.'
