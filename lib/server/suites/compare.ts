@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
+import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
 import { mcnemarTest, pairedMeanDifference, type PairedVerdict } from '@/lib/loom/evaluator/paired';
 import type {
@@ -139,14 +139,20 @@ interface RawCompactRow {
   judgeUnpriced: boolean | null;
 }
 
-/** The runs' case results in one query; the judge score is the mean of the llmJudge evaluators that did not error. */
+/**
+ * The runs' case results in one query; the judge score is the mean of the llmJudge evaluators that
+ * did not error. `verdictsOnly` reads no JSON (the case table's flips over every case); `caseIds`
+ * narrows to one page.
+ */
 async function loadCompactRows(
   prisma: PrismaClient,
   workspaceId: string,
   runIds: readonly string[],
+  options: { verdictsOnly?: boolean; caseIds?: readonly string[] } = {},
 ): Promise<CompactRow[]> {
-  const rows = await prisma.$queryRaw<RawCompactRow[]>`
-    SELECT r."runId", r."caseId", r."pass" AS "autoPass", r."errored", cr."pass" AS "reviewPass",
+  const measures = options.verdictsOnly
+    ? Prisma.empty
+    : Prisma.sql`,
       (r."result"->>'score')::float8 AS "score",
       (SELECT avg((e->>'score')::float8) FROM jsonb_array_elements(r."result"->'evaluations') e
         WHERE e->>'kind' = 'llmJudge' AND e->'error' IS NULL) AS "judgeScore",
@@ -156,11 +162,20 @@ async function loadCompactRows(
       (r."result"->>'costMicros')::float8 AS "costMicros",
       (r."result"->>'judgeCostMicros')::float8 AS "judgeCostMicros",
       (r."result"->>'unpriced')::boolean AS "unpriced",
-      (r."result"->>'judgeUnpriced')::boolean AS "judgeUnpriced"
+      (r."result"->>'judgeUnpriced')::boolean AS "judgeUnpriced"`;
+  const onlyCases = options.caseIds
+    ? Prisma.sql`AND r."caseId" = ANY(${[...options.caseIds]}::text[])`
+    : Prisma.empty;
+  const rows = await prisma.$queryRaw<
+    Array<
+      Partial<RawCompactRow> & Pick<RawCompactRow, 'runId' | 'caseId' | 'autoPass' | 'errored' | 'reviewPass'>
+    >
+  >`
+    SELECT r."runId", r."caseId", r."pass" AS "autoPass", r."errored", cr."pass" AS "reviewPass" ${measures}
     FROM "SuiteCaseResult" r
     LEFT JOIN "CaseReview" cr
       ON cr."workspaceId" = r."workspaceId" AND cr."runId" = r."runId" AND cr."caseId" = r."caseId"
-    WHERE r."workspaceId" = ${workspaceId} AND r."runId" = ANY(${[...runIds]}::text[])`;
+    WHERE r."workspaceId" = ${workspaceId} AND r."runId" = ANY(${[...runIds]}::text[]) ${onlyCases}`;
   return rows.map((r) => ({
     runId: r.runId,
     caseId: r.caseId,
@@ -168,12 +183,12 @@ async function loadCompactRows(
     reviewPass: r.reviewPass,
     pass: r.reviewPass ?? r.autoPass,
     errored: r.errored,
-    score: r.score,
-    judgeScore: r.judgeScore,
+    score: r.score ?? null,
+    judgeScore: r.judgeScore ?? null,
     judgeCount: Number(r.judgeCount ?? 0),
-    latencyMs: r.latencyMs,
-    costMicros: r.costMicros,
-    judgeCostMicros: r.judgeCostMicros,
+    latencyMs: r.latencyMs ?? null,
+    costMicros: r.costMicros ?? null,
+    judgeCostMicros: r.judgeCostMicros ?? null,
     unpriced: r.unpriced === true,
     judgeUnpriced: r.judgeUnpriced === true,
   }));
@@ -646,7 +661,7 @@ export async function listCompareCases(
   const search = query.search?.trim() ?? '';
 
   const [rows, positions, matching] = await Promise.all([
-    loadCompactRows(prisma, workspaceId, runIds),
+    loadCompactRows(prisma, workspaceId, runIds, { verdictsOnly: true }),
     loadCaseMeta(prisma, workspaceId, query.suiteId, revisions),
     search ? searchCaseIds(prisma, workspaceId, query.suiteId, runIds, revisions, search) : undefined,
   ]);
@@ -676,7 +691,7 @@ export async function listCompareCases(
   const slice = entries.slice((page - 1) * pageSize, page * pageSize);
   const ids = slice.map((e) => e.caseId);
 
-  const [details, meta] = await Promise.all([
+  const [details, meta, measured] = await Promise.all([
     ids.length
       ? prisma.$queryRaw<Array<{ runId: string; caseId: string; output: string | null }>>`
           SELECT "runId", "caseId", left("result"->>'output', ${PREVIEW_CHARS * 2}) AS "output"
@@ -687,10 +702,12 @@ export async function listCompareCases(
     ids.length
       ? loadCaseMeta(prisma, workspaceId, query.suiteId, revisions, ids)
       : new Map<string, CaseMeta>(),
+    ids.length ? loadCompactRows(prisma, workspaceId, runIds, { caseIds: ids }) : [],
   ]);
+  const pageRows = groupByRun(measured);
   const outputs = new Map(details.map((d) => [`${d.runId}\u0000${d.caseId}`, d.output]));
 
-  const pageRows: CompareCaseRow[] = slice.map((entry) => {
+  const result: CompareCaseRow[] = slice.map((entry) => {
     const m = meta.get(entry.caseId);
     return {
       caseId: entry.caseId,
@@ -698,7 +715,7 @@ export async function listCompareCases(
       inputPreview: inputPreview(m?.input),
       flags: entry.flags,
       cells: runIds.map((runId) => {
-        const row = byRun.get(runId)?.get(entry.caseId);
+        const row = pageRows.get(runId)?.get(entry.caseId);
         return row
           ? {
               runId,
@@ -721,7 +738,7 @@ export async function listCompareCases(
       }),
     };
   });
-  return { rows: pageRows, page, pageSize, total: entries.length, counts };
+  return { rows: result, page, pageSize, total: entries.length, counts };
 }
 
 // ---- one case, in full -------------------------------------------------------------------------
