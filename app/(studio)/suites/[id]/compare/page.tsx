@@ -47,15 +47,6 @@ export default async function ComparePage({
   const runs = listParam(query.runs);
   const prisma = await getPrisma();
 
-  let picker;
-  try {
-    picker = await listComparableRuns(prisma, viewer, suiteId);
-  } catch (error) {
-    if (isLoomError(error, 'NOT_FOUND')) notFound();
-    throw error;
-  }
-  const { suite } = picker;
-
   let comparison: Comparison | null = null;
   let problem: string | null = null;
   const choosing = firstParam(query.choose) === '1';
@@ -67,6 +58,18 @@ export default async function ComparePage({
       else throw error;
     }
   }
+  // The picker's runs are read only when it shows (a missing suite is a 404 there).
+  let picker: Awaited<ReturnType<typeof listComparableRuns>> | null = null;
+  if (!comparison) {
+    try {
+      picker = await listComparableRuns(prisma, viewer, suiteId);
+    } catch (error) {
+      if (isLoomError(error, 'NOT_FOUND')) notFound();
+      throw error;
+    }
+  }
+  const suite = comparison?.suite ?? picker?.suite;
+  if (!suite) notFound();
 
   const suiteHref = `/suites/${encodeURIComponent(suite.id)}`;
   const header = (
@@ -96,7 +99,8 @@ export default async function ComparePage({
   );
 
   if (!comparison) {
-    const newest = picker.runs[0]?.id;
+    const runsToPick = picker?.runs ?? [];
+    const newest = runsToPick[0]?.id;
     const selected = runs.length ? runs : baseline && newest && newest !== baseline ? [newest] : [];
     return (
       <div className="max-w-6xl space-y-6">
@@ -104,7 +108,7 @@ export default async function ComparePage({
         {problem ? <Alert>{problem}</Alert> : null}
         <RunPicker
           suiteId={suite.id}
-          runs={picker.runs}
+          runs={runsToPick}
           baseline={baseline}
           selected={selected}
           maxCandidates={MAX_CANDIDATES}
