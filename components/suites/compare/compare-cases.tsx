@@ -239,7 +239,7 @@ export function CompareCases({
                       ? 'improvement'
                       : 'same'
                 }
-                aria-selected={selected === row.original.caseId}
+                data-selected={selected === row.original.caseId ? true : undefined}
                 className={`align-top ${rowTone(row.original)} ${selected === row.original.caseId ? 'outline-2 -outline-offset-2 outline-accent' : ''}`}
               >
                 {row.getVisibleCells().map((cell) => (

@@ -549,13 +549,6 @@ export interface CompareCasesQuery extends CompareInput {
   search?: string;
 }
 
-function flagOf(base: CompactRow | undefined, cand: CompactRow | undefined): CaseFlag {
-  if (!base || !cand) return 'missing';
-  if (base.pass && !cand.pass) return 'regression';
-  if (!base.pass && cand.pass) return 'improvement';
-  return 'same';
-}
-
 interface CaseMeta {
   position: number;
   input: unknown;
@@ -603,28 +596,6 @@ async function loadCaseMeta(
   return new Map([...best].map(([id, v]) => [id, v.meta]));
 }
 
-/** Case ids whose id, input, expected answer or output in one of the runs contains `search`. */
-async function searchCaseIds(
-  prisma: PrismaClient,
-  workspaceId: string,
-  suiteId: string,
-  runIds: readonly string[],
-  revisions: readonly number[],
-  search: string,
-): Promise<Set<string>> {
-  const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await prisma.$queryRaw<Array<{ caseId: string }>>`
-    SELECT r."caseId" FROM "SuiteCaseResult" r
-    WHERE r."workspaceId" = ${workspaceId} AND r."runId" = ANY(${[...runIds]}::text[])
-      AND (r."caseId" ILIKE ${pattern} OR (r."result"->>'output') ILIKE ${pattern})
-    UNION
-    SELECT c."caseId" FROM "SuiteCase" c
-    WHERE c."workspaceId" = ${workspaceId} AND c."suiteId" = ${suiteId}
-      AND c."revision" = ANY(${[...revisions]}::int[])
-      AND (c."caseId" ILIKE ${pattern} OR c."input"::text ILIKE ${pattern} OR c."expected" ILIKE ${pattern})`;
-  return new Set(rows.map((r) => r.caseId));
-}
-
 function preview(text: string | null | undefined): string | null {
   if (text === null || text === undefined) return null;
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -640,6 +611,104 @@ function inputPreview(input: unknown): string {
     return preview(parts.join(' · ')) ?? '';
   }
   return preview(JSON.stringify(input)) ?? '';
+}
+
+interface FlipRow {
+  caseId: string;
+  b: boolean | null;
+  c: Array<boolean | null>;
+  rank: number;
+}
+
+/**
+ * The flips of every case in SQL (one scan of the runs' verdicts, reviews applied): a page of case
+ * ids in table order (regressions, improvements, then the rest by suite position) and the counts.
+ */
+async function pageOfFlips(
+  prisma: PrismaClient,
+  workspaceId: string,
+  input: {
+    suiteId: string;
+    baselineId: string;
+    candidateIds: readonly string[];
+    revisions: readonly number[];
+    changedOnly: boolean;
+    search: string;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ rows: FlipRow[]; total: number; counts: CompareCasesPage['counts'] }> {
+  const runIds = [input.baselineId, ...input.candidateIds];
+  const revisions = [...input.revisions];
+  const candidateColumns = Prisma.join(
+    input.candidateIds.map((id) => Prisma.sql`bool_or(v."pass") FILTER (WHERE v."runId" = ${id})`),
+  );
+  const pattern = `%${input.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const filters = Prisma.sql`TRUE
+    ${input.changedOnly ? Prisma.sql`AND f."rank" < 2` : Prisma.empty}
+    ${
+      input.search
+        ? Prisma.sql`AND f."caseId" IN (
+            SELECT r."caseId" FROM "SuiteCaseResult" r
+            WHERE r."workspaceId" = ${workspaceId} AND r."runId" = ANY(${runIds}::text[])
+              AND (r."caseId" ILIKE ${pattern} OR (r."result"->>'output') ILIKE ${pattern})
+            UNION
+            SELECT sc."caseId" FROM "SuiteCase" sc
+            WHERE sc."workspaceId" = ${workspaceId} AND sc."suiteId" = ${input.suiteId}
+              AND sc."revision" = ANY(${revisions}::int[])
+              AND (sc."caseId" ILIKE ${pattern} OR sc."input"::text ILIKE ${pattern} OR sc."expected" ILIKE ${pattern}))`
+        : Prisma.empty
+    }`;
+  const flagged = Prisma.sql`
+    WITH v AS (
+      SELECT r."caseId", r."runId", COALESCE(cr."pass", r."pass") AS "pass"
+      FROM "SuiteCaseResult" r
+      LEFT JOIN "CaseReview" cr
+        ON cr."workspaceId" = r."workspaceId" AND cr."runId" = r."runId" AND cr."caseId" = r."caseId"
+      WHERE r."workspaceId" = ${workspaceId} AND r."runId" = ANY(${runIds}::text[])
+    ), per_case AS (
+      SELECT v."caseId", bool_or(v."pass") FILTER (WHERE v."runId" = ${input.baselineId}) AS "b",
+        ARRAY[${candidateColumns}]::boolean[] AS "c"
+      FROM v GROUP BY v."caseId"
+    ), positions AS (
+      SELECT DISTINCT ON (sc."caseId") sc."caseId", sc."position"
+      FROM "SuiteCase" sc
+      WHERE sc."workspaceId" = ${workspaceId} AND sc."suiteId" = ${input.suiteId}
+        AND sc."revision" = ANY(${revisions}::int[])
+      ORDER BY sc."caseId", array_position(${revisions}::int[], sc."revision")
+    ), f AS (
+      SELECT p."caseId", p."b", p."c", pos."position",
+        COALESCE(p."b" AND false = ANY(p."c"), false) AS "regressed",
+        COALESCE(NOT p."b" AND true = ANY(p."c"), false) AS "improved",
+        CASE WHEN p."b" AND false = ANY(p."c") THEN 0 WHEN NOT p."b" AND true = ANY(p."c") THEN 1 ELSE 2 END AS "rank"
+      FROM per_case p LEFT JOIN positions pos ON pos."caseId" = p."caseId"
+    )`;
+  const [rows, aggregate] = await Promise.all([
+    prisma.$queryRaw<FlipRow[]>`${flagged}
+      SELECT f."caseId", f."b", f."c", f."rank" FROM f WHERE ${filters}
+      ORDER BY f."rank", f."position" NULLS LAST, f."caseId"
+      LIMIT ${input.limit} OFFSET ${input.offset}`,
+    prisma.$queryRaw<
+      Array<{ all: number; regressions: number; improvements: number; changed: number; total: number }>
+    >`${flagged}
+      SELECT count(*)::int AS "all",
+        count(*) FILTER (WHERE f."regressed")::int AS "regressions",
+        count(*) FILTER (WHERE f."improved")::int AS "improvements",
+        count(*) FILTER (WHERE f."rank" < 2)::int AS "changed",
+        count(*) FILTER (WHERE ${filters})::int AS "total"
+      FROM f`,
+  ]);
+  const a = aggregate[0];
+  return {
+    rows,
+    total: a?.total ?? 0,
+    counts: {
+      all: a?.all ?? 0,
+      regressions: a?.regressions ?? 0,
+      improvements: a?.improvements ?? 0,
+      changed: a?.changed ?? 0,
+    },
+  };
 }
 
 /**
@@ -660,35 +729,26 @@ export async function listCompareCases(
   const page = Math.max(1, Math.floor(query.page ?? 1));
   const search = query.search?.trim() ?? '';
 
-  const [rows, positions, matching] = await Promise.all([
-    loadCompactRows(prisma, workspaceId, runIds, { verdictsOnly: true }),
-    loadCaseMeta(prisma, workspaceId, query.suiteId, revisions),
-    search ? searchCaseIds(prisma, workspaceId, query.suiteId, runIds, revisions, search) : undefined,
-  ]);
-  const byRun = groupByRun(rows);
-  const base = byRun.get(baseline.id);
-  const caseIds = new Set(rows.map((r) => r.caseId));
-
-  const counts = { all: caseIds.size, regressions: 0, improvements: 0, changed: 0 };
-  const entries: Array<{ caseId: string; flags: CaseFlag[]; rank: number; position: number }> = [];
-  for (const caseId of caseIds) {
-    const b = base?.get(caseId);
-    const flags = candidates.map((c) => flagOf(b, byRun.get(c.id)?.get(caseId)));
-    const rank = flags.includes('regression') ? 0 : flags.includes('improvement') ? 1 : 2;
-    if (rank === 0) counts.regressions++;
-    if (flags.includes('improvement')) counts.improvements++;
-    if (rank < 2) counts.changed++;
-    if (query.changedOnly && rank === 2) continue;
-    if (matching && !matching.has(caseId)) continue;
-    entries.push({
-      caseId,
-      flags,
-      rank,
-      position: positions.get(caseId)?.position ?? Number.MAX_SAFE_INTEGER,
-    });
-  }
-  entries.sort((a, b) => a.rank - b.rank || a.position - b.position || a.caseId.localeCompare(b.caseId));
-  const slice = entries.slice((page - 1) * pageSize, page * pageSize);
+  const flips = await pageOfFlips(prisma, workspaceId, {
+    suiteId: query.suiteId,
+    baselineId: baseline.id,
+    candidateIds: candidates.map((c) => c.id),
+    revisions,
+    changedOnly: query.changedOnly === true,
+    search,
+    limit: pageSize,
+    offset: (page - 1) * pageSize,
+  });
+  const slice = flips.rows.map((row) => ({
+    caseId: row.caseId,
+    flags: candidates.map((_, i): CaseFlag => {
+      const after = row.c[i] ?? null;
+      if (row.b === null || after === null) return 'missing';
+      if (row.b && !after) return 'regression';
+      if (!row.b && after) return 'improvement';
+      return 'same';
+    }),
+  }));
   const ids = slice.map((e) => e.caseId);
 
   const [details, meta, measured] = await Promise.all([
@@ -738,7 +798,7 @@ export async function listCompareCases(
       }),
     };
   });
-  return { rows: result, page, pageSize, total: entries.length, counts };
+  return { rows: result, page, pageSize, total: flips.total, counts: flips.counts };
 }
 
 // ---- one case, in full -------------------------------------------------------------------------
