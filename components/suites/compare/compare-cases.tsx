@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert } from '../../ui/card';
 import { TableScroll } from '../../ui/table';
 import { CompareCaseDetailPanel } from './case-detail';
@@ -130,9 +130,12 @@ export function CompareCases({
           <div className="max-w-[18rem] min-w-[10rem]">
             <button
               type="button"
-              onClick={() => setSelected(row.original.caseId)}
+              onClick={() =>
+                setSelected((current) => (current === row.original.caseId ? null : row.original.caseId))
+              }
               className="text-left font-medium text-accent hover:underline"
               aria-label={`Show the output diff of case ${row.original.caseId}`}
+              aria-expanded={selected === row.original.caseId}
             >
               {row.original.position !== null ? `#${row.original.position} ` : ''}
               <span className="break-all">{row.original.caseId}</span>
@@ -156,7 +159,7 @@ export function CompareCases({
         },
       })),
     ],
-    [columns],
+    [columns, selected],
   );
 
   const data = query.data;
@@ -228,27 +231,51 @@ export function CompareCases({
             ))}
           </thead>
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {table.getRowModel().rows.map((row) => (
-              <tr
-                key={row.id}
-                data-testid="compare-row"
-                data-flag={
-                  row.original.flags.includes('regression')
-                    ? 'regression'
-                    : row.original.flags.includes('improvement')
-                      ? 'improvement'
-                      : 'same'
-                }
-                data-selected={selected === row.original.caseId ? true : undefined}
-                className={`align-top ${rowTone(row.original)} ${selected === row.original.caseId ? 'outline-2 -outline-offset-2 outline-accent' : ''}`}
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} className="px-3 py-2">
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </td>
-                ))}
-              </tr>
-            ))}
+            {table.getRowModel().rows.map((row) => {
+              const isSelected = selected === row.original.caseId;
+              return (
+                <Fragment key={row.id}>
+                  <tr
+                    data-testid="compare-row"
+                    data-flag={
+                      row.original.flags.includes('regression')
+                        ? 'regression'
+                        : row.original.flags.includes('improvement')
+                          ? 'improvement'
+                          : 'same'
+                    }
+                    data-selected={isSelected ? true : undefined}
+                    className={`align-top ${rowTone(row.original)} ${isSelected ? 'outline-2 -outline-offset-2 outline-accent' : ''}`}
+                  >
+                    {row.getVisibleCells().map((cell) => (
+                      <td key={cell.id} className="px-3 py-2">
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </td>
+                    ))}
+                  </tr>
+                  {isSelected ? (
+                    <tr>
+                      <td colSpan={columns.length + 1} className="bg-zinc-50 p-2 sm:p-3 dark:bg-zinc-950">
+                        {/* Sticky to the scroll box's left edge, as wide as it, so the diff never scrolls sideways with the table. */}
+                        <div
+                          ref={detailRef}
+                          className="sticky left-0 w-[calc(100vw-3.25rem)] sm:w-[calc(100vw-4.75rem)] md:w-auto"
+                        >
+                          <CompareCaseDetailPanel
+                            key={selected}
+                            suiteId={suiteId}
+                            baselineId={baselineId}
+                            columns={columns}
+                            caseId={selected}
+                            onClose={() => setSelected(null)}
+                          />
+                        </div>
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              );
+            })}
           </tbody>
         </table>
         {data && data.rows.length === 0 ? (
@@ -290,18 +317,6 @@ export function CompareCases({
           </button>
         </nav>
       ) : null}
-      <div ref={detailRef}>
-        {selected ? (
-          <CompareCaseDetailPanel
-            key={selected}
-            suiteId={suiteId}
-            baselineId={baselineId}
-            columns={columns}
-            caseId={selected}
-            onClose={() => setSelected(null)}
-          />
-        ) : null}
-      </div>
     </section>
   );
 }

@@ -53,64 +53,97 @@ export function MetricsTable({
           re-run the candidate on the baseline&apos;s cases.
         </p>
       ) : (
-        <TableScroll label={`Metrics of ${runLabel(run)} against the baseline`}>
-          <table className="w-full min-w-[44rem] text-left text-sm">
-            <thead className="border-b border-zinc-200 text-xs text-zinc-600 uppercase dark:border-zinc-800 dark:text-zinc-400">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Metric
-                </th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">
-                  Baseline
-                </th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">
-                  Candidate
-                </th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">
-                  Change
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Verdict and evidence
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {comparison.metrics.map((metric) => {
-                const interval = formatInterval(metric);
-                return (
-                  <tr key={metric.key} data-metric={metric.key} className="align-top">
-                    <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap">
-                      {metric.label}
+        <>
+          {/* On a phone each metric is a block, so its verdict and evidence read without scrolling sideways. */}
+          <ul
+            className="divide-y divide-zinc-100 md:hidden dark:divide-zinc-800"
+            aria-label={`Metrics of ${runLabel(run)} against the baseline`}
+          >
+            {comparison.metrics.map((metric) => {
+              const interval = formatInterval(metric);
+              return (
+                <li key={metric.key} data-metric-item={metric.key} className="space-y-1 py-2">
+                  <div className="flex flex-wrap items-center justify-between gap-2">
+                    <span className="text-sm font-medium">{metric.label}</span>
+                    <VerdictBadge verdict={metric.verdict} />
+                  </div>
+                  <p className="text-sm tabular-nums">
+                    {metric.unpriced ? 'unpriced' : formatValue(metric.baseline, metric.unit)} →{' '}
+                    {metric.unpriced ? 'unpriced' : formatValue(metric.candidate, metric.unit)}{' '}
+                    <span className="font-medium">({formatDelta(metric.delta, metric.unit)})</span>
+                  </p>
+                  {interval ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{interval}</p> : null}
+                  <p className="text-xs text-zinc-700 dark:text-zinc-300">{metric.evidence}</p>
+                  {metric.notes.map((note) => (
+                    <p key={note} className="text-xs text-zinc-600 dark:text-zinc-400">
+                      {note}
+                    </p>
+                  ))}
+                </li>
+              );
+            })}
+          </ul>
+          <div className="hidden md:block">
+            <TableScroll label={`Metrics of ${runLabel(run)} against the baseline`}>
+              <table className="w-full min-w-[44rem] text-left text-sm">
+                <thead className="border-b border-zinc-200 text-xs text-zinc-600 uppercase dark:border-zinc-800 dark:text-zinc-400">
+                  <tr>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Metric
                     </th>
-                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
-                      {metric.unpriced ? 'unpriced' : formatValue(metric.baseline, metric.unit)}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
-                      {metric.unpriced ? 'unpriced' : formatValue(metric.candidate, metric.unit)}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
-                      <div>{formatDelta(metric.delta, metric.unit)}</div>
-                      {interval ? (
-                        <div className="text-xs text-zinc-600 dark:text-zinc-400">{interval}</div>
-                      ) : null}
-                    </td>
-                    <td className="px-3 py-2">
-                      <VerdictBadge verdict={metric.verdict} />
-                      <p className="mt-1 text-xs text-zinc-700 dark:text-zinc-300" data-testid="evidence">
-                        {metric.evidence}
-                      </p>
-                      {metric.notes.map((note) => (
-                        <p key={note} className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
-                          {note}
-                        </p>
-                      ))}
-                    </td>
+                    <th scope="col" className="px-3 py-2 text-right font-medium">
+                      Baseline
+                    </th>
+                    <th scope="col" className="px-3 py-2 text-right font-medium">
+                      Candidate
+                    </th>
+                    <th scope="col" className="px-3 py-2 text-right font-medium">
+                      Change
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Verdict and evidence
+                    </th>
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableScroll>
+                </thead>
+                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                  {comparison.metrics.map((metric) => {
+                    const interval = formatInterval(metric);
+                    return (
+                      <tr key={metric.key} data-metric={metric.key} className="align-top">
+                        <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap">
+                          {metric.label}
+                        </th>
+                        <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
+                          {metric.unpriced ? 'unpriced' : formatValue(metric.baseline, metric.unit)}
+                        </td>
+                        <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
+                          {metric.unpriced ? 'unpriced' : formatValue(metric.candidate, metric.unit)}
+                        </td>
+                        <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
+                          <div>{formatDelta(metric.delta, metric.unit)}</div>
+                          {interval ? (
+                            <div className="text-xs text-zinc-600 dark:text-zinc-400">{interval}</div>
+                          ) : null}
+                        </td>
+                        <td className="px-3 py-2">
+                          <VerdictBadge verdict={metric.verdict} />
+                          <p className="mt-1 text-xs text-zinc-700 dark:text-zinc-300" data-testid="evidence">
+                            {metric.evidence}
+                          </p>
+                          {metric.notes.map((note) => (
+                            <p key={note} className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
+                              {note}
+                            </p>
+                          ))}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </TableScroll>
+          </div>
+        </>
       )}
     </section>
   );
