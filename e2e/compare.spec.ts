@@ -12,6 +12,13 @@ test('comparing a candidate that lost many passes shows a significant regression
   await signInAs('viewer');
   const compare = new ComparePage(page);
 
+  // A run that does not exist is refused in words, and the picker stays to choose again.
+  await compare.goto(seeded.suiteId, { baseline: seeded.baselineId, runs: 'no-such-run' });
+  await expect(page.getByRole('alert').filter({ hasText: 'no-such-run' })).toHaveText(
+    'Run "no-such-run" not found',
+  );
+  await expect(page.getByRole('region', { name: 'Finished runs' })).toBeVisible();
+
   // Without runs chosen, the picker lists the suite's finished runs with their pass rates.
   await compare.goto(seeded.suiteId);
   await expect(page.getByRole('region', { name: 'Finished runs' })).toContainText('93.3%');
