@@ -1,0 +1,103 @@
+import Link from 'next/link';
+import { TableScroll } from '../../ui/table';
+import { formatRunDate } from './format';
+import type { Comparison, CompareRunInfo } from './types';
+
+const STATUS_TEXT: Record<string, string> = {
+  completed: 'Completed',
+  completed_with_errors: 'Completed with errors',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+};
+
+function RunRow({ suiteId, role, run }: { suiteId: string; role: string; run: CompareRunInfo }) {
+  return (
+    <tr className="align-top">
+      <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap">
+        {role}
+      </th>
+      <td className="px-3 py-2 whitespace-nowrap">
+        <Link
+          href={`/suites/${encodeURIComponent(suiteId)}/runs/${encodeURIComponent(run.id)}`}
+          className="font-medium text-accent hover:underline"
+        >
+          v{run.promptVersion}
+        </Link>
+      </td>
+      <td className="max-w-[16rem] truncate px-3 py-2" title={`${run.provider}/${run.model}`}>
+        {run.provider}/{run.model}
+      </td>
+      <td className="px-3 py-2 whitespace-nowrap tabular-nums">r{run.suiteRevision}</td>
+      <td className="px-3 py-2 whitespace-nowrap">{STATUS_TEXT[run.status] ?? run.status}</td>
+      <td className="px-3 py-2 whitespace-nowrap tabular-nums">{run.cases}</td>
+      <td className="px-3 py-2 whitespace-nowrap tabular-nums">{run.overridden}</td>
+      <td className="px-3 py-2 whitespace-nowrap text-zinc-600 dark:text-zinc-400">
+        {formatRunDate(run.createdAt)}
+      </td>
+    </tr>
+  );
+}
+
+/** The compared runs (baseline first), each linking to its run page, and the revision warning. */
+export function CompareRunsHeader({ comparison }: { comparison: Comparison }) {
+  const suiteId = comparison.suite.id;
+  return (
+    <div className="space-y-3">
+      {comparison.revisionMismatch ? (
+        <div
+          role="status"
+          data-testid="revision-warning"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
+          <strong className="font-semibold">Different suite revisions.</strong> These runs used revisions{' '}
+          {comparison.revisionMismatch.revisions.map((r) => `r${r}`).join(', ')}: cases may have been added,
+          removed or edited in between. Only cases present in both runs are paired, and an edited case may
+          differ for reasons other than the prompt.
+        </div>
+      ) : null}
+      <TableScroll label="Compared runs">
+        <table className="w-full min-w-[40rem] text-left text-sm">
+          <thead className="border-b border-zinc-200 text-xs text-zinc-600 uppercase dark:border-zinc-800 dark:text-zinc-400">
+            <tr>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Run
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Version
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Provider / model
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Revision
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Status
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Cases
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Overridden
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Started
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            <RunRow suiteId={suiteId} role="Baseline" run={comparison.baseline} />
+            {comparison.candidates.map((c, i) => (
+              <RunRow
+                key={c.run.id}
+                suiteId={suiteId}
+                role={comparison.candidates.length > 1 ? `Candidate ${i + 1}` : 'Candidate'}
+                run={c.run}
+              />
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </div>
+  );
+}
