@@ -1,0 +1,45 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { SuiteTabs } from '@/components/suites/suite-tabs';
+import { loadSuitePage } from '@/lib/server/suites/suites-page';
+
+export default async function SuiteLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ id: string }>;
+}) {
+  const { suite } = await loadSuitePage(decodeURIComponent((await params).id));
+  return (
+    <div className="max-w-6xl space-y-4">
+      <header className="space-y-1">
+        <Link href="/suites" className="text-xs text-zinc-500 hover:underline dark:text-zinc-400">
+          ← Suites
+        </Link>
+        <h1 className="min-w-0 text-2xl font-semibold break-words" data-testid="suite-name">
+          {suite.name}
+        </h1>
+        <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-zinc-600 dark:text-zinc-400">
+          <span className="min-w-0 truncate">
+            Tests{' '}
+            <Link
+              href={`/prompts/${encodeURIComponent(suite.promptId)}`}
+              className="font-medium text-zinc-900 hover:underline dark:text-zinc-100"
+            >
+              {suite.promptName ?? suite.promptId}
+            </Link>
+          </span>
+          <span data-testid="suite-revision">revision {suite.revision}</span>
+        </p>
+        {suite.description ? (
+          <p className="max-w-3xl text-sm break-words text-zinc-600 dark:text-zinc-400">
+            {suite.description}
+          </p>
+        ) : null}
+      </header>
+      <SuiteTabs suiteId={suite.id} />
+      {children}
+    </div>
+  );
+}
