@@ -137,6 +137,8 @@ export function parseCsvCases(text: string, options: ParseCasesOptions): ParsedC
       const fields = result.data;
       if (fields.length === 1 && fields[0]?.trim() === '') return; // a blank line
       for (const error of result.errors) {
+        // A one-column file has no delimiter to detect: papaparse falls back to ',' and says so.
+        if (error.code === 'UndetectableDelimiter') continue;
         problems.add({ row, message: `not valid CSV: ${error.message}` });
       }
       if (header === undefined) {

@@ -63,6 +63,7 @@ export function compileCaseInputCheck(
   input: Record<string, unknown>,
 ) => { ok: true; input: Record<string, unknown> } | { ok: false; problems: CaseProblem[] } {
   const validate = compileInputValidator(variables);
+  const jsonNames = new Set(variables.filter((v) => v.type === 'json').map((v) => v.name));
   return (input) => {
     let coerced: Record<string, unknown>;
     try {
@@ -75,10 +76,19 @@ export function compileCaseInputCheck(
       throw error;
     }
     const kept: Record<string, unknown> = {};
+    const problems: CaseProblem[] = [];
     for (const key of Object.keys(input)) {
-      if (!isMissingValue(input[key])) kept[key] = coerced[key];
+      if (isMissingValue(input[key])) continue;
+      kept[key] = coerced[key];
+      // A render parses a json variable's string as JSON text, so a plain string could never render.
+      if (jsonNames.has(key) && typeof coerced[key] === 'string') {
+        problems.push({
+          column: key,
+          message: `"${key}" is a JSON variable: give an object, a list, a number or a boolean, not plain text`,
+        });
+      }
     }
-    return { ok: true, input: kept };
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, input: kept };
   };
 }
 
