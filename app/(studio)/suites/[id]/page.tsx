@@ -45,8 +45,6 @@ export default async function SuiteCasesPage({
   }));
   return (
     <CasesTable
-      // A new revision or filter starts from the server's state (the search box included).
-      key={`${revision.revision}`}
       suiteId={suite.id}
       revision={revision.revision}
       latestRevision={suite.revision}
