@@ -27,6 +27,8 @@ const querySchema = z.object({
 });
 
 async function importCases(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const viewer = await getViewer();
+  if (!viewer) return problem(401, 'UNAUTHENTICATED', 'Your session has ended. Sign in again.');
   const search = new URL(request.url).searchParams;
   const query = querySchema.safeParse({
     format: search.get('format') ?? undefined,
@@ -42,8 +44,6 @@ async function importCases(request: Request, { params }: { params: Promise<{ id:
   }
   const refused = refuseCrossSite(request, CONTENT_TYPES[query.data.format]);
   if (refused) return refused;
-  const viewer = await getViewer();
-  if (!viewer) return problem(401, 'UNAUTHENTICATED', 'Your session has ended. Sign in again.');
   if (!can(viewer.role, 'write')) {
     return problem(403, 'FORBIDDEN', `Your role (${viewer.role}) cannot change suites.`);
   }
