@@ -129,6 +129,7 @@ test('an admin creates a suite, imports cases (a bad CSV is refused by row), edi
   await evaluators.evaluators().nth(1).getByLabel('Pattern').fill('[a-z]');
   await evaluators.save();
   await expect(page.getByText('Saved as revision 4.')).toBeVisible();
+  await expect(cases.revision()).toHaveText('revision 4');
   await expect(judge.getByRole('link', { name: 'Edit the rubric in the prompt editor' })).toHaveAttribute(
     'href',
     `/prompts/${rubric.id}`,

@@ -112,7 +112,7 @@ export function CasesTable({
       column.accessor('id', {
         header: 'Id',
         cell: (info) => (
-          <span className="block truncate font-mono text-xs" title={info.getValue()}>
+          <span className="block truncate font-mono" title={info.getValue()}>
             {info.getValue()}
           </span>
         ),
@@ -157,6 +157,7 @@ export function CasesTable({
             <span className="flex justify-end gap-1">
               <Button
                 variant="ghost"
+                className="-my-1 px-2"
                 aria-label={`Edit case ${info.row.original.id}`}
                 onClick={() => setEditing(info.row.original)}
               >
@@ -164,6 +165,7 @@ export function CasesTable({
               </Button>
               <Button
                 variant="ghost"
+                className="-my-1 px-2"
                 aria-label={`Delete case ${info.row.original.id}`}
                 onClick={() => setDeleting(info.row.original)}
               >

@@ -30,6 +30,7 @@ export default async function SuiteLayout({
               {suite.promptName ?? suite.promptId}
             </Link>
           </span>
+          <span aria-hidden="true">·</span>
           <span data-testid="suite-revision">revision {suite.revision}</span>
         </p>
         {suite.description ? (
