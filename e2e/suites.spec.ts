@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { E2E_ADMIN } from './support/config';
 import { expect, test } from './support/fixtures';
 import { SignInPage, StudioShell } from './support/pages';
+import { PlaygroundPage } from './support/playground-pages';
 import { PromptsListPage } from './support/prompts-pages';
 import {
   NewSuitePage,
@@ -143,4 +144,18 @@ test('an admin creates a suite, imports cases (a bad CSV is refused by row), edi
   await expect(page.getByTestId('read-only-revision')).toContainText('Revision 2 (read-only)');
   await expect(cases.row('q2')).toContainText('Yes: choose invoice at checkout.');
   await expect(page.getByRole('button', { name: 'Add case' })).toHaveCount(0);
+
+  // "Save as test case" from a playground run (the demo workspace's simulator answers).
+  const playground = new PlaygroundPage(page);
+  await playground.goto(target.id);
+  await playground.field('question').fill('Is there a student discount?');
+  await playground.runButton().click();
+  await expect(playground.status()).toHaveText('Done', { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Save as test case' }).click();
+  const save = page.getByRole('dialog', { name: 'Save as test case' });
+  await save.getByRole('button', { name: 'Save case' }).click();
+  await expect(save.getByRole('status')).toContainText(`Saved as case-1 in ${suiteName}`);
+  await save.getByRole('link', { name: suiteName }).click();
+  await expect(cases.row('case-1')).toContainText('Is there a student discount?');
+  await expect(cases.row('case-1')).toContainText('Simulated reply');
 });
