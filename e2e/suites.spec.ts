@@ -158,4 +158,13 @@ test('an admin creates a suite, imports cases (a bad CSV is refused by row), edi
   await save.getByRole('link', { name: suiteName }).click();
   await expect(cases.row('case-1')).toContainText('Is there a student discount?');
   await expect(cases.row('case-1')).toContainText('Simulated reply');
+
+  // Name and description are edited from the header, as one more revision.
+  await page.getByRole('button', { name: 'Edit details' }).click();
+  const details = page.getByRole('dialog', { name: 'Suite details' });
+  await details.getByLabel('Description').fill('Answers the support team checks before a release.');
+  await details.getByRole('button', { name: 'Save' }).click();
+  await expect(details).toBeHidden();
+  await expect(page.getByText('Answers the support team checks before a release.')).toBeVisible();
+  await expect(cases.revision()).toHaveText('revision 6');
 });

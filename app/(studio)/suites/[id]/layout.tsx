@@ -1,7 +1,9 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { SuiteDetailsButton } from '@/components/suites/suite-details';
 import { SuiteTabs } from '@/components/suites/suite-tabs';
 import { loadSuitePage } from '@/lib/server/suites/suites-page';
+import { renameSuiteAction } from './actions';
 
 export default async function SuiteLayout({
   children,
@@ -10,16 +12,19 @@ export default async function SuiteLayout({
   children: ReactNode;
   params: Promise<{ id: string }>;
 }) {
-  const { suite } = await loadSuitePage(decodeURIComponent((await params).id));
+  const { suite, canWrite } = await loadSuitePage(decodeURIComponent((await params).id));
   return (
     <div className="max-w-6xl space-y-4">
       <header className="space-y-1">
         <Link href="/suites" className="text-xs text-zinc-500 hover:underline dark:text-zinc-400">
           ← Suites
         </Link>
-        <h1 className="min-w-0 text-2xl font-semibold break-words" data-testid="suite-name">
-          {suite.name}
-        </h1>
+        <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
+          <h1 className="min-w-0 flex-1 basis-64 text-2xl font-semibold break-words" data-testid="suite-name">
+            {suite.name}
+          </h1>
+          {canWrite ? <SuiteDetailsButton suite={suite} renameSuite={renameSuiteAction} /> : null}
+        </div>
         <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-zinc-600 dark:text-zinc-400">
           <span className="min-w-0 truncate">
             Tests{' '}
