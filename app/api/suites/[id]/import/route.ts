@@ -30,6 +30,9 @@ async function importCases(request: Request, { params }: { params: Promise<{ id:
   const viewer = await getViewer();
   if (!viewer) return problem(401, 'UNAUTHENTICATED', 'Your session has ended. Sign in again.');
   const search = new URL(request.url).searchParams;
+  // Where the request comes from is checked before anything else about it is read.
+  const refused = refuseCrossSite(request, CONTENT_TYPES[search.get('format') === 'jsonl' ? 'jsonl' : 'csv']);
+  if (refused) return refused;
   const query = querySchema.safeParse({
     format: search.get('format') ?? undefined,
     mode: search.get('mode') ?? undefined,
@@ -42,8 +45,6 @@ async function importCases(request: Request, { params }: { params: Promise<{ id:
       'Say ?format=csv|jsonl, ?mode=append|replace and ?expectedRevision=N.',
     );
   }
-  const refused = refuseCrossSite(request, CONTENT_TYPES[query.data.format]);
-  if (refused) return refused;
   if (!can(viewer.role, 'write')) {
     return problem(403, 'FORBIDDEN', `Your role (${viewer.role}) cannot change suites.`);
   }
