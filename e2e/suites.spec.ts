@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { E2E_ADMIN } from './support/config';
+import { withSeededWorkspace } from './support/database';
 import { expect, test } from './support/fixtures';
 import { SignInPage, StudioShell } from './support/pages';
 import { PlaygroundPage } from './support/playground-pages';
@@ -167,4 +168,56 @@ test('an admin creates a suite, imports cases (a bad CSV is refused by row), edi
   await expect(details).toBeHidden();
   await expect(page.getByText('Answers the support team checks before a release.')).toBeVisible();
   await expect(cases.revision()).toHaveText('revision 6');
+});
+
+test('a viewer reads a suite but sees no button that changes it, and a forged import is refused', async ({
+  page,
+  signInAs,
+}) => {
+  const suffix = randomBytes(4).toString('hex');
+  const suiteId = `e2e-suite-${suffix}`;
+  const name = `Viewer suite ${suffix}`;
+  await withSeededWorkspace(async (client, workspaceId) => {
+    const now = new Date();
+    await client.query(
+      `INSERT INTO "Suite" ("workspaceId", id, name, description, "promptId", revision, "updatedAt", "updatedBy")
+       VALUES ($1, $2, $3, '', 'support-reply', 1, $4, 'e2e')`,
+      [workspaceId, suiteId, name, now],
+    );
+    await client.query(
+      `INSERT INTO "SuiteRevision" ("workspaceId", "suiteId", revision, evaluators, "caseCount", message, author, "createdAt")
+       VALUES ($1, $2, 1, '[{"kind":"exactMatch","trim":true,"ignoreCase":false}]', 1, 'Created', 'e2e', $3)`,
+      [workspaceId, suiteId, now],
+    );
+    await client.query(
+      `INSERT INTO "SuiteCase" ("workspaceId", "suiteId", revision, "caseId", position, input, expected, tags, notes)
+       VALUES ($1, $2, 1, 'only', 0, '{"customer_name":"Ada","message":"Hi"}', 'Hello Ada', '{smoke}', '')`,
+      [workspaceId, suiteId],
+    );
+  });
+  await signInAs('viewer');
+  await page.goto('/suites');
+  await expect(page.getByRole('link', { name: 'New suite' })).toHaveCount(0);
+  await page.getByRole('link', { name }).click();
+  const cases = new SuiteCasesPage(page);
+  await expect(cases.row('only')).toContainText('Hello Ada');
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toBeVisible();
+  for (const label of ['Add case', 'Import', 'Edit case only', 'Delete case only', 'Edit details']) {
+    await expect(page.getByRole('button', { name: label, exact: true })).toHaveCount(0);
+  }
+  await page.getByRole('navigation', { name: 'Suite' }).getByRole('link', { name: 'Evaluators' }).click();
+  await expect(page.getByTestId('evaluator')).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Save evaluators' })).toHaveCount(0);
+
+  // The server refuses the viewer whatever the page shows.
+  const forged = await page.evaluate(async (id) => {
+    const response = await fetch(`/api/suites/${id}/import?format=csv&mode=replace&expectedRevision=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'customer_name,message\nEve,Hi',
+    });
+    return { status: response.status, body: (await response.json()) as { message: string } };
+  }, suiteId);
+  expect(forged.status).toBe(403);
+  expect(forged.body.message).toContain('cannot change suites');
 });
