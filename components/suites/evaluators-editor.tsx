@@ -204,6 +204,7 @@ export function EvaluatorsEditor({
   initial,
   prompts,
   providers,
+  casesWithoutExpected,
   canWrite,
   saveEvaluators,
 }: {
@@ -212,6 +213,8 @@ export function EvaluatorsEditor({
   initial: EvaluatorDraft[];
   prompts: PromptOption[];
   providers: string[];
+  /** Cases of the revision without an expected output. */
+  casesWithoutExpected: number;
   canWrite: boolean;
   saveEvaluators: SaveEvaluators;
 }) {
@@ -247,6 +250,11 @@ export function EvaluatorsEditor({
     mutation.mutate({ suiteId, expectedRevision: revision, message: '', evaluators: configs });
   }
 
+  // Exact match without a value, and contains without texts, compare with each case's expected output.
+  const comparesExpected = rows.some(
+    (r) =>
+      (r.kind === 'exactMatch' && r.value === '') || (r.kind === 'contains' && r.containsMode === 'expected'),
+  );
   const rowLevel = Object.entries(serverErrors)
     .filter(([k]) => !/^evaluators\.\d+\./.test(k))
     .flatMap(([, v]) => v);
@@ -256,6 +264,14 @@ export function EvaluatorsEditor({
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         A case passes when every evaluator passes. Saving makes a new revision of the suite.
       </p>
+      {comparesExpected && casesWithoutExpected > 0 ? (
+        <Alert tone="info">
+          {casesWithoutExpected.toLocaleString('en-US')}{' '}
+          {casesWithoutExpected === 1 ? 'case has' : 'cases have'} no expected output, which an exact-match or
+          contains evaluator without its own text needs to judge them. Give those cases an expected output, or
+          set the evaluator&apos;s own text.
+        </Alert>
+      ) : null}
       {rows.length === 0 ? (
         <Alert tone="info">No evaluators: add at least one, or every run would have nothing to judge.</Alert>
       ) : null}

@@ -352,6 +352,16 @@ export async function loadSuiteRevisionForRun(
   };
 }
 
+/** How many cases of a revision have no expected output (evaluators comparing with it cannot judge them). */
+export async function countCasesWithoutExpected(
+  db: Db,
+  workspaceId: string,
+  suiteId: string,
+  revision: number,
+): Promise<number> {
+  return db.suiteCase.count({ where: { workspaceId, suiteId, revision, expected: null } });
+}
+
 /** Suites (not archived) aimed at a prompt, for the playground's "Save as test case". */
 export async function listSuitesForPrompt(
   db: Db,

@@ -1,7 +1,7 @@
 import { EvaluatorsEditor } from '@/components/suites/evaluators-editor';
 import type { EvaluatorDraft } from '@/components/suites/types';
 import { listProviderConfigs } from '@/lib/server/providers';
-import { getSuiteRevision, listPromptOptions } from '@/lib/server/suites/suites';
+import { countCasesWithoutExpected, getSuiteRevision, listPromptOptions } from '@/lib/server/suites/suites';
 import { loadSuitePage, suitePageMetadata } from '@/lib/server/suites/suites-page';
 import { saveEvaluatorsAction } from './actions';
 
@@ -9,10 +9,11 @@ export const generateMetadata = suitePageMetadata('Evaluators');
 
 export default async function SuiteEvaluatorsPage({ params }: { params: Promise<{ id: string }> }) {
   const { suite, prisma, viewer, canWrite } = await loadSuitePage(decodeURIComponent((await params).id));
-  const [revision, prompts, providers] = await Promise.all([
+  const [revision, prompts, providers, withoutExpected] = await Promise.all([
     getSuiteRevision(prisma, viewer.workspaceId, suite.id, suite.revision),
     listPromptOptions(prisma, viewer.workspaceId),
     listProviderConfigs(prisma, viewer.workspaceId),
+    countCasesWithoutExpected(prisma, viewer.workspaceId, suite.id, suite.revision),
   ]);
   return (
     <div className="max-w-3xl">
@@ -22,6 +23,7 @@ export default async function SuiteEvaluatorsPage({ params }: { params: Promise<
         initial={revision.evaluators as EvaluatorDraft[]}
         prompts={prompts}
         providers={providers.map((p) => p.name)}
+        casesWithoutExpected={withoutExpected}
         canWrite={canWrite}
         saveEvaluators={saveEvaluatorsAction}
       />
