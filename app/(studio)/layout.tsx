@@ -15,6 +15,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
   const items: NavItem[] = [
     { href: '/', label: 'Overview' },
     { href: '/prompts', label: 'Prompts' },
+    { href: '/suites', label: 'Suites' },
   ];
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/members', label: 'Members' });
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/providers', label: 'Providers' });

@@ -14,6 +14,7 @@ import { formatCost } from './format-cost';
 import { RenderedMessages } from './rendered-messages';
 import { RunHistory } from './run-history';
 import { clearRuns, parseRuns, readRunsText, recordRun, subscribeToRuns, type SessionRun } from './run-log';
+import { SaveTestCaseButton, type TestCaseTarget } from '../suites/save-test-case';
 import { SampleInputForm } from './sample-input-form';
 import { initialSampleValues, toRunInput, type SampleValue } from './sample-input';
 import { readSse } from './sse';
@@ -69,11 +70,14 @@ export function Playground({
   versions,
   providers,
   canRun,
+  testCase,
 }: {
   prompt: PlaygroundPrompt;
   versions: PlaygroundVersion[];
   providers: PlaygroundProvider[];
   canRun: boolean;
+  /** "Save as test case" after a run (editors only). */
+  testCase?: TestCaseTarget;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -97,6 +101,7 @@ export function Playground({
   );
   const [status, setStatus] = useState<Status>('idle');
   const [output, setOutput] = useState('');
+  const [runInput, setRunInput] = useState<Record<string, unknown>>({});
   const [done, setDone] = useState<Done | undefined>(undefined);
   const [failure, setFailure] = useState<Failure | undefined>(undefined);
   const [messages, setMessages] = useState<Message[]>([]);
@@ -130,6 +135,7 @@ export function Playground({
     const controller = new AbortController();
     abortRef.current = controller;
     const input = toRunInput(active.variables, values);
+    setRunInput(input);
     // What this run becomes in the session's list once it ends, however it ends.
     const entry: SessionRun = {
       id: crypto.randomUUID(),
@@ -390,6 +396,9 @@ export function Playground({
                 <dd>{formatCost(done.costMicros, done.model)}</dd>
               </div>
             </dl>
+          ) : null}
+          {done && testCase ? (
+            <SaveTestCaseButton promptId={prompt.id} input={runInput} output={output} target={testCase} />
           ) : null}
         </div>
       </Card>

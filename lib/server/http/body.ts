@@ -83,3 +83,37 @@ async function readCapped(
   }
   return bytes;
 }
+
+export type TextBody = { ok: true; text: string } | { ok: false; response: Response };
+
+/**
+ * Reads a UTF-8 text request body (a CSV or JSONL upload) of at most `maxBytes` bytes, with the
+ * same refusals as `readJsonBody`: over the cap (declared or counted while streaming) is a 413.
+ */
+export async function readTextBody(request: Request, options: ReadJsonBodyOptions): Promise<TextBody> {
+  const { maxBytes } = options;
+  const tooLarge = (): TextBody => ({
+    ok: false,
+    response: problem(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      options.tooLargeMessage ?? `The request body is larger than ${formatBytes(maxBytes)}; send less.`,
+    ),
+  });
+  if (Number(request.headers.get('content-length') ?? Number.NaN) > maxBytes) return tooLarge();
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readCapped(request.body, maxBytes);
+  } catch {
+    return {
+      ok: false,
+      response: problem(400, 'INVALID_INPUT', 'The request body ended early: the connection was closed.'),
+    };
+  }
+  if (bytes === undefined) return tooLarge();
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, response: problem(400, 'INVALID_INPUT', 'The file is not UTF-8 text.') };
+  }
+}

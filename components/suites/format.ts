@@ -1,0 +1,25 @@
+/** Small display helpers of the suites screens (no server code). */
+
+export function formatPercent(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : `${Math.round(value * 1000) / 10}%`;
+}
+
+export function formatCount(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** A case input value as one short line of text. */
+export function formatValue(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+export const RUN_STATUS_LABELS: Record<string, string> = {
+  queued: 'queued',
+  running: 'running',
+  completed: 'completed',
+  completed_with_errors: 'completed with errors',
+  cancelled: 'cancelled',
+  failed: 'failed',
+};
