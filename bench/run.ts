@@ -3,7 +3,7 @@
 // the same run, so it means the same on a busy or an idle machine. Each suite runs in a process of
 // its own: a suite must not inherit another's heap and compiled code (the registry's microsecond
 // reads ran 3x slower after the executor's 20,000 HTTP calls in one process).
-//   npm run bench [-- render template executor registry optimizer]
+//   npm run bench [-- render template executor registry optimizer suite-cases]
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { runExecutorBench } from './executor.bench';
 import { runOptimizerBench } from './optimizer.bench';
 import { runRegistryBench } from './registry.bench';
 import { runRenderBench } from './render.bench';
+import { runSuiteCasesBench } from './suite-cases.bench';
 import { runTemplateBench } from './template.bench';
 
 const RESULTS = path.join(import.meta.dirname, 'results.json');
@@ -31,6 +32,7 @@ const GOALS: Record<string, { min?: number; max?: number }> = {
   'analytics.panel_p95_ms': { max: 50 },
   'analytics.speedup_vs_raw': { min: 20 },
   'analytics.p95_relative_error': { max: 0.025 },
+  'suite.case_page_p95_ms': { max: 100 },
 };
 
 const SUITES: [string, () => Promise<Record<string, number>>][] = [
@@ -39,6 +41,7 @@ const SUITES: [string, () => Promise<Record<string, number>>][] = [
   ['executor', runExecutorBench],
   ['registry', runRegistryBench],
   ['optimizer', runOptimizerBench],
+  ['suite-cases', () => runSuiteCasesBench({ log: (line) => console.error(line) })],
 ];
 
 function verdict(name: string, value: number): string {
