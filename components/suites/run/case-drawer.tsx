@@ -139,27 +139,18 @@ function CaseBody({
           {detail.error.code}: {detail.error.message}
         </Alert>
       ) : null}
-      {canReview ? (
-        <ReviewForm detail={detail} review={review} runId={runId} />
-      ) : detail.review ? (
-        <Section title="Review">
-          <p className="text-sm">
-            {detail.review.reviewerEmail} marked this case{' '}
-            <strong>{detail.review.pass ? 'pass' : 'fail'}</strong>
-            {detail.review.reason ? `: ${detail.review.reason}` : '.'}
+      <Section title="Evaluators">
+        {detail.evaluations.length === 0 ? (
+          <p className={`text-sm ${muted}`}>
+            Not evaluated: the case errored before its output could be scored.
           </p>
-        </Section>
-      ) : null}
-      <Section title="Messages sent">
-        {detail.messages ? (
-          <RenderedMessages messages={detail.messages as never} open />
         ) : (
-          <p className={`text-sm ${muted}`}>{detail.messagesError}</p>
+          <ul className="space-y-2">
+            {detail.evaluations.map((evaluation) => (
+              <EvaluationItem key={evaluation.name} evaluation={evaluation} />
+            ))}
+          </ul>
         )}
-        <details className="text-sm">
-          <summary className={`cursor-pointer ${muted}`}>Input variables</summary>
-          <pre className={pre}>{JSON.stringify(detail.input, null, 2)}</pre>
-        </details>
       </Section>
       <Section title="Output">
         {detail.output === null ? (
@@ -177,18 +168,27 @@ function CaseBody({
           <pre className={pre}>{detail.expected}</pre>
         )}
       </Section>
-      <Section title="Evaluators">
-        {detail.evaluations.length === 0 ? (
-          <p className={`text-sm ${muted}`}>
-            Not evaluated: the case errored before its output could be scored.
+      {canReview ? (
+        <ReviewForm detail={detail} review={review} runId={runId} />
+      ) : detail.review ? (
+        <Section title="Review">
+          <p className="text-sm">
+            {detail.review.reviewerEmail} marked this case{' '}
+            <strong>{detail.review.pass ? 'pass' : 'fail'}</strong>
+            {detail.review.reason ? `: ${detail.review.reason}` : '.'}
           </p>
+        </Section>
+      ) : null}
+      <Section title="Prompt as sent">
+        {detail.messages ? (
+          <RenderedMessages messages={detail.messages as never} open />
         ) : (
-          <ul className="space-y-2">
-            {detail.evaluations.map((evaluation) => (
-              <EvaluationItem key={evaluation.name} evaluation={evaluation} />
-            ))}
-          </ul>
+          <p className={`text-sm ${muted}`}>{detail.messagesError}</p>
         )}
+        <details className="text-sm">
+          <summary className={`cursor-pointer ${muted}`}>Input variables</summary>
+          <pre className={pre}>{JSON.stringify(detail.input, null, 2)}</pre>
+        </details>
       </Section>
       <Section title="Cost and timing">
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">

@@ -5,6 +5,8 @@ export type EvalRunStatus =
   'queued' | 'running' | 'completed' | 'completed_with_errors' | 'cancelled' | 'failed';
 
 export interface JudgeSnapshot {
+  /** The evaluator's result name, when the run recorded it. */
+  evaluator?: string;
   promptId: string;
   version?: number;
   provider?: string;

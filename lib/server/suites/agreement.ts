@@ -1,7 +1,8 @@
 import 'server-only';
 import type { JudgeAgreementView } from '@/components/suites/run/types';
-import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { cohensKappa, MIN_PAIRS_FOR_KAPPA, readKappa } from '@/lib/loom/evaluator/agreement';
+import { parseJudges } from './run-page-judges';
 
 // Whether a suite's LLM judge can be trusted: over every run of the suite, each reviewed case's
 // judge verdict is paired with the reviewer's, per judge (its rubric prompt), and Cohen's kappa is
@@ -10,7 +11,7 @@ import { cohensKappa, MIN_PAIRS_FOR_KAPPA, readKappa } from '@/lib/loom/evaluato
 interface PairRow {
   runId: string;
   revision: number;
-  judgeRef: string | null;
+  judge: Prisma.JsonValue | null;
   name: string;
   judgePass: boolean;
   reviewerPass: boolean;
@@ -52,7 +53,7 @@ export async function loadJudgeAgreement(
 ): Promise<JudgeAgreementView[]> {
   const pairs = await db.$queryRaw<PairRow[]>`
     SELECT er."id" AS "runId", er."suiteRevision" AS revision,
-      CASE WHEN jsonb_typeof(er."judge") = 'object' THEN er."judge"->>'promptId' END AS "judgeRef",
+      er."judge" AS "judge",
       COALESCE(e->>'name', 'llmJudge') AS name, (e->>'pass')::boolean AS "judgePass", rv."pass" AS "reviewerPass"
     FROM "CaseReview" rv
     JOIN "EvalRun" er ON er."workspaceId" = rv."workspaceId" AND er."id" = rv."runId"
@@ -74,7 +75,12 @@ export async function loadJudgeAgreement(
     { names: Set<string>; runs: Set<string>; pairs: { a: boolean; b: boolean }[] }
   >();
   for (const pair of pairs) {
-    const key = rubricsByRevision.get(pair.revision)?.get(pair.name) ?? pair.judgeRef ?? pair.name;
+    const judges = parseJudges(pair.judge);
+    const key =
+      judges.find((j) => j.evaluator === pair.name)?.promptId ??
+      rubricsByRevision.get(pair.revision)?.get(pair.name) ??
+      (judges.length === 1 ? judges[0]?.promptId : undefined) ??
+      pair.name;
     const group = groups.get(key) ?? { names: new Set(), runs: new Set(), pairs: [] };
     group.names.add(pair.name);
     group.runs.add(pair.runId);

@@ -104,6 +104,27 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('run page on %s', (kind)
     });
   });
 
+  it("reads every judge of the runs branch's snapshot (first judge on top, all in `judges`)", async () => {
+    const judge = {
+      evaluator: 'helpfulness',
+      promptId: 'helpfulness-rubric',
+      version: 3,
+      provider: 'openai',
+      model: 'm',
+    };
+    const second = { ...judge, evaluator: 'tone', promptId: 'tone-rubric', version: 1 };
+    await db.prisma.evalRun.update({
+      where: { workspaceId_id: { workspaceId, id: 'r-live' } },
+      data: { judge: { ...judge, judges: [judge, second] } },
+    });
+    const info = await loadRunInfo(db.prisma, workspaceId, 'r-live');
+    expect(info.judges.map((j) => [j.evaluator, j.promptId, j.version])).toEqual([
+      ['helpfulness', 'helpfulness-rubric', 3],
+      ['tone', 'tone-rubric', 1],
+    ]);
+    expect(info.durationMs).toBeGreaterThan(0);
+  });
+
   it('summarises the run: Wilson pass rate, judge score interval, costs, latency percentiles', async () => {
     const summary = await computeRunSummary(db.prisma, workspaceId, 'r1');
     // Judge fails i % 4 == 0 (30 cases); 2 errored; 88 pass.

@@ -1,14 +1,10 @@
 import 'server-only';
-import type {
-  JudgeAgreementView,
-  JudgeSnapshot,
-  RunInfo,
-  RunSummaryView,
-} from '@/components/suites/run/types';
+import type { JudgeAgreementView, RunInfo, RunSummaryView } from '@/components/suites/run/types';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
 import { meanInterval, wilsonInterval, type RunSummary } from '@/lib/loom/evaluator';
 import { loadJudgeAgreement } from './agreement';
+import { parseJudges } from './run-page-judges';
 
 // One run of a suite as its page shows it: who ran what on which model, and its totals with the
 // reviewers' verdicts applied. Totals are aggregated in SQL (one pass over the run's case rows),
@@ -19,24 +15,6 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export const FINISHED_STATUSES = ['completed', 'completed_with_errors', 'cancelled', 'failed'] as const;
 
 const runNotFound = (runId: string) => new LoomError('NOT_FOUND', `Run "${runId}" not found.`, { runId });
-
-/** The judge(s) as the run resolved them at start; tolerant of one object or a list. */
-function parseJudges(value: Prisma.JsonValue | null): JudgeSnapshot[] {
-  const list = Array.isArray(value) ? value : value === null ? [] : [value];
-  return list.flatMap((item) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return [];
-    const j = item as Record<string, unknown>;
-    if (typeof j.promptId !== 'string') return [];
-    return [
-      {
-        promptId: j.promptId,
-        ...(typeof j.version === 'number' ? { version: j.version } : {}),
-        ...(typeof j.provider === 'string' ? { provider: j.provider } : {}),
-        ...(typeof j.model === 'string' ? { model: j.model } : {}),
-      },
-    ];
-  });
-}
 
 /** The run's row, scoped to the workspace; NOT_FOUND for another workspace's run or a wrong suite. */
 export async function getEvalRun(db: Db, workspaceId: string, runId: string, suiteId?: string) {
@@ -206,9 +184,13 @@ export async function computeRunSummary(
  * loom's RunSummary shape of the same totals (reviews applied), plus the review counts, for
  * EvalRun.summary: what other readers (the promotion gate, run lists) take the pass rate from.
  */
-export function toStoredSummary(
-  view: RunSummaryView,
-): RunSummary & { reviewed: number; overridden: number; automatedPassed: number } {
+export function toStoredSummary(view: RunSummaryView): RunSummary & {
+  unpricedCases: number;
+  judgeUnpricedCases: number;
+  reviewed: number;
+  overridden: number;
+  automatedPassed: number;
+} {
   return {
     total: view.total,
     passed: view.passed,
@@ -221,6 +203,8 @@ export function toStoredSummary(
     judgeUsage: view.judgeUsage,
     judgeCostMicros: view.cost.judgeMicros,
     latencyMs: view.latencyMs,
+    unpricedCases: view.cost.targetUnpriced,
+    judgeUnpricedCases: view.cost.judgeUnpriced,
     reviewed: view.reviewed,
     overridden: view.overridden,
     automatedPassed: view.automatedPassed,

@@ -6,6 +6,15 @@ import { listRunCases, parseCaseQuery } from '@/lib/server/suites/run-cases';
 
 export const dynamic = 'force-dynamic';
 
+/** A path segment as the user wrote it, whether or not the router already decoded it. */
+function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** One page of a run's case table: `?page=&filter=all|failed|errored|passed|overridden|reviewed&tag=&q=`. */
 export const GET = withErrorResponse(
   'GET /api/suites/runs/[runId]/cases',
@@ -20,7 +29,7 @@ export const GET = withErrorResponse(
     if (!can(viewer.role, 'read')) {
       return Response.json({ code: 'FORBIDDEN', message: 'Your role does not allow this.' }, { status: 403 });
     }
-    const runId = decodeURIComponent((await params).runId);
+    const runId = decodeParam((await params).runId);
     const query = parseCaseQuery(new URL(request.url).searchParams);
     const page = await listRunCases(await getPrisma(), viewer.workspaceId, runId, query);
     return Response.json(page, { headers: { 'cache-control': 'no-store' } });

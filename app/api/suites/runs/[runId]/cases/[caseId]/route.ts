@@ -6,6 +6,15 @@ import { loadCaseDetail } from '@/lib/server/suites/run-cases';
 
 export const dynamic = 'force-dynamic';
 
+/** A path segment as the user wrote it, whether or not the router already decoded it. */
+function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** One case of a run in full, for the run page's case drawer. */
 export const GET = withErrorResponse(
   'GET /api/suites/runs/[runId]/cases/[caseId]',
@@ -24,8 +33,8 @@ export const GET = withErrorResponse(
     const detail = await loadCaseDetail(
       await getPrisma(),
       viewer.workspaceId,
-      decodeURIComponent(runId),
-      decodeURIComponent(caseId),
+      decodeParam(runId),
+      decodeParam(caseId),
     );
     return Response.json(detail, { headers: { 'cache-control': 'no-store' } });
   },
