@@ -9,7 +9,8 @@ test('reads a finished run, opens a failing case and overrides its verdict', asy
   const runPage = new RunPage(page);
   await runPage.goto(run);
 
-  await expect(page.getByRole('heading', { level: 1, name: new RegExp(run.suiteName) })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Run of Support reply v1' })).toBeVisible();
+  await expect(page.getByRole('link', { name: `← Runs of ${run.suiteName}` })).toBeVisible();
   await expect(page.getByTestId('run-status')).toHaveText('completed with errors');
   // 60 cases: 12 fail the judge, 1 errored, 47 pass.
   await expect(runPage.stat('pass-rate')).toContainText('78% (95% CI');

@@ -35,7 +35,10 @@ export function RunStatusBadge({ status }: { status: string }) {
 
 const muted = 'text-zinc-600 dark:text-zinc-400';
 
-/** The run's title block: suite, prompt version, status, model, who started it and when. */
+/**
+ * The run's title block: prompt version, status, model, judge, who started it and when. It sits
+ * under the suite's layout (suite name and tabs), so its title is a second-level heading.
+ */
 export function RunHeader({ run }: { run: RunInfo }) {
   const started = run.startedAt ?? run.createdAt;
   return (
@@ -49,9 +52,10 @@ export function RunHeader({ run }: { run: RunInfo }) {
       <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-3">
         <div className="min-w-0 flex-1 basis-72 space-y-1">
           <div className="flex flex-wrap items-center gap-2">
-            <h1 className="min-w-0 text-2xl font-semibold break-words">
-              {run.suiteName} <span className={`font-normal ${muted}`}>· run</span>
-            </h1>
+            {/* An h2: the suite's layout above carries the page's h1 (the suite's name). */}
+            <h2 className="min-w-0 text-xl font-semibold break-words">
+              Run of {run.promptName} v{run.promptVersion}
+            </h2>
             <RunStatusBadge status={run.status} />
           </div>
           <dl className={`flex flex-wrap gap-x-4 gap-y-1 text-sm ${muted}`}>
