@@ -45,6 +45,8 @@ test('reads a finished run, opens a failing case and overrides its verdict', asy
   await review.getByRole('textbox', { name: /Reason/ }).fill('The courier handles refunds for this shop.');
   await review.getByRole('button', { name: 'Save review' }).click();
   await expect(review.getByRole('status')).toHaveText('Review saved. The totals above include it.');
+  // The figures behind the drawer are the server's, recomputed with the review.
+  await expect(runPage.stat('overridden')).toContainText('1 verdict overridden by reviewers');
 
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();

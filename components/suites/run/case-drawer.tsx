@@ -46,12 +46,14 @@ export function CaseDrawer({
   caseId,
   canReview,
   review,
+  onReviewed,
   onClose,
 }: {
   runId: string;
   caseId: string;
   canReview: boolean;
   review: ReviewAction;
+  onReviewed?: () => void;
   onClose: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -114,7 +116,15 @@ export function CaseDrawer({
         <div className="flex-1 space-y-5 overflow-y-auto px-4 py-4">
           {query.error ? <Alert>{query.error.message}</Alert> : null}
           {!detail && !query.error ? <p className={`text-sm ${muted}`}>Loading the case…</p> : null}
-          {detail ? <CaseBody detail={detail} canReview={canReview} review={review} runId={runId} /> : null}
+          {detail ? (
+            <CaseBody
+              detail={detail}
+              canReview={canReview}
+              review={review}
+              runId={runId}
+              onReviewed={onReviewed}
+            />
+          ) : null}
         </div>
       </div>
     </dialog>
@@ -126,11 +136,13 @@ function CaseBody({
   canReview,
   review,
   runId,
+  onReviewed,
 }: {
   detail: CaseDetail;
   canReview: boolean;
   review: ReviewAction;
   runId: string;
+  onReviewed?: () => void;
 }) {
   return (
     <>
@@ -169,7 +181,7 @@ function CaseBody({
         )}
       </Section>
       {canReview ? (
-        <ReviewForm detail={detail} review={review} runId={runId} />
+        <ReviewForm detail={detail} review={review} runId={runId} onReviewed={onReviewed} />
       ) : detail.review ? (
         <Section title="Review">
           <p className="text-sm">
@@ -263,7 +275,17 @@ function EvaluationItem({ evaluation }: { evaluation: EvaluationView }) {
   );
 }
 
-function ReviewForm({ detail, review, runId }: { detail: CaseDetail; review: ReviewAction; runId: string }) {
+function ReviewForm({
+  detail,
+  review,
+  runId,
+  onReviewed,
+}: {
+  detail: CaseDetail;
+  review: ReviewAction;
+  runId: string;
+  onReviewed?: () => void;
+}) {
   const automated = detail.automated === 'pass' ? 'pass' : 'fail';
   const [verdict, setVerdict] = useState<'pass' | 'fail'>(
     detail.review ? (detail.review.pass ? 'pass' : 'fail') : automated === 'pass' ? 'fail' : 'pass',
@@ -272,8 +294,10 @@ function ReviewForm({ detail, review, runId }: { detail: CaseDetail; review: Rev
   const [saved, setSaved] = useState<string | null>(null);
   const mutation = useActionMutation(review, {
     invalidate: [runKeys.run(runId)],
-    onSuccess: (data) =>
-      setSaved(data.review ? 'Review saved. The totals above include it.' : 'Review cleared.'),
+    onSuccess: (data) => {
+      setSaved(data.review ? 'Review saved. The totals above include it.' : 'Review cleared.');
+      onReviewed?.();
+    },
   });
   const differs = verdict !== automated;
   const fieldError = mutation.error?.error.fieldErrors?.reason?.[0];

@@ -2,8 +2,8 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
-import { usePathname, useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button } from '../../ui/button';
 import { Alert } from '../../ui/card';
 import { TableScroll } from '../../ui/table';
@@ -61,6 +61,10 @@ export function CaseTable({
 }) {
   const searchParams = useSearchParams();
   const pathname = usePathname();
+  const router = useRouter();
+  // A review saved while the drawer was open: the server's totals are refreshed once it closes, as a
+  // refresh still in flight when the address changes may be dropped by the router.
+  const reviewed = useRef(false);
   const openCase = searchParams.get('case');
   const [page, setPage] = useState(1);
   const [filter, setFilter] = useState<CaseFilter>('all');
@@ -355,7 +359,16 @@ export function CaseTable({
           caseId={openCase}
           canReview={canReview && isFinished}
           review={review}
-          onClose={() => setCase(null)}
+          onReviewed={() => {
+            reviewed.current = true;
+          }}
+          onClose={() => {
+            setCase(null);
+            if (reviewed.current) {
+              reviewed.current = false;
+              router.refresh();
+            }
+          }}
         />
       ) : null}
     </section>
