@@ -81,8 +81,11 @@ function filterSql(query: CaseQuery): Prisma.Sql {
   if (query.tag) parts.push(Prisma.sql`sc."tags" @> ARRAY[${query.tag}]::text[]`);
   if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
-    parts.push(Prisma.sql`(sc."caseId" ILIKE ${pattern} OR sc."input"::text ILIKE ${pattern}
-      OR sc."expected" ILIKE ${pattern} OR r."result"->>'output' ILIKE ${pattern})`);
+    // Input: the variables' values, not their names (searching "question" should not match every case).
+    parts.push(Prisma.sql`(sc."caseId" ILIKE ${pattern} OR sc."expected" ILIKE ${pattern}
+      OR r."result"->>'output' ILIKE ${pattern}
+      OR EXISTS (SELECT 1 FROM jsonb_each_text(CASE WHEN jsonb_typeof(sc."input") = 'object'
+        THEN sc."input" ELSE '{}'::jsonb END) v WHERE v.value ILIKE ${pattern}))`);
   }
   return parts.length === 0 ? Prisma.sql`TRUE` : Prisma.join(parts, ' AND ');
 }

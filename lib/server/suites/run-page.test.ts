@@ -228,6 +228,8 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('run page on %s', (kind)
       'case-119',
     ]);
     expect(await search('red umbrella')).toEqual(['case-007']);
+    // A variable's name is not its text.
+    expect(await search('"question"')).toEqual([]);
     expect(await search('KIWI')).toEqual(['case-011']);
     expect(await search('blue parrot')).toEqual(['case-009']);
     expect(await search('100%_')).toEqual([]);
