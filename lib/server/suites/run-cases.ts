@@ -12,7 +12,7 @@ import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { attach, isLoomError, LoomError } from '@/lib/loom/core';
 import { getRegistry, getTemplateEngine } from '../loom';
 import { withTemplateBudget } from '../template-budget';
-import { getEvalRun } from './run-page';
+import { FINISHED_STATUSES, getEvalRun } from './run-page';
 
 // The run page's case table, one page at a time, and one case in full for its drawer. Rows come in
 // the order of the suite revision the run used (SuiteCase.position); filters and search run in SQL.
@@ -56,7 +56,7 @@ export function parseCaseQuery(params: URLSearchParams): CaseQuery {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function filterSql(query: CaseQuery): Prisma.Sql {
+function filterSql(query: CaseQuery, searchIds?: string[]): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   const eff = Prisma.sql`COALESCE(rv."pass", r."pass")`;
   switch (query.filter) {
@@ -79,7 +79,9 @@ function filterSql(query: CaseQuery): Prisma.Sql {
       break;
   }
   if (query.tag) parts.push(Prisma.sql`sc."tags" @> ARRAY[${query.tag}]::text[]`);
-  if (query.q) {
+  if (query.q && searchIds !== undefined) {
+    parts.push(Prisma.sql`sc."caseId" = ANY(${searchIds}::text[])`);
+  } else if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
     // Input: the variables' values, not their names (searching "question" should not match every case).
     parts.push(Prisma.sql`(sc."caseId" ILIKE ${pattern} OR sc."expected" ILIKE ${pattern}
@@ -88,6 +90,67 @@ function filterSql(query: CaseQuery): Prisma.Sql {
         THEN sc."input" ELSE '{}'::jsonb END) v WHERE v.value ILIKE ${pattern}))`);
   }
   return parts.length === 0 ? Prisma.sql`TRUE` : Prisma.join(parts, ' AND ');
+}
+
+// A finished run's text does not change (reviews add verdicts, not text), and a search box sends a
+// query per pause in typing: the searchable text of the last few finished runs is kept in memory,
+// lower-cased, so each search is a scan of strings instead of case-folding every JSON document of
+// the run again in PostgreSQL. A run still going is searched in SQL.
+
+/** Finished runs whose searchable text is kept: about 1 KB a case, so ~10 MB for a 10,000-case run. */
+const SEARCH_CACHE_RUNS = 4;
+/** Between two fields, so a query cannot match across them. */
+const FIELD_BREAK = '\u241e';
+
+interface SearchHaystack {
+  caseIds: string[];
+  texts: string[];
+}
+
+const globalForSearch = globalThis as unknown as {
+  __loomCaseSearch?: Map<string, Promise<SearchHaystack>>;
+};
+
+async function loadHaystack(
+  db: PrismaClient,
+  workspaceId: string,
+  run: { id: string; suiteId: string; suiteRevision: number },
+): Promise<SearchHaystack> {
+  const rows = await db.$queryRaw<{ caseId: string; text: string | null }[]>`
+    SELECT sc."caseId", concat_ws(${FIELD_BREAK}, sc."caseId", sc."expected", r."result"->>'output',
+      (SELECT string_agg(v.value, ${FIELD_BREAK}) FROM jsonb_each_text(CASE WHEN jsonb_typeof(sc."input") = 'object'
+        THEN sc."input" ELSE '{}'::jsonb END) v)) AS text
+    FROM "SuiteCase" sc
+    JOIN "SuiteCaseResult" r
+      ON r."workspaceId" = sc."workspaceId" AND r."runId" = ${run.id} AND r."caseId" = sc."caseId"
+    WHERE sc."workspaceId" = ${workspaceId} AND sc."suiteId" = ${run.suiteId} AND sc."revision" = ${run.suiteRevision}`;
+  return { caseIds: rows.map((r) => r.caseId), texts: rows.map((r) => (r.text ?? '').toLowerCase()) };
+}
+
+/** The ids of a finished run's cases whose id, input values, expected or output contain `q`. */
+async function searchFinishedRun(
+  db: PrismaClient,
+  workspaceId: string,
+  run: { id: string; suiteId: string; suiteRevision: number; status: string; finishedAt: Date | null },
+  q: string,
+): Promise<string[] | undefined> {
+  if (!(FINISHED_STATUSES as readonly string[]).includes(run.status) || run.finishedAt === null) {
+    return undefined;
+  }
+  const cache: Map<string, Promise<SearchHaystack>> = (globalForSearch.__loomCaseSearch ??= new Map());
+  const key = `${workspaceId}\n${run.id}\n${run.finishedAt.getTime()}`;
+  let haystack: Promise<SearchHaystack> | undefined = cache.get(key);
+  if (haystack) {
+    cache.delete(key); // most recently used last
+  } else {
+    haystack = loadHaystack(db, workspaceId, run);
+    haystack.catch(() => cache.delete(key));
+  }
+  cache.set(key, haystack);
+  while (cache.size > SEARCH_CACHE_RUNS) cache.delete(cache.keys().next().value as string);
+  const { caseIds, texts }: SearchHaystack = await haystack;
+  const needle = q.toLowerCase();
+  return caseIds.filter((_, i) => texts[i]!.includes(needle));
 }
 
 interface PageRow {
@@ -125,6 +188,7 @@ export async function listRunCases(
   const query = caseQuerySchema.parse(queryInput);
   const run = await getEvalRun(db, workspaceId, runId, options.suiteId);
   const offset = (query.page - 1) * CASE_PAGE_SIZE;
+  const searchIds = query.q ? await searchFinishedRun(db, workspaceId, run, query.q) : undefined;
   const rows = await db.$queryRaw<PageRow[]>`
     WITH matching AS MATERIALIZED (
       SELECT sc."caseId", sc."position"
@@ -134,7 +198,7 @@ export async function listRunCases(
       LEFT JOIN "CaseReview" rv
         ON rv."workspaceId" = sc."workspaceId" AND rv."runId" = ${runId} AND rv."caseId" = sc."caseId"
       WHERE sc."workspaceId" = ${workspaceId} AND sc."suiteId" = ${run.suiteId}
-        AND sc."revision" = ${run.suiteRevision} AND ${filterSql(query)}
+        AND sc."revision" = ${run.suiteRevision} AND ${filterSql(query, searchIds)}
     ), page AS (
       SELECT m."caseId", m."position", (SELECT count(*) FROM matching)::int AS total
       FROM matching m ORDER BY m."position" LIMIT ${CASE_PAGE_SIZE} OFFSET ${offset}
@@ -166,7 +230,7 @@ export async function listRunCases(
   let total = rows[0]?.total;
   if (total === undefined) {
     // Past the last page (or nothing matches): the count still tells the table how many there are.
-    total = query.page === 1 ? 0 : await countRunCases(db, workspaceId, runId, run, query);
+    total = query.page === 1 ? 0 : await countRunCases(db, workspaceId, runId, run, query, searchIds);
   }
   return {
     rows: rows.map(toCaseRow),
@@ -183,6 +247,7 @@ async function countRunCases(
   runId: string,
   run: { suiteId: string; suiteRevision: number },
   query: CaseQuery,
+  searchIds?: string[],
 ): Promise<number> {
   const [row] = await db.$queryRaw<{ total: number }[]>`
     SELECT count(*)::int AS total
@@ -192,7 +257,7 @@ async function countRunCases(
     LEFT JOIN "CaseReview" rv
       ON rv."workspaceId" = sc."workspaceId" AND rv."runId" = ${runId} AND rv."caseId" = sc."caseId"
     WHERE sc."workspaceId" = ${workspaceId} AND sc."suiteId" = ${run.suiteId}
-      AND sc."revision" = ${run.suiteRevision} AND ${filterSql(query)}`;
+      AND sc."revision" = ${run.suiteRevision} AND ${filterSql(query, searchIds)}`;
   return row?.total ?? 0;
 }
 

@@ -230,6 +230,12 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('run page on %s', (kind)
     expect(await search('red umbrella')).toEqual(['case-007']);
     // A variable's name is not its text.
     expect(await search('"question"')).toEqual([]);
+    // A run still going is searched in SQL (a finished one from its cached text): same answers.
+    const live = async (q: string) =>
+      (await listRunCases(db.prisma, workspaceId, 'r-live', { q })).rows.map((r) => r.caseId);
+    expect(await live('CASE-001')).toEqual(['case-001']);
+    expect(await live('"question"')).toEqual([]);
+    expect(await live('question number 2')).toEqual(['case-002']);
     expect(await search('KIWI')).toEqual(['case-011']);
     expect(await search('blue parrot')).toEqual(['case-009']);
     expect(await search('100%_')).toEqual([]);
