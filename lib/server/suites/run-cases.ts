@@ -80,7 +80,8 @@ function filterSql(query: CaseQuery, searchIds?: string[]): Prisma.Sql {
   }
   if (query.tag) parts.push(Prisma.sql`sc."tags" @> ARRAY[${query.tag}]::text[]`);
   if (query.q && searchIds !== undefined) {
-    parts.push(Prisma.sql`sc."caseId" = ANY(${searchIds}::text[])`);
+    // A semi-join (hashed), not `= ANY(array)`, which compares each row with every id.
+    parts.push(Prisma.sql`sc."caseId" IN (SELECT unnest(${searchIds}::text[]))`);
   } else if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
     // Input: the variables' values, not their names (searching "question" should not match every case).
