@@ -3,7 +3,7 @@
 // the same run, so it means the same on a busy or an idle machine. Each suite runs in a process of
 // its own: a suite must not inherit another's heap and compiled code (the registry's microsecond
 // reads ran 3x slower after the executor's 20,000 HTTP calls in one process).
-//   npm run bench [-- render template executor registry optimizer suite]
+//   npm run bench [-- render template executor registry optimizer suite suite-cases]
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { runOptimizerBench } from './optimizer.bench';
 import { runRegistryBench } from './registry.bench';
 import { runRenderBench } from './render.bench';
 import { runSuiteBench } from './suite.bench';
+import { runSuiteCasesBench } from './suite-cases.bench';
 import { runTemplateBench } from './template.bench';
 
 const RESULTS = path.join(import.meta.dirname, 'results.json');
@@ -34,6 +35,7 @@ const GOALS: Record<string, { min?: number; max?: number }> = {
   'analytics.p95_relative_error': { max: 0.025 },
   'suite.wall_vs_ideal': { max: 1.2 },
   'suite.progress_lag_p95_ms': { max: 1000 },
+  'suite.case_page_p95_ms': { max: 100 },
 };
 
 const SUITES: [string, () => Promise<Record<string, number>>][] = [
@@ -43,6 +45,7 @@ const SUITES: [string, () => Promise<Record<string, number>>][] = [
   ['registry', runRegistryBench],
   ['optimizer', runOptimizerBench],
   ['suite', runSuiteBench],
+  ['suite-cases', () => runSuiteCasesBench({ log: (line) => console.error(line) })],
 ];
 
 function verdict(name: string, value: number): string {
