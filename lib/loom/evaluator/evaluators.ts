@@ -24,6 +24,8 @@ export interface EvaluatorOutcome extends Verdict {
   costMicros?: MicroDollars;
   /** The judge's model has no price: its cost is unknown, not zero. */
   unpriced?: boolean;
+  /** A judge's replies as written. */
+  rawReply?: string;
 }
 
 /** One judge for every llmJudge evaluator, or one per evaluator (by its result name). */

@@ -81,3 +81,12 @@ export {
   type PairedOptions,
   type PairedVerdict,
 } from './paired';
+export {
+  MIN_PAIRS_FOR_KAPPA,
+  cohensKappa,
+  readKappa,
+  type AgreementPair,
+  type AgreementTable,
+  type KappaReading,
+  type KappaResult,
+} from './agreement';

@@ -53,6 +53,8 @@ export interface Judgement extends ParsedJudgement {
   costMicros: MicroDollars;
   /** Set when some sample's model has no price: `costMicros` then undercounts (unknown is not free). */
   unpriced?: boolean;
+  /** The judge's replies as written (samples separated by a line `---`), so a verdict can be checked. */
+  rawReply: string;
 }
 
 export interface LLMJudge {
@@ -144,6 +146,7 @@ export function createLLMJudge(options: LLMJudgeOptions): LLMJudge {
         usage,
         costMicros,
         ...(unpriced ? { unpriced } : {}),
+        rawReply: results.map((r) => r.output).join('\n---\n'),
       };
     },
   };

@@ -34,6 +34,8 @@ export const evaluatorResultSchema = z.object({
   costMicros: z.number().int().nonnegative().optional(),
   /** The judge's model has no price: `costMicros` counts only what was priced. */
   unpriced: z.boolean().optional(),
+  /** A judge's replies as written, beside the rationale parsed from them. */
+  rawReply: z.string().optional(),
   error: errorInfoSchema.optional(),
 });
 export type EvaluatorResult = z.infer<typeof evaluatorResultSchema>;

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { JudgeAgreementView } from '@/components/suites/run/types';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
-import { cohensKappa, MIN_PAIRS_FOR_KAPPA, readKappa } from '@/lib/loom/evaluator/agreement';
+import { cohensKappa, MIN_PAIRS_FOR_KAPPA, readKappa } from '@/lib/loom/evaluator';
 import { parseJudges } from './run-page-judges';
 
 // Whether a suite's LLM judge can be trusted: over every run of the suite, each reviewed case's
