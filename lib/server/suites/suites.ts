@@ -2,7 +2,6 @@ import 'server-only';
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError, promptIdSchema, type Variable } from '@/lib/loom/core';
-import type { TestCase } from '@/lib/loom/evaluator';
 import {
   CASES_PAGE_SIZE,
   MAX_SUITE_CASES,
@@ -321,35 +320,6 @@ export async function listSuiteRevisions(
     evaluatorCount: Array.isArray(r.evaluators) ? r.evaluators.length : 0,
     createdAt: r.createdAt.toISOString(),
   }));
-}
-
-/**
- * What a run needs from one revision: its evaluators and every case in table order (as loom's
- * TestCase; notes are left out). Up to MAX_SUITE_CASES rows, read in one query.
- */
-export async function loadSuiteRevisionForRun(
-  db: Db,
-  workspaceId: string,
-  suiteId: string,
-  revision: number,
-): Promise<{ suite: SuiteHeader; revision: SuiteRevisionData; cases: TestCase[] }> {
-  const suite = await getSuite(db, workspaceId, suiteId);
-  const data = await getSuiteRevision(db, workspaceId, suiteId, revision);
-  const rows = await db.suiteCase.findMany({
-    where: { workspaceId, suiteId, revision },
-    orderBy: { position: 'asc' },
-    select: { caseId: true, input: true, expected: true, tags: true },
-  });
-  return {
-    suite,
-    revision: data,
-    cases: rows.map((r) => ({
-      id: r.caseId,
-      input: (r.input ?? {}) as Record<string, unknown>,
-      ...(r.expected !== null ? { expected: r.expected } : {}),
-      tags: r.tags,
-    })),
-  };
 }
 
 /** How many cases of a revision have no expected output (evaluators comparing with it cannot judge them). */
