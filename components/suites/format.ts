@@ -14,12 +14,3 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
-
-export const RUN_STATUS_LABELS: Record<string, string> = {
-  queued: 'queued',
-  running: 'running',
-  completed: 'completed',
-  completed_with_errors: 'completed with errors',
-  cancelled: 'cancelled',
-  failed: 'failed',
-};

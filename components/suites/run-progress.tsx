@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { errorMessage } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { formatDuration, formatRunCost, isActiveRun } from './runs-list-format';
-import { RunStatusBadge } from './runs-list-status';
+import { RunStatusBadge } from './run-status';
 
 /** The progress endpoint's JSON (lib/server/suites/run-progress.ts). */
 export interface RunProgressData {

@@ -2,33 +2,9 @@ import { formatCost } from '@/components/playground/format-cost';
 
 // Wording shared by the runs list, the start form and the live progress of a run.
 
-export const RUN_STATUS_TEXT: Record<string, string> = {
-  queued: 'queued',
-  running: 'running',
-  completed: 'completed',
-  completed_with_errors: 'completed with errors',
-  cancelled: 'cancelled',
-  failed: 'failed',
-};
-
 /** Still moving: the progress polls, the list refreshes. */
 export function isActiveRun(status: string): boolean {
   return status === 'queued' || status === 'running';
-}
-
-export function runStatusTone(status: string): string {
-  switch (status) {
-    case 'completed':
-      return 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200';
-    case 'completed_with_errors':
-      return 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200';
-    case 'failed':
-      return 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200';
-    case 'running':
-      return 'bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-200';
-    default:
-      return 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300';
-  }
 }
 
 /**

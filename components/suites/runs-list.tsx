@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { formatTime } from '@/components/prompts/format';
 import { TableScroll } from '@/components/ui/table';
 import { formatDuration, formatPassRate, formatRunCost, isActiveRun } from './runs-list-format';
-import { RunStatusBadge } from './runs-list-status';
+import { RunStatusBadge } from './run-status';
 
 /** One run as the runs table shows it. */
 export interface RunRowView {

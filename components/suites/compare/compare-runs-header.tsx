@@ -1,14 +1,8 @@
 import Link from 'next/link';
 import { TableScroll } from '../../ui/table';
+import { RunStatusBadge } from '../run-status';
 import { formatRunDate } from './format';
 import type { Comparison, CompareRunInfo } from './types';
-
-const STATUS_TEXT: Record<string, string> = {
-  completed: 'Completed',
-  completed_with_errors: 'Completed with errors',
-  cancelled: 'Cancelled',
-  failed: 'Failed',
-};
 
 function RunRow({ suiteId, role, run }: { suiteId: string; role: string; run: CompareRunInfo }) {
   return (
@@ -28,7 +22,9 @@ function RunRow({ suiteId, role, run }: { suiteId: string; role: string; run: Co
         {run.provider}/{run.model}
       </td>
       <td className="px-3 py-2 whitespace-nowrap tabular-nums">r{run.suiteRevision}</td>
-      <td className="px-3 py-2 whitespace-nowrap">{STATUS_TEXT[run.status] ?? run.status}</td>
+      <td className="px-3 py-2 whitespace-nowrap">
+        <RunStatusBadge status={run.status} />
+      </td>
       <td className="px-3 py-2 whitespace-nowrap tabular-nums">{run.cases}</td>
       <td className="px-3 py-2 whitespace-nowrap tabular-nums">{run.overridden}</td>
       <td className="px-3 py-2 whitespace-nowrap text-zinc-600 dark:text-zinc-400">

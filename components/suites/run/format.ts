@@ -59,15 +59,6 @@ export function formatTokens(usage: { inputTokens: number; outputTokens: number 
   return `${usage.inputTokens.toLocaleString('en')} in · ${usage.outputTokens.toLocaleString('en')} out`;
 }
 
-export const STATUS_TEXT: Record<string, string> = {
-  queued: 'queued',
-  running: 'running',
-  completed: 'completed',
-  completed_with_errors: 'completed with errors',
-  cancelled: 'cancelled',
-  failed: 'failed',
-};
-
 export function formatKappa(kappa: number): string {
   return kappa.toFixed(2);
 }
