@@ -7,7 +7,8 @@ import { cancelRunAction } from '@/app/(studio)/suites/[id]/runs/actions';
 import { Button } from '@/components/ui/button';
 import { errorMessage } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
-import { formatDuration, formatRunCost, isActiveRun } from './runs-list-format';
+import { formatDuration } from './format';
+import { formatRunCost, isActiveRun } from './runs-list-format';
 import { RunStatusBadge } from './run-status';
 
 /** The progress endpoint's JSON (lib/server/suites/run-progress.ts). */

@@ -6,7 +6,8 @@ import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { formatTime } from '@/components/prompts/format';
 import { TableScroll } from '@/components/ui/table';
-import { formatDuration, formatPassRate, formatRunCost, isActiveRun } from './runs-list-format';
+import { formatDuration, formatPercent } from './format';
+import { formatRunCost, isActiveRun } from './runs-list-format';
 import { RunStatusBadge } from './run-status';
 
 /** One run as the runs table shows it. */
@@ -157,7 +158,7 @@ export function RunsList({ suiteId, runs }: { suiteId: string; runs: RunRowView[
                     </span>
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    {run.done > 0 ? formatPassRate(run.passed, run.done) : '—'}
+                    {formatPercent(run.done > 0 ? run.passed / run.done : null)}
                     {run.done > 0 ? (
                       <span className="block text-xs text-zinc-600 dark:text-zinc-400">
                         {run.passed}/{run.done}

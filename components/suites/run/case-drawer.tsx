@@ -10,7 +10,8 @@ import { Alert } from '../../ui/card';
 import { Field, Textarea } from '../../ui/field';
 import { fetchJson } from '../fetch-json';
 import { runKeys } from './run-keys';
-import { formatCost, formatMs, formatTokens } from './format';
+import { formatCost } from '../format';
+import { formatMs, formatTokens } from './format';
 import type { CaseDetail, CaseReviewView, EvaluationView } from './types';
 import { VerdictBadge } from './verdict-badge';
 

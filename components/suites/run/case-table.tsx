@@ -11,7 +11,8 @@ import { CaseDrawer, type ReviewAction } from './case-drawer';
 import { fetchJson } from '../fetch-json';
 import { runKeys } from './run-keys';
 import { VerdictBadge } from './verdict-badge';
-import { formatCost, formatMs } from './format';
+import { formatCost } from '../format';
+import { formatMs } from './format';
 import { CASE_FILTERS, type CaseFilter, type CasePage, type CaseRow } from './types';
 
 const FILTER_TEXT: Record<CaseFilter, string> = {

@@ -1,15 +1,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { buttonClasses } from '../../ui/button';
-import {
-  formatCost,
-  formatDuration,
-  formatKappa,
-  formatMs,
-  formatRateInterval,
-  formatScoreInterval,
-  formatTokens,
-} from './format';
+import { formatCost, formatDuration } from '../format';
+import { formatKappa, formatMs, formatRateInterval, formatScoreInterval, formatTokens } from './format';
 import { RunStatusBadge } from '../run-status';
 import type { JudgeAgreementView, RunInfo, RunSummaryView } from './types';
 

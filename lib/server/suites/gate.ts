@@ -3,8 +3,8 @@ import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { LabelMoveAttempt } from '@/lib/adapters/prisma/registry';
 import { LoomError } from '@/lib/loom/core';
 import { mcnemarTest } from '@/lib/loom/evaluator';
+import { formatPercent } from '@/components/suites/format';
 import {
-  formatPercent,
   MAX_OVERRIDE_REASON,
   MIN_OVERRIDE_REASON,
   type GateCheck,
