@@ -270,6 +270,56 @@ function pairedQuantity(pairs: Array<{ before: number; after: number }>) {
 const mean = (values: readonly number[]) =>
   values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 
+type MetricHead = Pick<MetricRow, 'key' | 'label' | 'unit' | 'notes'>;
+
+/** A lower-is-better quantity (cost, latency) with no pair to measure it on. */
+function unmeasuredQuantity(head: MetricHead, n: number, evidence: string, unpriced = false): MetricRow {
+  return {
+    ...head,
+    lowerIsBetter: true,
+    baseline: null,
+    candidate: null,
+    delta: null,
+    interval: null,
+    n,
+    pValue: null,
+    test: null,
+    verdict: 'not-measurable',
+    ...(unpriced ? { unpriced: true } : {}),
+    evidence,
+  };
+}
+
+/**
+ * A lower-is-better quantity (cost, latency) by a paired t-test on `pairs` (`caseNoun`: what a
+ * pair is, e.g. "priced case"); fewer than 2 pairs are too few for a test (`tooFew` says so).
+ */
+function pairedQuantityMetric(
+  head: MetricHead,
+  pairs: Array<{ before: number; after: number }>,
+  what: string,
+  caseNoun: string,
+  tooFew: string,
+): MetricRow {
+  const q = pairedQuantity(pairs);
+  const tested = q.n >= 2;
+  return {
+    ...head,
+    lowerIsBetter: true,
+    baseline: mean(pairs.map((p) => p.before)),
+    candidate: mean(pairs.map((p) => p.after)),
+    delta: q.value,
+    interval: tested ? { low: q.low, high: q.high, confidence: q.confidence } : null,
+    n: q.n,
+    pValue: tested ? q.pValue : null,
+    test: tested ? 'Paired t-test' : null,
+    verdict: tested ? flipForCost(q.verdict) : 'not-measurable',
+    evidence: tested
+      ? `Paired t-test on the ${what} of ${plural(q.n, caseNoun)}: p ${formatP(q.pValue)}`
+      : tooFew,
+  };
+}
+
 function compareCandidate(
   baselineRun: RunRow,
   candidateRun: RunRow,
@@ -381,52 +431,32 @@ function compareCandidate(
           `${plural(unpriced, 'shared case')} left out: no price for the model on one side (unpriced, not $0).`,
         ]
       : [];
-    const none = pairs.length === 0;
-    const allZero = pairs.every((p) => p.before === 0 && p.after === 0);
-    if (none || (side === 'judge' && allZero && !hasJudge)) {
-      metrics.push({
-        key: side === 'target' ? 'costTarget' : 'costJudge',
-        label,
-        unit: 'micros',
-        lowerIsBetter: true,
-        baseline: null,
-        candidate: null,
-        delta: null,
-        interval: null,
-        n: pairs.length,
-        pValue: null,
-        test: null,
-        verdict: 'not-measurable',
-        ...(none && shared.length ? { unpriced: true } : {}),
-        evidence: none
-          ? shared.length
-            ? 'Unpriced: no shared case has a known price on both sides.'
-            : 'No case is in both runs.'
-          : 'No judge in these runs.',
-        notes,
-      });
-      continue;
-    }
-    const q = pairedQuantity(pairs);
-    const tested = q.n >= 2;
-    metrics.push({
+    const head: MetricHead = {
       key: side === 'target' ? 'costTarget' : 'costJudge',
       label,
       unit: 'micros',
-      lowerIsBetter: true,
-      baseline: mean(pairs.map((p) => p.before)),
-      candidate: mean(pairs.map((p) => p.after)),
-      delta: q.value,
-      interval: tested ? { low: q.low, high: q.high, confidence: q.confidence } : null,
-      n: q.n,
-      pValue: tested ? q.pValue : null,
-      test: tested ? 'Paired t-test' : null,
-      verdict: tested ? flipForCost(q.verdict) : 'not-measurable',
-      evidence: tested
-        ? `Paired t-test on the cost of ${plural(q.n, 'priced case')}: p ${formatP(q.pValue)}`
-        : 'Fewer than 2 priced cases in both runs, too few for a test.',
       notes,
-    });
+    };
+    const none = pairs.length === 0;
+    const allZero = pairs.every((p) => p.before === 0 && p.after === 0);
+    if (none || (side === 'judge' && allZero && !hasJudge)) {
+      const evidence = none
+        ? shared.length
+          ? 'Unpriced: no shared case has a known price on both sides.'
+          : 'No case is in both runs.'
+        : 'No judge in these runs.';
+      metrics.push(unmeasuredQuantity(head, pairs.length, evidence, none && shared.length > 0));
+      continue;
+    }
+    metrics.push(
+      pairedQuantityMetric(
+        head,
+        pairs,
+        'cost',
+        'priced case',
+        'Fewer than 2 priced cases in both runs, too few for a test.',
+      ),
+    );
   }
 
   // Latency: the paired mean carries the verdict; the percentiles are shown for reference.
@@ -435,44 +465,19 @@ function compareCandidate(
     if (b.latencyMs !== null && c.latencyMs !== null)
       latencyPairs.push({ before: b.latencyMs, after: c.latencyMs });
   }
+  const latencyHead: MetricHead = { key: 'latencyMean', label: 'Latency (mean)', unit: 'ms', notes: [] };
   if (latencyPairs.length === 0) {
-    metrics.push({
-      key: 'latencyMean',
-      label: 'Latency (mean)',
-      unit: 'ms',
-      lowerIsBetter: true,
-      baseline: null,
-      candidate: null,
-      delta: null,
-      interval: null,
-      n: 0,
-      pValue: null,
-      test: null,
-      verdict: 'not-measurable',
-      evidence: 'No case is in both runs.',
-      notes: [],
-    });
+    metrics.push(unmeasuredQuantity(latencyHead, 0, 'No case is in both runs.'));
   } else {
-    const q = pairedQuantity(latencyPairs);
-    const tested = q.n >= 2;
-    metrics.push({
-      key: 'latencyMean',
-      label: 'Latency (mean)',
-      unit: 'ms',
-      lowerIsBetter: true,
-      baseline: mean(latencyPairs.map((p) => p.before)),
-      candidate: mean(latencyPairs.map((p) => p.after)),
-      delta: q.value,
-      interval: tested ? { low: q.low, high: q.high, confidence: q.confidence } : null,
-      n: q.n,
-      pValue: tested ? q.pValue : null,
-      test: tested ? 'Paired t-test' : null,
-      verdict: tested ? flipForCost(q.verdict) : 'not-measurable',
-      evidence: tested
-        ? `Paired t-test on the latency of ${plural(q.n, 'shared case')}: p ${formatP(q.pValue)}`
-        : 'Fewer than 2 shared cases, too few for a test.',
-      notes: [],
-    });
+    metrics.push(
+      pairedQuantityMetric(
+        latencyHead,
+        latencyPairs,
+        'latency',
+        'shared case',
+        'Fewer than 2 shared cases, too few for a test.',
+      ),
+    );
     const before = latencyPairs.map((p) => p.before).sort((a, b) => a - b);
     const after = latencyPairs.map((p) => p.after).sort((a, b) => a - b);
     for (const [key, p] of [
