@@ -1,7 +1,6 @@
-import Link from 'next/link';
 import { TableScroll } from '../../ui/table';
 import { RunStatusBadge } from '../run-status';
-import { formatRunDate } from './format';
+import { RunColumnCells, RunColumnHeads, RunDateCell } from './run-columns';
 import type { Comparison, CompareRunInfo } from './types';
 
 function RunRow({ suiteId, role, run }: { suiteId: string; role: string; run: CompareRunInfo }) {
@@ -10,26 +9,13 @@ function RunRow({ suiteId, role, run }: { suiteId: string; role: string; run: Co
       <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap">
         {role}
       </th>
-      <td className="px-3 py-2 whitespace-nowrap">
-        <Link
-          href={`/suites/${encodeURIComponent(suiteId)}/runs/${encodeURIComponent(run.id)}`}
-          className="font-medium text-accent hover:underline"
-        >
-          v{run.promptVersion}
-        </Link>
-      </td>
-      <td className="max-w-[16rem] truncate px-3 py-2" title={`${run.provider}/${run.model}`}>
-        {run.provider}/{run.model}
-      </td>
-      <td className="px-3 py-2 whitespace-nowrap tabular-nums">r{run.suiteRevision}</td>
+      <RunColumnCells suiteId={suiteId} run={run} />
       <td className="px-3 py-2 whitespace-nowrap">
         <RunStatusBadge status={run.status} />
       </td>
       <td className="px-3 py-2 whitespace-nowrap tabular-nums">{run.cases}</td>
       <td className="px-3 py-2 whitespace-nowrap tabular-nums">{run.overridden}</td>
-      <td className="px-3 py-2 whitespace-nowrap text-zinc-600 dark:text-zinc-400">
-        {formatRunDate(run.createdAt)}
-      </td>
+      <RunDateCell run={run} />
     </tr>
   );
 }
@@ -58,15 +44,7 @@ export function CompareRunsHeader({ comparison }: { comparison: Comparison }) {
               <th scope="col" className="px-3 py-2 font-medium">
                 Run
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Version
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Provider / model
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Revision
-              </th>
+              <RunColumnHeads />
               <th scope="col" className="px-3 py-2 font-medium">
                 Status
               </th>

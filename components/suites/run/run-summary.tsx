@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { buttonClasses } from '../../ui/button';
-import { formatCost, formatDuration } from '../format';
+import { formatCost, formatDuration, formatPercent } from '../format';
 import { formatKappa, formatMs, formatRateInterval, formatScoreInterval, formatTokens } from './format';
 import { RunStatusBadge } from '../run-status';
 import type { JudgeAgreementView, RunInfo, RunSummaryView } from './types';
@@ -173,7 +173,7 @@ export function RunStats({ run, summary }: { run: RunInfo; summary: RunSummaryVi
         value={`${summary.overridden} ${summary.overridden === 1 ? 'verdict' : 'verdicts'} overridden by reviewers`}
         note={
           summary.reviewed > 0
-            ? `${summary.reviewed} reviewed; automated pass rate ${Math.round((summary.automatedPassed / summary.total) * 100)}%`
+            ? `${summary.reviewed} reviewed; automated pass rate ${formatPercent(summary.automatedPassed / summary.total, 0)}`
             : 'no case reviewed yet'
         }
       />
