@@ -11,22 +11,30 @@ import { formatDuration } from './format';
 import { formatRunCost, isActiveRun } from './runs-list-format';
 import { RunStatusBadge } from './run-status';
 
-/** The progress endpoint's JSON (lib/server/suites/run-progress.ts). */
-export interface RunProgressData {
+/** A run's live state, as the progress endpoint (lib/server/suites/run-progress.ts) serves it (JSON: dates as ISO text). */
+export interface RunProgressView {
   status: string;
+  /** Cases with a stored result. */
   done: number;
   total: number;
   passed: number;
+  /** Scored and did not pass (errored cases are not counted here). */
   failed: number;
   errored: number;
+  /** Target cost of the priced cases so far, micro-dollars. */
   costMicros: number;
+  /** Judge cost so far, always apart from the target's. */
   judgeCostMicros: number;
+  /** Cases whose target cost is unknown (no price for the model): not free. */
   unpricedCases: number;
+  /** Cases with a judge call of unknown cost. */
   judgeUnpricedCases: number;
   cancelRequested: boolean;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Remaining time at the rate so far; null before a rate is known or once finished. */
   etaMs: number | null;
+  /** Why the run failed as a whole. */
   error: string | null;
 }
 
@@ -40,16 +48,16 @@ export interface RunProgressProps {
 /** How often a queued or running run is polled: progress shows within a second of a case finishing. */
 const POLL_MS = 500;
 
-async function fetchProgress(runId: string): Promise<RunProgressData> {
+async function fetchProgress(runId: string): Promise<RunProgressView> {
   const response = await fetch(`/api/suites/runs/${encodeURIComponent(runId)}/progress`, {
     cache: 'no-store',
   });
-  const body = (await response.json().catch(() => ({}))) as Partial<RunProgressData> & {
+  const body = (await response.json().catch(() => ({}))) as Partial<RunProgressView> & {
     code?: string;
     message?: string;
   };
   if (!response.ok) throw new Error(errorMessage({ code: body.code ?? 'INTERNAL', message: body.message }));
-  return body as RunProgressData;
+  return body as RunProgressView;
 }
 
 /**
