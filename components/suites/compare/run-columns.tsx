@@ -1,14 +1,6 @@
 import Link from 'next/link';
 import { formatRunDate } from './format';
-
-interface RunIdentity {
-  id: string;
-  promptVersion: number;
-  provider: string;
-  model: string;
-  suiteRevision: number;
-  createdAt: string;
-}
+import type { RunIdentity } from './types';
 
 const head = 'px-3 py-2 font-medium';
 
