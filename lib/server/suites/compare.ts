@@ -13,6 +13,7 @@ import type {
   CompareRunInfo,
   MetricRow,
   PickableRun,
+  RunIdentity,
 } from '@/components/suites/compare/types';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
@@ -206,18 +207,24 @@ function groupByRun(rows: readonly CompactRow[]): Map<string, Map<string, Compac
 
 const isOverridden = (row: CompactRow) => row.reviewPass !== null && row.reviewPass !== row.autoPass;
 
-function runInfo(run: RunRow, cases: Map<string, CompactRow> | undefined): CompareRunInfo {
-  let overridden = 0;
-  for (const row of cases?.values() ?? []) if (isOverridden(row)) overridden++;
+function runIdentity(run: RunRow): RunIdentity {
   return {
     id: run.id,
-    promptId: run.promptId,
     promptVersion: run.promptVersion,
     provider: run.provider,
     model: run.model,
     suiteRevision: run.suiteRevision,
     status: run.status,
     createdAt: run.createdAt.toISOString(),
+  };
+}
+
+function runInfo(run: RunRow, cases: Map<string, CompactRow> | undefined): CompareRunInfo {
+  let overridden = 0;
+  for (const row of cases?.values() ?? []) if (isOverridden(row)) overridden++;
+  return {
+    ...runIdentity(run),
+    promptId: run.promptId,
     finishedAt: run.finishedAt?.toISOString() ?? null,
     cases: cases?.size ?? 0,
     overridden,
@@ -940,13 +947,7 @@ export async function listComparableRuns(
     runs: runs.map((run) => {
       const c = counts.get(run.id);
       return {
-        id: run.id,
-        promptVersion: run.promptVersion,
-        provider: run.provider,
-        model: run.model,
-        suiteRevision: run.suiteRevision,
-        status: run.status,
-        createdAt: run.createdAt.toISOString(),
+        ...runIdentity(run),
         total: c?.total ?? 0,
         passed: c ? c.passed : null,
         passRate: c && c.total > 0 ? c.passed / c.total : null,
