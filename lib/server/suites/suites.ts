@@ -262,14 +262,7 @@ export async function listSuiteCases(
   const pageCount = Math.max(1, Math.ceil(total / CASES_PAGE_SIZE));
   const page = Math.min(query.page, pageCount);
   const rows = await db.$queryRaw<
-    {
-      caseId: string;
-      position: number;
-      input: unknown;
-      expected: string | null;
-      tags: string[];
-      notes: string;
-    }[]
+    SuiteCaseDbRow[]
   >`SELECT "caseId", "position", "input", "expected", "tags", "notes" FROM "SuiteCase" WHERE ${where}
     ORDER BY "position" LIMIT ${CASES_PAGE_SIZE} OFFSET ${(page - 1) * CASES_PAGE_SIZE}`;
   const tags = tagRows.map((r) => r.tag);
@@ -283,14 +276,17 @@ export async function listSuiteCases(
   };
 }
 
-function toCaseRow(row: {
+/** The SuiteCase columns the cases table reads. */
+interface SuiteCaseDbRow {
   caseId: string;
   position: number;
   input: unknown;
   expected: string | null;
   tags: string[];
   notes: string;
-}): CaseRow {
+}
+
+function toCaseRow(row: SuiteCaseDbRow): CaseRow {
   return {
     id: row.caseId,
     position: row.position,
