@@ -8,7 +8,8 @@ import { Button } from '@/components/ui/button';
 import { errorMessage } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { formatDuration } from './format';
-import { formatRunCost, isActiveRun } from './runs-list-format';
+import { formatRunCost } from './runs-list-format';
+import { isActiveRun } from './types';
 import { RunStatusBadge } from './run-status';
 
 /** A run's live state, as the progress endpoint (lib/server/suites/run-progress.ts) serves it (JSON: dates as ISO text). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatRunCost, isActiveRun } from './runs-list-format';
+import { formatRunCost } from './runs-list-format';
+import { isActiveRun } from './types';
 
 describe('runs list wording', () => {
   it('never shows an unknown cost as $0', () => {

@@ -7,7 +7,8 @@ import { Button } from '@/components/ui/button';
 import { formatTime } from '@/components/prompts/format';
 import { TableScroll } from '@/components/ui/table';
 import { formatDuration, formatPercent } from './format';
-import { formatRunCost, isActiveRun } from './runs-list-format';
+import { formatRunCost } from './runs-list-format';
+import { isActiveRun } from './types';
 import { RunStatusBadge } from './run-status';
 
 /** One run as the runs table shows it. */

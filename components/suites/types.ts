@@ -1,5 +1,13 @@
 /** Serializable shapes the suites screens receive from server components and routes. */
 
+/** Run statuses (EvalRun.status) of a run still moving: waiting for the worker or executing. */
+export const ACTIVE_RUN_STATUSES: readonly string[] = ['queued', 'running'];
+
+/** Still moving: the progress polls, the list refreshes, a comparison or the gate waits for it. */
+export function isActiveRun(status: string): boolean {
+  return ACTIVE_RUN_STATUSES.includes(status);
+}
+
 /** Most cases a suite revision may hold: a thorough regression set, still one page of SQL per table view. */
 export const MAX_SUITE_CASES = 20_000;
 /** Rows of the cases table per page (server-side paging). */

@@ -15,6 +15,7 @@ import type {
   PickableRun,
   RunIdentity,
 } from '@/components/suites/compare/types';
+import { ACTIVE_RUN_STATUSES, isActiveRun } from '@/components/suites/types';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
 
@@ -30,7 +31,6 @@ export const COMPARE_ALPHA = 0.05;
 export const COMPARE_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 const PREVIEW_CHARS = 160;
-const UNFINISHED = new Set(['queued', 'running']);
 
 export interface CompareInput {
   suiteId: string;
@@ -94,7 +94,7 @@ async function resolveRuns(prisma: PrismaClient, viewer: Reader, input: CompareI
         path,
       );
     }
-    if (UNFINISHED.has(run.status)) {
+    if (isActiveRun(run.status)) {
       throw invalid(
         `Run "${id}" is still ${run.status === 'queued' ? 'queued' : 'running'}; compare it once it has finished.`,
         path,
@@ -927,7 +927,7 @@ export async function listComparableRuns(
   });
   if (!suite) throw new LoomError('NOT_FOUND', `Suite "${suiteId}" not found`);
   const runs = await prisma.evalRun.findMany({
-    where: { workspaceId: viewer.workspaceId, suiteId, status: { notIn: [...UNFINISHED] } },
+    where: { workspaceId: viewer.workspaceId, suiteId, status: { notIn: [...ACTIVE_RUN_STATUSES] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
     take: 200,
   });

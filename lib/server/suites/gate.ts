@@ -4,6 +4,7 @@ import type { LabelMoveAttempt } from '@/lib/adapters/prisma/registry';
 import { LoomError } from '@/lib/loom/core';
 import { mcnemarTest } from '@/lib/loom/evaluator';
 import { formatPercent } from '@/components/suites/format';
+import { ACTIVE_RUN_STATUSES } from '@/components/suites/types';
 import {
   MAX_OVERRIDE_REASON,
   MIN_OVERRIDE_REASON,
@@ -46,7 +47,6 @@ type Actor = Pick<Viewer, 'workspaceId' | 'userId' | 'email' | 'role'>;
 export const PRODUCTION_LABEL = 'production';
 /** Run statuses whose results are complete enough to be evidence. */
 export const FINISHED_RUN_STATUSES = ['completed', 'completed_with_errors'] as const;
-const UNFINISHED_RUN_STATUSES = ['queued', 'running'];
 /** Float slack so that e.g. 16 of 20 meets 0.8 exactly. */
 const EPSILON = 1e-9;
 
@@ -250,7 +250,7 @@ async function hasUnfinishedRun(
       suiteId: scope.suiteId,
       promptId: scope.promptId,
       promptVersion: scope.version,
-      status: { in: UNFINISHED_RUN_STATUSES },
+      status: { in: [...ACTIVE_RUN_STATUSES] },
     },
     select: { id: true },
   });

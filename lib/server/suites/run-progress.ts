@@ -1,5 +1,6 @@
 import 'server-only';
 import type { RunProgressView } from '@/components/suites/run-progress';
+import { isActiveRun } from '@/components/suites/types';
 import { LoomError } from '@/lib/loom/core';
 import { getPrisma } from '../db';
 import { CASE_RESULT_AGGREGATE, type CaseResultAggregate, toRunCounts } from './run-counts';
@@ -13,8 +14,6 @@ interface ProgressRow extends CaseResultAggregate {
   finishedAt: Date | null;
   now: Date;
 }
-
-const ACTIVE = new Set(['queued', 'running']);
 
 /**
  * One round trip: the EvalRun row and one aggregate over its case results (primary-key prefix
@@ -36,7 +35,7 @@ export async function getRunProgress(workspaceId: string, runId: string): Promis
   if (!row) throw new LoomError('NOT_FOUND', 'This run does not exist in your workspace.', { runId });
   const remaining = Math.max(0, row.total - row.done);
   let etaMs: number | null = null;
-  if (ACTIVE.has(row.status) && row.startedAt && row.done > 0) {
+  if (isActiveRun(row.status) && row.startedAt && row.done > 0) {
     const elapsed = new Date(row.now).getTime() - row.startedAt.getTime();
     etaMs = elapsed > 0 ? Math.round((elapsed / row.done) * remaining) : null;
   }
