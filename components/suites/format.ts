@@ -40,7 +40,7 @@ export function formatCount(n: number, one: string, many = `${one}s`): string {
 }
 
 /** A case input value as one short line of text. */
-export function formatValue(value: unknown): string {
+export function formatInputValue(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   return JSON.stringify(value);

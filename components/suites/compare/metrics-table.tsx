@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { TableScroll } from '../../ui/table';
 import { formatDelta, formatInterval, formatValue, runLabel } from './format';
 import type { CandidateComparison, CompareRunInfo } from './types';
-import { VerdictBadge } from './verdict-badge';
+import { MetricVerdictBadge } from './metric-verdict-badge';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -36,7 +36,7 @@ export function MetricsTable({
             against baseline {runLabel(baseline)}
           </span>
         </h2>
-        {passRate ? <VerdictBadge verdict={passRate.verdict} /> : null}
+        {passRate ? <MetricVerdictBadge verdict={passRate.verdict} /> : null}
       </header>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         {plural(comparison.sharedCases, 'shared case')}
@@ -65,7 +65,7 @@ export function MetricsTable({
                 <li key={metric.key} data-metric-item={metric.key} className="space-y-1 py-2">
                   <div className="flex flex-wrap items-center justify-between gap-2">
                     <span className="text-sm font-medium">{metric.label}</span>
-                    <VerdictBadge verdict={metric.verdict} />
+                    <MetricVerdictBadge verdict={metric.verdict} />
                   </div>
                   <p className="text-sm tabular-nums">
                     {metric.unpriced ? 'unpriced' : formatValue(metric.baseline, metric.unit)} →{' '}
@@ -126,7 +126,7 @@ export function MetricsTable({
                           ) : null}
                         </td>
                         <td className="px-3 py-2">
-                          <VerdictBadge verdict={metric.verdict} />
+                          <MetricVerdictBadge verdict={metric.verdict} />
                           <p className="mt-1 text-xs text-zinc-700 dark:text-zinc-300" data-testid="evidence">
                             {metric.evidence}
                           </p>
