@@ -9,27 +9,15 @@ import { errorMessage } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { formatDuration } from './format';
 import { formatRunCost } from './runs-list-format';
-import { isActiveRun } from './types';
+import { isActiveRun, type RunCounts } from './types';
 import { RunStatusBadge } from './run-status';
 
 /** A run's live state, as the progress endpoint (lib/server/suites/run-progress.ts) serves it (JSON: dates as ISO text). */
-export interface RunProgressView {
+export interface RunProgressView extends RunCounts {
   status: string;
-  /** Cases with a stored result. */
-  done: number;
   total: number;
-  passed: number;
   /** Scored and did not pass (errored cases are not counted here). */
   failed: number;
-  errored: number;
-  /** Target cost of the priced cases so far, micro-dollars. */
-  costMicros: number;
-  /** Judge cost so far, always apart from the target's. */
-  judgeCostMicros: number;
-  /** Cases whose target cost is unknown (no price for the model): not free. */
-  unpricedCases: number;
-  /** Cases with a judge call of unknown cost. */
-  judgeUnpricedCases: number;
   cancelRequested: boolean;
   startedAt: string | null;
   finishedAt: string | null;

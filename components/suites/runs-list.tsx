@@ -8,11 +8,11 @@ import { formatTime } from '@/components/prompts/format';
 import { TableScroll } from '@/components/ui/table';
 import { formatDuration, formatPercent } from './format';
 import { formatRunCost } from './runs-list-format';
-import { isActiveRun } from './types';
+import { isActiveRun, type RunCounts } from './types';
 import { RunStatusBadge } from './run-status';
 
 /** One run as the runs table shows it. */
-export interface RunRowView {
+export interface RunRowView extends RunCounts {
   id: string;
   batchId: string;
   status: string;
@@ -21,13 +21,6 @@ export interface RunRowView {
   provider: string;
   model: string;
   total: number;
-  done: number;
-  passed: number;
-  errored: number;
-  costMicros: number;
-  judgeCostMicros: number;
-  unpricedCases: number;
-  judgeUnpricedCases: number;
   hasJudge: boolean;
   error: string | null;
   createdBy: string | null;

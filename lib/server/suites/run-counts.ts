@@ -1,4 +1,5 @@
 import 'server-only';
+import type { RunCounts } from '@/components/suites/types';
 import { Prisma } from '@/lib/generated/prisma/client';
 
 // A run's counts and costs so far, aggregated over its stored case results: the progress
@@ -26,20 +27,6 @@ export const CASE_RESULT_AGGREGATE = Prisma.sql`count(*)::int AS "done",
   COALESCE(sum(("result"->>'judgeCostMicros')::bigint), 0)::bigint AS "judgeCost",
   count(*) FILTER (WHERE "result"->>'unpriced' = 'true')::int AS "unpriced",
   count(*) FILTER (WHERE "result"->>'judgeUnpriced' = 'true')::int AS "judgeUnpriced"`;
-
-export interface RunCounts {
-  done: number;
-  passed: number;
-  errored: number;
-  /** Target cost of the priced cases so far, micro-dollars. */
-  costMicros: number;
-  /** Judge cost so far, always apart from the target's. */
-  judgeCostMicros: number;
-  /** Cases whose target cost is unknown (no price for the model): not free. */
-  unpricedCases: number;
-  /** Cases with a judge call of unknown cost. */
-  judgeUnpricedCases: number;
-}
 
 /** The aggregate as the screens read it; no row (no case stored yet) is all zeros. */
 export function toRunCounts(row: CaseResultAggregate | undefined): RunCounts {
