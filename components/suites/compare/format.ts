@@ -48,11 +48,6 @@ export const VERDICT_TEXT: Record<MetricVerdict, string> = {
   'not-measurable': 'Not measurable',
 };
 
-/** Relative time-free date for run labels: "2026-12-02 14:03 UTC". */
-export function formatRunDate(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** "v3 · openai/gpt-4o-mini" */
 export function runLabel(run: { promptVersion: number; provider: string; model: string }): string {
   return `v${run.promptVersion} · ${run.provider}/${run.model}`;

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { formatRunDate } from './format';
+import { formatTime } from '@/components/prompts/format';
 import type { RunIdentity } from './types';
 
 const head = 'px-3 py-2 font-medium';
@@ -45,7 +45,7 @@ export function RunColumnCells({ suiteId, run }: { suiteId: string; run: RunIden
 export function RunDateCell({ run }: { run: RunIdentity }) {
   return (
     <td className="px-3 py-2 whitespace-nowrap text-zinc-600 dark:text-zinc-400">
-      {formatRunDate(run.createdAt)}
+      {formatTime(run.createdAt)}
     </td>
   );
 }

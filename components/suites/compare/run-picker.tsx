@@ -1,8 +1,8 @@
 import Link from 'next/link';
+import { formatTime } from '@/components/prompts/format';
 import { buttonClasses } from '../../ui/button';
 import { TableScroll } from '../../ui/table';
 import { formatPercent } from '../format';
-import { formatRunDate } from './format';
 import { RunColumnCells, RunColumnHeads, RunDateCell } from './run-columns';
 import type { PickableRun } from './types';
 
@@ -75,7 +75,7 @@ export function RunPicker({
           </thead>
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {runs.map((run) => {
-              const label = `v${run.promptVersion} ${run.provider}/${run.model}, ${formatRunDate(run.createdAt)}`;
+              const label = `v${run.promptVersion} ${run.provider}/${run.model}, ${formatTime(run.createdAt)}`;
               return (
                 <tr key={run.id}>
                   <td className="px-3 py-2">
