@@ -1,10 +1,9 @@
 import Link from 'next/link';
 import { TableScroll } from '../../ui/table';
+import { formatCount } from '../format';
 import { formatDelta, formatInterval, formatValue, runLabel } from './format';
 import type { CandidateComparison, CompareRunInfo } from './types';
 import { MetricVerdictBadge } from './metric-verdict-badge';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** One candidate against the baseline: each metric's values, delta with interval, verdict and evidence. */
 export function MetricsTable({
@@ -39,7 +38,7 @@ export function MetricsTable({
         {passRate ? <MetricVerdictBadge verdict={passRate.verdict} /> : null}
       </header>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        {plural(comparison.sharedCases, 'shared case')}
+        {formatCount(comparison.sharedCases, 'shared case')}
         {comparison.onlyInBaseline ? ` · ${comparison.onlyInBaseline} only in the baseline` : ''}
         {comparison.onlyInCandidate ? ` · ${comparison.onlyInCandidate} only in this run` : ''}
         {comparison.sharedCases ? ` · ${comparison.lost} lost, ${comparison.gained} gained` : ''}

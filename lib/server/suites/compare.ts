@@ -15,6 +15,7 @@ import type {
   PickableRun,
   RunIdentity,
 } from '@/components/suites/compare/types';
+import { formatCount } from '@/components/suites/format';
 import { ACTIVE_RUN_STATUSES, isActiveRun } from '@/components/suites/types';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
@@ -239,8 +240,6 @@ export function formatP(p: number): string {
   return `= ${p < 0.01 ? p.toFixed(3) : p.toFixed(p >= 0.1 ? 2 : 3)}`;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 function percentile(sorted: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
   return sorted[index] ?? 0;
@@ -322,7 +321,7 @@ function pairedQuantityMetric(
     test: tested ? 'Paired t-test' : null,
     verdict: tested ? flipForCost(q.verdict) : 'not-measurable',
     evidence: tested
-      ? `Paired t-test on the ${what} of ${plural(q.n, caseNoun)}: p ${formatP(q.pValue)}`
+      ? `Paired t-test on the ${what} of ${formatCount(q.n, caseNoun)}: p ${formatP(q.pValue)}`
       : tooFew,
   };
 }
@@ -370,7 +369,7 @@ function compareCandidate(
     test: 'McNemar exact test',
     verdict: mc.n ? mc.verdict : 'not-measurable',
     evidence: mc.n
-      ? `McNemar exact test, ${plural(mc.n, 'shared case')}: ${mc.lost} lost, ${mc.gained} gained, p ${formatP(mc.pValue)}`
+      ? `McNemar exact test, ${formatCount(mc.n, 'shared case')}: ${mc.lost} lost, ${mc.gained} gained, p ${formatP(mc.pValue)}`
       : 'No case is in both runs, so there is nothing to pair.',
     notes: reviewNote,
   });
@@ -402,14 +401,14 @@ function compareCandidate(
     verdict: sp.n >= 2 ? sp.verdict : 'not-measurable',
     evidence:
       sp.n >= 2
-        ? `Paired t-test, ${plural(sp.n, 'case')} scored in both runs: p ${formatP(sp.pValue)}`
+        ? `Paired t-test, ${formatCount(sp.n, 'case')} scored in both runs: p ${formatP(sp.pValue)}`
         : `Fewer than 2 cases scored in both runs (${sp.n}), too few for a test.`,
     notes: [
       ...(hasJudge
         ? []
         : ['No LLM judge in these runs: the case score (mean of the evaluators) is compared.']),
       ...(unscored > 0
-        ? [`${plural(unscored, 'shared case')} left out: errored or unscored on one side.`]
+        ? [`${formatCount(unscored, 'shared case')} left out: errored or unscored on one side.`]
         : []),
     ],
   });
@@ -435,7 +434,7 @@ function compareCandidate(
     const label = side === 'target' ? 'Cost per case (target)' : 'Cost per case (judge)';
     const notes = unpriced
       ? [
-          `${plural(unpriced, 'shared case')} left out: no price for the model on one side (unpriced, not $0).`,
+          `${formatCount(unpriced, 'shared case')} left out: no price for the model on one side (unpriced, not $0).`,
         ]
       : [];
     const head: MetricHead = {
@@ -506,7 +505,7 @@ function compareCandidate(
         pValue: null,
         test: null,
         verdict: 'not-tested',
-        evidence: `Percentile of ${plural(latencyPairs.length, 'shared case')}, for reference; the verdict on latency is the mean's.`,
+        evidence: `Percentile of ${formatCount(latencyPairs.length, 'shared case')}, for reference; the verdict on latency is the mean's.`,
         notes: [],
       });
     }

@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { LabelMoveAttempt } from '@/lib/adapters/prisma/registry';
 import { LoomError } from '@/lib/loom/core';
 import { mcnemarTest } from '@/lib/loom/evaluator';
-import { formatPercent } from '@/components/suites/format';
+import { formatCount, formatPercent } from '@/components/suites/format';
 import { ACTIVE_RUN_STATUSES } from '@/components/suites/types';
 import {
   MAX_OVERRIDE_REASON,
@@ -265,7 +265,6 @@ async function findProductionVersion(db: Db, workspaceId: string, promptId: stri
   return label?.version ?? null;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const formatP = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /**
@@ -337,7 +336,7 @@ export async function checkGate(
       checks.push({ kind: 'passRate', passed: false, message: missingRun ?? '' });
     } else {
       const passed = totals.rate + EPSILON >= min;
-      const found = `Pass rate ${formatPercent(totals.rate)} (${totals.passed} of ${plural(totals.n, 'case')}) on suite ${suiteName}`;
+      const found = `Pass rate ${formatPercent(totals.rate)} (${totals.passed} of ${formatCount(totals.n, 'case')}) on suite ${suiteName}`;
       checks.push({
         kind: 'passRate',
         passed,
@@ -440,7 +439,7 @@ async function regressionCheck(
   }
   const test = mcnemarTest(pairs);
   const comparison = { pValue: test.pValue, lost: test.lost, gained: test.gained, n: test.n, productionRun };
-  const counts = `${plural(test.lost, 'case')} passing on v${prod} ${test.lost === 1 ? 'fails' : 'fail'} on v${c.version}, ${test.gained} the other way, of ${plural(test.n, 'paired case')}; ${formatP(test.pValue)}`;
+  const counts = `${formatCount(test.lost, 'case')} passing on v${prod} ${test.lost === 1 ? 'fails' : 'fail'} on v${c.version}, ${test.gained} the other way, of ${formatCount(test.n, 'paired case')}; ${formatP(test.pValue)}`;
   const regressed = test.verdict === 'regression';
   return {
     kind,
