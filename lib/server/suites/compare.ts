@@ -1,6 +1,6 @@
 import 'server-only';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
-import { LoomError } from '@/lib/loom/core';
+import { invalidField, LoomError } from '@/lib/loom/core';
 import { mcnemarTest, pairedMeanDifference, type PairedVerdict } from '@/lib/loom/evaluator/paired';
 import type {
   CaseFlag,
@@ -39,10 +39,6 @@ export interface CompareInput {
   runIds: readonly string[];
 }
 
-function invalid(message: string, path: string): LoomError {
-  return new LoomError('INVALID_INPUT', message, { issues: [{ path, message }] });
-}
-
 function assertRead(viewer: Reader): void {
   if (!can(viewer.role, 'read')) throw new LoomError('FORBIDDEN', 'Your role may not read runs.');
 }
@@ -67,18 +63,18 @@ async function resolveRuns(prisma: PrismaClient, viewer: Reader, input: CompareI
     select: { id: true, name: true, promptId: true },
   });
   if (!suite) throw new LoomError('NOT_FOUND', `Suite "${input.suiteId}" not found`);
-  if (!input.baselineRunId) throw invalid('Choose a baseline run.', 'baseline');
+  if (!input.baselineRunId) throw invalidField('baseline', 'Choose a baseline run.');
   const candidateIds = [...new Set(input.runIds.filter((id) => id && id !== input.baselineRunId))];
   if (candidateIds.length === 0) {
-    throw invalid(
-      'A comparison needs at least 2 runs: choose one or more runs besides the baseline.',
+    throw invalidField(
       'runs',
+      'A comparison needs at least 2 runs: choose one or more runs besides the baseline.',
     );
   }
   if (candidateIds.length > MAX_CANDIDATES) {
-    throw invalid(
-      `Compare at most ${MAX_CANDIDATES} runs with the baseline at once (${candidateIds.length} chosen).`,
+    throw invalidField(
       'runs',
+      `Compare at most ${MAX_CANDIDATES} runs with the baseline at once (${candidateIds.length} chosen).`,
     );
   }
   const ids = [input.baselineRunId, ...candidateIds];
@@ -90,15 +86,15 @@ async function resolveRuns(prisma: PrismaClient, viewer: Reader, input: CompareI
     if (!run)
       throw new LoomError('NOT_FOUND', `Run "${id}" not found`, { issues: [{ path, message: 'not found' }] });
     if (run.suiteId !== suite.id) {
-      throw invalid(
-        `Run "${id}" belongs to another suite; only runs of "${suite.name}" can be compared here.`,
+      throw invalidField(
         path,
+        `Run "${id}" belongs to another suite; only runs of "${suite.name}" can be compared here.`,
       );
     }
     if (isActiveRun(run.status)) {
-      throw invalid(
-        `Run "${id}" is still ${run.status === 'queued' ? 'queued' : 'running'}; compare it once it has finished.`,
+      throw invalidField(
         path,
+        `Run "${id}" is still ${run.status === 'queued' ? 'queued' : 'running'}; compare it once it has finished.`,
       );
     }
     return run;

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { LabelMoveAttempt } from '@/lib/adapters/prisma/registry';
-import { LoomError } from '@/lib/loom/core';
+import { invalidField, LoomError } from '@/lib/loom/core';
 import { mcnemarTest } from '@/lib/loom/evaluator';
 import { formatCount, formatPercent } from '@/components/suites/format';
 import { ACTIVE_RUN_STATUSES } from '@/components/suites/types';
@@ -104,10 +104,6 @@ export interface SaveGateInput {
   requireNoRegression: boolean;
 }
 
-function invalid(path: string, message: string): LoomError {
-  return new LoomError('INVALID_INPUT', message, { issues: [{ path, message }] });
-}
-
 /** Sets or removes a prompt's gate (admins only) and records it in the prompt's audit log. */
 export async function saveGate(
   prisma: PrismaClient,
@@ -123,15 +119,16 @@ export async function saveGate(
   const hasCondition = input.minPassRate !== null || input.requireNoRegression;
   const remove = input.suiteId === null && !hasCondition;
   if (!remove) {
-    if (input.suiteId === null) throw invalid('suiteId', 'Choose the suite whose runs are the evidence.');
+    if (input.suiteId === null)
+      throw invalidField('suiteId', 'Choose the suite whose runs are the evidence.');
     if (!hasCondition) {
-      throw invalid(
+      throw invalidField(
         'minPassRate',
         'Set a minimum pass rate, require no significant regression, or both (or choose no suite to turn the gate off).',
       );
     }
     if (input.minPassRate !== null && !(input.minPassRate >= 0 && input.minPassRate <= 1)) {
-      throw invalid('minPassRate', 'The minimum pass rate must be between 0% and 100%.');
+      throw invalidField('minPassRate', 'The minimum pass rate must be between 0% and 100%.');
     }
   }
   return prisma.$transaction(async (tx) => {
@@ -153,10 +150,10 @@ export async function saveGate(
       select: { name: true, promptId: true, archivedAt: true },
     });
     if (!suite || suite.archivedAt !== null) {
-      throw invalid('suiteId', 'That suite does not exist (or is archived); choose another.');
+      throw invalidField('suiteId', 'That suite does not exist (or is archived); choose another.');
     }
     if (suite.promptId !== input.promptId) {
-      throw invalid(
+      throw invalidField(
         'suiteId',
         `Suite "${suite.name}" targets another prompt; choose a suite of "${input.promptId}".`,
       );
@@ -474,10 +471,10 @@ export function assertMayOverride(actor: Pick<Viewer, 'role'>, label: string, re
     );
   }
   if (label !== PRODUCTION_LABEL)
-    throw invalid('overrideReason', 'Only the production label has a release gate.');
+    throw invalidField('overrideReason', 'Only the production label has a release gate.');
   const trimmed = reason.trim();
   if (trimmed.length < MIN_OVERRIDE_REASON || trimmed.length > MAX_OVERRIDE_REASON) {
-    throw invalid(
+    throw invalidField(
       'overrideReason',
       `Write why this version may skip the gate, in ${MIN_OVERRIDE_REASON} to ${MAX_OVERRIDE_REASON} characters.`,
     );
