@@ -1,5 +1,6 @@
 import { formatAge, formatTime } from './format';
-import { CHECK_TITLE, formatPercent, type GateCheckKind } from './gate-types';
+import { formatPercent } from '@/components/suites/format';
+import { CHECK_TITLE, type GateCheckKind } from './gate-types';
 import type { AuditRow } from './types';
 
 const version = (value: unknown) => (typeof value === 'number' ? `v${value}` : 'nothing');

@@ -77,5 +77,3 @@ export function evidenceLinks(evidence: GateEvidence | undefined): { run?: strin
   const params = new URLSearchParams({ baseline: evidence.productionRunId, runs: evidence.runId });
   return { run, compare: `/suites/${suite}/compare?${params}` };
 }
-
-export const formatPercent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;

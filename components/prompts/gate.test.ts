@@ -1,7 +1,7 @@
 // How the release gate reads on screen: the audit log's lines, the gate's sentence, evidence links.
 import { describe, expect, it } from 'vitest';
 import { describeAudit, gateOverrideOf } from './audit-log';
-import { evidenceLinks, formatPercent, type GateEvidence } from './gate-types';
+import { evidenceLinks, type GateEvidence } from './gate-types';
 import { describeGate } from './release-gate';
 import type { AuditRow } from './types';
 
@@ -56,7 +56,6 @@ describe('gate wording and links', () => {
     expect(describeGate({ ...gate, suiteId: null })).toBe(
       'No release gate: any editor may promote any version.',
     );
-    expect(formatPercent(0.8333)).toBe('83.3%');
   });
 
   it('links the run and, with a production run, the comparison', () => {

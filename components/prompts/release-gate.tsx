@@ -7,7 +7,8 @@ import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button, buttonClasses } from '../ui/button';
 import { Alert } from '../ui/card';
 import { Field, Input, Select } from '../ui/field';
-import { formatPercent, type GateSettings, type GateSuiteOption } from './gate-types';
+import { formatPercent } from '@/components/suites/format';
+import type { GateSettings, GateSuiteOption } from './gate-types';
 import { promptKeys } from './query-keys';
 
 export interface SaveGateInput {

@@ -6,7 +6,7 @@ import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/card';
 import { Field, Input, Select, Textarea } from '../ui/field';
-import { formatValue } from './format';
+import { formatInputValue } from './format';
 import type { CaseRow, CaseVariable } from './types';
 
 export interface CaseDraftPayload {
@@ -29,7 +29,7 @@ export type SaveCase = (input: {
 function toText(value: unknown, type: string): string {
   if (value === undefined || value === null) return '';
   if (type === 'json' || type === 'list') return JSON.stringify(value, null, 2);
-  return formatValue(value);
+  return formatInputValue(value);
 }
 
 /**

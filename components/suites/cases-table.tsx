@@ -17,7 +17,7 @@ import { Button, buttonClasses } from '../ui/button';
 import { Alert } from '../ui/card';
 import { TableScroll } from '../ui/table';
 import { CaseDialog, type SaveCase } from './case-dialog';
-import { formatCount, formatValue } from './format';
+import { formatCount, formatInputValue } from './format';
 import { ImportCasesDialog } from './import-dialog';
 import type { CasePage, CasePageQuery, CaseRow, CaseVariable } from './types';
 
@@ -119,7 +119,7 @@ export function CasesTable({
       }) as ColumnDef<CaseRow, string>,
       ...inputKeys.map(
         (key) =>
-          column.accessor((row) => formatValue(row.input[key]), {
+          column.accessor((row) => formatInputValue(row.input[key]), {
             id: `input.${key}`,
             header: key,
             cell: (info) => <Cell text={info.getValue()} />,

@@ -7,25 +7,23 @@ import { cancelRunAction } from '@/app/(studio)/suites/[id]/runs/actions';
 import { Button } from '@/components/ui/button';
 import { errorMessage } from '@/lib/client/action-result';
 import { useActionMutation } from '@/lib/client/use-action-mutation';
-import { formatDuration, formatRunCost, isActiveRun } from './runs-list-format';
-import { RunStatusBadge } from './runs-list-status';
+import { formatDuration } from './format';
+import { formatRunCost } from './runs-list-format';
+import { isActiveRun, type RunCounts } from './types';
+import { RunStatusBadge } from './run-status';
 
-/** The progress endpoint's JSON (lib/server/suites/run-progress.ts). */
-export interface RunProgressData {
+/** A run's live state, as the progress endpoint (lib/server/suites/run-progress.ts) serves it (JSON: dates as ISO text). */
+export interface RunProgressView extends RunCounts {
   status: string;
-  done: number;
   total: number;
-  passed: number;
+  /** Scored and did not pass (errored cases are not counted here). */
   failed: number;
-  errored: number;
-  costMicros: number;
-  judgeCostMicros: number;
-  unpricedCases: number;
-  judgeUnpricedCases: number;
   cancelRequested: boolean;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Remaining time at the rate so far; null before a rate is known or once finished. */
   etaMs: number | null;
+  /** Why the run failed as a whole. */
   error: string | null;
 }
 
@@ -39,16 +37,16 @@ export interface RunProgressProps {
 /** How often a queued or running run is polled: progress shows within a second of a case finishing. */
 const POLL_MS = 500;
 
-async function fetchProgress(runId: string): Promise<RunProgressData> {
+async function fetchProgress(runId: string): Promise<RunProgressView> {
   const response = await fetch(`/api/suites/runs/${encodeURIComponent(runId)}/progress`, {
     cache: 'no-store',
   });
-  const body = (await response.json().catch(() => ({}))) as Partial<RunProgressData> & {
+  const body = (await response.json().catch(() => ({}))) as Partial<RunProgressView> & {
     code?: string;
     message?: string;
   };
   if (!response.ok) throw new Error(errorMessage({ code: body.code ?? 'INTERNAL', message: body.message }));
-  return body as RunProgressData;
+  return body as RunProgressView;
 }
 
 /**

@@ -6,11 +6,13 @@ import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { formatTime } from '@/components/prompts/format';
 import { TableScroll } from '@/components/ui/table';
-import { formatDuration, formatPassRate, formatRunCost, isActiveRun } from './runs-list-format';
-import { RunStatusBadge } from './runs-list-status';
+import { formatDuration, formatPercent } from './format';
+import { formatRunCost } from './runs-list-format';
+import { isActiveRun, type RunCounts } from './types';
+import { RunStatusBadge } from './run-status';
 
 /** One run as the runs table shows it. */
-export interface RunRowView {
+export interface RunRowView extends RunCounts {
   id: string;
   batchId: string;
   status: string;
@@ -19,13 +21,6 @@ export interface RunRowView {
   provider: string;
   model: string;
   total: number;
-  done: number;
-  passed: number;
-  errored: number;
-  costMicros: number;
-  judgeCostMicros: number;
-  unpricedCases: number;
-  judgeUnpricedCases: number;
   hasJudge: boolean;
   error: string | null;
   createdBy: string | null;
@@ -157,7 +152,7 @@ export function RunsList({ suiteId, runs }: { suiteId: string; runs: RunRowView[
                     </span>
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    {run.done > 0 ? formatPassRate(run.passed, run.done) : '—'}
+                    {formatPercent(run.done > 0 ? run.passed / run.done : null)}
                     {run.done > 0 ? (
                       <span className="block text-xs text-zinc-600 dark:text-zinc-400">
                         {run.passed}/{run.done}

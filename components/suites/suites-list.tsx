@@ -2,7 +2,8 @@ import Link from 'next/link';
 import { formatAge, formatTime } from '../prompts/format';
 import { buttonClasses } from '../ui/button';
 import { TableScroll } from '../ui/table';
-import { formatCount, formatPercent, RUN_STATUS_LABELS } from './format';
+import { formatCount, formatPercent } from './format';
+import { RunStatusBadge } from './run-status';
 import type { SuiteListRow } from './types';
 
 /** The workspace's suites: target prompt, latest revision, size and the last run's outcome. */
@@ -93,8 +94,8 @@ export function SuitesList({
                     className="hover:underline"
                   >
                     {formatPercent(s.lastRun.passRate)}
-                    <span className="block text-xs text-zinc-500 dark:text-zinc-400">
-                      {RUN_STATUS_LABELS[s.lastRun.status] ?? s.lastRun.status}
+                    <span className="mt-0.5 block">
+                      <RunStatusBadge status={s.lastRun.status} />
                     </span>
                   </Link>
                 ) : (

@@ -1,5 +1,29 @@
 /** Serializable shapes the suites screens receive from server components and routes. */
 
+/** Run statuses (EvalRun.status) of a run still moving: waiting for the worker or executing. */
+export const ACTIVE_RUN_STATUSES: readonly string[] = ['queued', 'running'];
+
+/** Still moving: the progress polls, the list refreshes, a comparison or the gate waits for it. */
+export function isActiveRun(status: string): boolean {
+  return ACTIVE_RUN_STATUSES.includes(status);
+}
+
+/** A run's counts and costs so far (the runs list, the live progress). */
+export interface RunCounts {
+  /** Cases with a stored result. */
+  done: number;
+  passed: number;
+  errored: number;
+  /** Target cost of the priced cases so far, micro-dollars. */
+  costMicros: number;
+  /** Judge cost so far, always apart from the target's. */
+  judgeCostMicros: number;
+  /** Cases whose target cost is unknown (no price for the model): not free. */
+  unpricedCases: number;
+  /** Cases with a judge call of unknown cost. */
+  judgeUnpricedCases: number;
+}
+
 /** Most cases a suite revision may hold: a thorough regression set, still one page of SQL per table view. */
 export const MAX_SUITE_CASES = 20_000;
 /** Rows of the cases table per page (server-side paging). */

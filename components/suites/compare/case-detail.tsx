@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert } from '../../ui/card';
 import type { CompareColumn } from './compare-cases';
-import { fetchJson } from './fetch-json';
-import { formatDollars } from './format';
+import { fetchJson } from '../fetch-json';
+import { formatDollars } from '../format';
 import { OutputDiff } from './output-diff';
 import type { CompareCaseDetail, CompareCaseSide } from './types';
 

@@ -6,7 +6,7 @@ import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert } from '../../ui/card';
 import { TableScroll } from '../../ui/table';
 import { CompareCaseDetailPanel } from './case-detail';
-import { fetchJson } from './fetch-json';
+import { fetchJson } from '../fetch-json';
 import type { CaseFlag, CompareCaseCell, CompareCaseRow, CompareCasesPage } from './types';
 
 export const COMPARE_CASES_PAGE_SIZE = 50;

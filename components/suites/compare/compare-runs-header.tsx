@@ -1,14 +1,7 @@
-import Link from 'next/link';
 import { TableScroll } from '../../ui/table';
-import { formatRunDate } from './format';
+import { RunStatusBadge } from '../run-status';
+import { RunColumnCells, RunColumnHeads, RunDateCell } from './run-columns';
 import type { Comparison, CompareRunInfo } from './types';
-
-const STATUS_TEXT: Record<string, string> = {
-  completed: 'Completed',
-  completed_with_errors: 'Completed with errors',
-  cancelled: 'Cancelled',
-  failed: 'Failed',
-};
 
 function RunRow({ suiteId, role, run }: { suiteId: string; role: string; run: CompareRunInfo }) {
   return (
@@ -16,24 +9,13 @@ function RunRow({ suiteId, role, run }: { suiteId: string; role: string; run: Co
       <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap">
         {role}
       </th>
+      <RunColumnCells suiteId={suiteId} run={run} />
       <td className="px-3 py-2 whitespace-nowrap">
-        <Link
-          href={`/suites/${encodeURIComponent(suiteId)}/runs/${encodeURIComponent(run.id)}`}
-          className="font-medium text-accent hover:underline"
-        >
-          v{run.promptVersion}
-        </Link>
+        <RunStatusBadge status={run.status} />
       </td>
-      <td className="max-w-[16rem] truncate px-3 py-2" title={`${run.provider}/${run.model}`}>
-        {run.provider}/{run.model}
-      </td>
-      <td className="px-3 py-2 whitespace-nowrap tabular-nums">r{run.suiteRevision}</td>
-      <td className="px-3 py-2 whitespace-nowrap">{STATUS_TEXT[run.status] ?? run.status}</td>
       <td className="px-3 py-2 whitespace-nowrap tabular-nums">{run.cases}</td>
       <td className="px-3 py-2 whitespace-nowrap tabular-nums">{run.overridden}</td>
-      <td className="px-3 py-2 whitespace-nowrap text-zinc-600 dark:text-zinc-400">
-        {formatRunDate(run.createdAt)}
-      </td>
+      <RunDateCell run={run} />
     </tr>
   );
 }
@@ -62,15 +44,7 @@ export function CompareRunsHeader({ comparison }: { comparison: Comparison }) {
               <th scope="col" className="px-3 py-2 font-medium">
                 Run
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Version
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Provider / model
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Revision
-              </th>
+              <RunColumnHeads />
               <th scope="col" className="px-3 py-2 font-medium">
                 Status
               </th>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDelta, formatDollars, formatInterval, formatValue } from './format';
+import { formatDelta, formatInterval, formatValue } from './format';
 
 describe('compare formatting', () => {
   it('shows rates as percentages and their deltas in percentage points', () => {
@@ -11,8 +11,8 @@ describe('compare formatting', () => {
   });
 
   it('shows costs in dollars from micro-dollars, a missing value as a dash (never $0)', () => {
-    expect(formatDollars(120)).toBe('$0.000120');
-    expect(formatDollars(25_000)).toBe('$0.0250');
+    expect(formatValue(120, 'micros')).toBe('$0.000120');
+    expect(formatValue(25_000, 'micros')).toBe('$0.0250');
     expect(formatDelta(30, 'micros')).toBe('+$0.000030');
     expect(formatValue(null, 'micros')).toBe('—');
     expect(formatValue(0, 'micros')).toBe('$0.00');

@@ -1,3 +1,4 @@
+import { formatDollars } from '../format';
 import type { MetricRow, MetricUnit, MetricVerdict } from './types';
 
 /** A metric's value: "87.5%", "0.82", "$0.000120", "340 ms". */
@@ -13,14 +14,6 @@ export function formatValue(value: number | null, unit: MetricUnit): string {
     case 'ms':
       return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
   }
-}
-
-/** Micro-dollars as dollars with enough digits for a per-case cost. */
-export function formatDollars(micros: number): string {
-  const dollars = micros / 1_000_000;
-  const abs = Math.abs(dollars);
-  const digits = abs === 0 ? 2 : abs >= 1 ? 2 : abs >= 0.01 ? 4 : 6;
-  return `${dollars < 0 ? '−' : ''}$${abs.toFixed(digits)}`;
 }
 
 /** A signed delta in the metric's unit; rates in percentage points. */
@@ -54,11 +47,6 @@ export const VERDICT_TEXT: Record<MetricVerdict, string> = {
   'not-tested': 'Not tested',
   'not-measurable': 'Not measurable',
 };
-
-/** Relative time-free date for run labels: "2026-12-02 14:03 UTC". */
-export function formatRunDate(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /** "v3 · openai/gpt-4o-mini" */
 export function runLabel(run: { promptVersion: number; provider: string; model: string }): string {

@@ -1,10 +1,9 @@
 import Link from 'next/link';
 import { TableScroll } from '../../ui/table';
+import { formatCount } from '../format';
 import { formatDelta, formatInterval, formatValue, runLabel } from './format';
 import type { CandidateComparison, CompareRunInfo } from './types';
-import { VerdictBadge } from './verdict-badge';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+import { MetricVerdictBadge } from './metric-verdict-badge';
 
 /** One candidate against the baseline: each metric's values, delta with interval, verdict and evidence. */
 export function MetricsTable({
@@ -36,10 +35,10 @@ export function MetricsTable({
             against baseline {runLabel(baseline)}
           </span>
         </h2>
-        {passRate ? <VerdictBadge verdict={passRate.verdict} /> : null}
+        {passRate ? <MetricVerdictBadge verdict={passRate.verdict} /> : null}
       </header>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        {plural(comparison.sharedCases, 'shared case')}
+        {formatCount(comparison.sharedCases, 'shared case')}
         {comparison.onlyInBaseline ? ` · ${comparison.onlyInBaseline} only in the baseline` : ''}
         {comparison.onlyInCandidate ? ` · ${comparison.onlyInCandidate} only in this run` : ''}
         {comparison.sharedCases ? ` · ${comparison.lost} lost, ${comparison.gained} gained` : ''}
@@ -65,7 +64,7 @@ export function MetricsTable({
                 <li key={metric.key} data-metric-item={metric.key} className="space-y-1 py-2">
                   <div className="flex flex-wrap items-center justify-between gap-2">
                     <span className="text-sm font-medium">{metric.label}</span>
-                    <VerdictBadge verdict={metric.verdict} />
+                    <MetricVerdictBadge verdict={metric.verdict} />
                   </div>
                   <p className="text-sm tabular-nums">
                     {metric.unpriced ? 'unpriced' : formatValue(metric.baseline, metric.unit)} →{' '}
@@ -126,7 +125,7 @@ export function MetricsTable({
                           ) : null}
                         </td>
                         <td className="px-3 py-2">
-                          <VerdictBadge verdict={metric.verdict} />
+                          <MetricVerdictBadge verdict={metric.verdict} />
                           <p className="mt-1 text-xs text-zinc-700 dark:text-zinc-300" data-testid="evidence">
                             {metric.evidence}
                           </p>

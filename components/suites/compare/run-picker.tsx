@@ -1,7 +1,9 @@
 import Link from 'next/link';
+import { formatTime } from '@/components/prompts/format';
 import { buttonClasses } from '../../ui/button';
 import { TableScroll } from '../../ui/table';
-import { formatRunDate } from './format';
+import { formatPercent } from '../format';
+import { RunColumnCells, RunColumnHeads, RunDateCell } from './run-columns';
 import type { PickableRun } from './types';
 
 /**
@@ -62,15 +64,7 @@ export function RunPicker({
               <th scope="col" className="px-3 py-2 font-medium">
                 Compare
               </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Version
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Provider / model
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Revision
-              </th>
+              <RunColumnHeads />
               <th scope="col" className="px-3 py-2 font-medium">
                 Started
               </th>
@@ -81,7 +75,7 @@ export function RunPicker({
           </thead>
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {runs.map((run) => {
-              const label = `v${run.promptVersion} ${run.provider}/${run.model}, ${formatRunDate(run.createdAt)}`;
+              const label = `v${run.promptVersion} ${run.provider}/${run.model}, ${formatTime(run.createdAt)}`;
               return (
                 <tr key={run.id}>
                   <td className="px-3 py-2">
@@ -104,23 +98,10 @@ export function RunPicker({
                       className="size-4 accent-accent"
                     />
                   </td>
-                  <td className="px-3 py-2 font-medium whitespace-nowrap">
-                    <Link
-                      href={`/suites/${encodeURIComponent(suiteId)}/runs/${encodeURIComponent(run.id)}`}
-                      className="text-accent hover:underline"
-                    >
-                      v{run.promptVersion}
-                    </Link>
-                  </td>
-                  <td className="max-w-[16rem] truncate px-3 py-2" title={`${run.provider}/${run.model}`}>
-                    {run.provider}/{run.model}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">r{run.suiteRevision}</td>
-                  <td className="px-3 py-2 whitespace-nowrap text-zinc-600 dark:text-zinc-400">
-                    {formatRunDate(run.createdAt)}
-                  </td>
+                  <RunColumnCells suiteId={suiteId} run={run} />
+                  <RunDateCell run={run} />
                   <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
-                    {run.passRate === null ? '—' : `${(run.passRate * 100).toFixed(1)}%`}
+                    {formatPercent(run.passRate)}
                     <span className="ml-1 text-xs text-zinc-600 dark:text-zinc-400">
                       ({run.passed ?? 0}/{run.total})
                     </span>

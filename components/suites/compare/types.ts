@@ -42,15 +42,19 @@ export interface MetricRow {
   unpriced?: boolean;
 }
 
-export interface CompareRunInfo {
+/** What says which run a row is (run-columns.tsx), shared by the picker and the comparison. */
+export interface RunIdentity {
   id: string;
-  promptId: string;
   promptVersion: number;
   provider: string;
   model: string;
   suiteRevision: number;
   status: string;
   createdAt: string;
+}
+
+export interface CompareRunInfo extends RunIdentity {
+  promptId: string;
   finishedAt: string | null;
   /** Case results stored for the run. */
   cases: number;
@@ -150,14 +154,7 @@ export interface CompareCaseDetail {
 }
 
 /** A finished run offered by the picker. */
-export interface PickableRun {
-  id: string;
-  promptVersion: number;
-  provider: string;
-  model: string;
-  suiteRevision: number;
-  status: string;
-  createdAt: string;
+export interface PickableRun extends RunIdentity {
   total: number;
   passed: number | null;
   passRate: number | null;

@@ -8,10 +8,12 @@ import { RenderedMessages } from '../../playground/rendered-messages';
 import { Button } from '../../ui/button';
 import { Alert } from '../../ui/card';
 import { Field, Textarea } from '../../ui/field';
-import { fetchJson, runKeys } from './fetch';
-import { formatCost, formatMs, formatTokens } from './format';
+import { fetchJson } from '../fetch-json';
+import { runKeys } from './run-keys';
+import { formatCost } from '../format';
+import { formatMs, formatTokens } from './format';
 import type { CaseDetail, CaseReviewView, EvaluationView } from './types';
-import { VerdictBadge } from './verdict-badge';
+import { CaseVerdictBadge } from './case-verdict-badge';
 
 /** Mirrors the server's limit (lib/server/suites/reviews.ts MAX_REVIEW_REASON). */
 const MAX_REASON = 2000;
@@ -94,11 +96,11 @@ export function CaseDrawer({
               <p className={`flex flex-wrap items-center gap-2 text-xs ${muted}`}>
                 <span>#{detail.position + 1} in the suite</span>
                 <span className="inline-flex items-center gap-1">
-                  automated <VerdictBadge verdict={detail.automated} />
+                  automated <CaseVerdictBadge verdict={detail.automated} />
                 </span>
                 {detail.review ? (
                   <span className="inline-flex items-center gap-1">
-                    reviewer <VerdictBadge verdict={detail.review.pass ? 'pass' : 'fail'} />
+                    reviewer <CaseVerdictBadge verdict={detail.review.pass ? 'pass' : 'fail'} />
                   </span>
                 ) : null}
                 {detail.tags.map((t) => (
@@ -231,7 +233,7 @@ function EvaluationItem({ evaluation }: { evaluation: EvaluationView }) {
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium break-all">{evaluation.name}</span>
         <span className={`text-xs ${muted}`}>{evaluation.isJudge ? 'LLM judge' : evaluation.kind}</span>
-        <VerdictBadge verdict={evaluation.error ? 'error' : evaluation.pass ? 'pass' : 'fail'} />
+        <CaseVerdictBadge verdict={evaluation.error ? 'error' : evaluation.pass ? 'pass' : 'fail'} />
         <span className="text-xs tabular-nums">score {evaluation.score.toFixed(2)}</span>
         {evaluation.scores && evaluation.scores.length > 1 ? (
           <span className={`text-xs ${muted}`}>

@@ -8,9 +8,11 @@ import { Button } from '../../ui/button';
 import { Alert } from '../../ui/card';
 import { TableScroll } from '../../ui/table';
 import { CaseDrawer, type ReviewAction } from './case-drawer';
-import { fetchJson, runKeys } from './fetch';
-import { VerdictBadge } from './verdict-badge';
-import { formatCost, formatMs } from './format';
+import { fetchJson } from '../fetch-json';
+import { runKeys } from './run-keys';
+import { CaseVerdictBadge } from './case-verdict-badge';
+import { formatCost } from '../format';
+import { formatMs } from './format';
 import { CASE_FILTERS, type CaseFilter, type CasePage, type CaseRow } from './types';
 
 const FILTER_TEXT: Record<CaseFilter, string> = {
@@ -24,11 +26,11 @@ const FILTER_TEXT: Record<CaseFilter, string> = {
 
 /** The effective verdict, with the automated one beside it when a reviewer overrode it. */
 function VerdictCell({ row }: { row: CaseRow }) {
-  if (row.reviewed === null) return <VerdictBadge verdict={row.verdict} />;
+  if (row.reviewed === null) return <CaseVerdictBadge verdict={row.verdict} />;
   const overridden = row.reviewed !== row.automated;
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
-      <VerdictBadge verdict={row.verdict} />
+      <CaseVerdictBadge verdict={row.verdict} />
       <span className="text-xs text-zinc-600 dark:text-zinc-400">
         {overridden ? `reviewed (was ${row.automated})` : 'reviewed'}
       </span>

@@ -1,37 +1,10 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { buttonClasses } from '../../ui/button';
-import {
-  formatCost,
-  formatDuration,
-  formatKappa,
-  formatMs,
-  formatRateInterval,
-  formatScoreInterval,
-  formatTokens,
-  STATUS_TEXT,
-} from './format';
+import { formatCost, formatDuration, formatPercent } from '../format';
+import { formatKappa, formatMs, formatRateInterval, formatScoreInterval, formatTokens } from './format';
+import { RunStatusBadge } from '../run-status';
 import type { JudgeAgreementView, RunInfo, RunSummaryView } from './types';
-
-const STATUS_TONE: Record<string, string> = {
-  queued: 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
-  running: 'bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-200',
-  completed: 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200',
-  completed_with_errors: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
-  cancelled: 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
-  failed: 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200',
-};
-
-export function RunStatusBadge({ status }: { status: string }) {
-  return (
-    <span
-      data-testid="run-status"
-      className={`inline-flex shrink-0 items-center rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_TONE[status] ?? STATUS_TONE.queued}`}
-    >
-      {STATUS_TEXT[status] ?? status}
-    </span>
-  );
-}
 
 const muted = 'text-zinc-600 dark:text-zinc-400';
 
@@ -56,7 +29,7 @@ export function RunHeader({ run }: { run: RunInfo }) {
             <h2 className="min-w-0 text-xl font-semibold break-words">
               Run of {run.promptName} v{run.promptVersion}
             </h2>
-            <RunStatusBadge status={run.status} />
+            <RunStatusBadge status={run.status} testId="run-status" />
           </div>
           <dl className={`flex flex-wrap gap-x-4 gap-y-1 text-sm ${muted}`}>
             <div className="flex min-w-0 gap-1">
@@ -200,7 +173,7 @@ export function RunStats({ run, summary }: { run: RunInfo; summary: RunSummaryVi
         value={`${summary.overridden} ${summary.overridden === 1 ? 'verdict' : 'verdicts'} overridden by reviewers`}
         note={
           summary.reviewed > 0
-            ? `${summary.reviewed} reviewed; automated pass rate ${Math.round((summary.automatedPassed / summary.total) * 100)}%`
+            ? `${summary.reviewed} reviewed; automated pass rate ${formatPercent(summary.automatedPassed / summary.total, 0)}`
             : 'no case reviewed yet'
         }
       />

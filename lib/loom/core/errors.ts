@@ -65,6 +65,11 @@ export function isLoomError(error: unknown, code?: LoomErrorCode): error is Loom
   return error instanceof LoomError && (code === undefined || error.code === code);
 }
 
+/** INVALID_INPUT about one field: the message is also that field's issue (`path`, e.g. "suiteId"). */
+export function invalidField(path: string, message: string): LoomError {
+  return new LoomError('INVALID_INPUT', message, { issues: [{ path, message }] });
+}
+
 /** Throws CANCELLED when the signal has fired; call at every await boundary that does work. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {

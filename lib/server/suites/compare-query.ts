@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { LoomError } from '@/lib/loom/core';
+import { invalidField } from '@/lib/loom/core';
 
 const id = z.string().trim().min(1).max(200);
 
@@ -37,7 +37,7 @@ export function parseSearchParams<S extends z.ZodType>(schema: S, params: URLSea
     const issue = parsed.error.issues[0];
     const path = issue?.path.map(String).join('.') ?? '';
     const message = `Bad "${path}" parameter: ${issue?.message ?? 'invalid'}`;
-    throw new LoomError('INVALID_INPUT', message, { issues: [{ path, message }] });
+    throw invalidField(path, message);
   }
   return parsed.data;
 }

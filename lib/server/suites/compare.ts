@@ -1,6 +1,6 @@
 import 'server-only';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
-import { LoomError } from '@/lib/loom/core';
+import { invalidField, LoomError } from '@/lib/loom/core';
 import { mcnemarTest, pairedMeanDifference, type PairedVerdict } from '@/lib/loom/evaluator/paired';
 import type {
   CaseFlag,
@@ -13,7 +13,10 @@ import type {
   CompareRunInfo,
   MetricRow,
   PickableRun,
+  RunIdentity,
 } from '@/components/suites/compare/types';
+import { formatCount } from '@/components/suites/format';
+import { ACTIVE_RUN_STATUSES, isActiveRun } from '@/components/suites/types';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
 
@@ -29,16 +32,11 @@ export const COMPARE_ALPHA = 0.05;
 export const COMPARE_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 const PREVIEW_CHARS = 160;
-const UNFINISHED = new Set(['queued', 'running']);
 
 export interface CompareInput {
   suiteId: string;
   baselineRunId: string;
   runIds: readonly string[];
-}
-
-function invalid(message: string, path: string): LoomError {
-  return new LoomError('INVALID_INPUT', message, { issues: [{ path, message }] });
 }
 
 function assertRead(viewer: Reader): void {
@@ -65,18 +63,18 @@ async function resolveRuns(prisma: PrismaClient, viewer: Reader, input: CompareI
     select: { id: true, name: true, promptId: true },
   });
   if (!suite) throw new LoomError('NOT_FOUND', `Suite "${input.suiteId}" not found`);
-  if (!input.baselineRunId) throw invalid('Choose a baseline run.', 'baseline');
+  if (!input.baselineRunId) throw invalidField('baseline', 'Choose a baseline run.');
   const candidateIds = [...new Set(input.runIds.filter((id) => id && id !== input.baselineRunId))];
   if (candidateIds.length === 0) {
-    throw invalid(
-      'A comparison needs at least 2 runs: choose one or more runs besides the baseline.',
+    throw invalidField(
       'runs',
+      'A comparison needs at least 2 runs: choose one or more runs besides the baseline.',
     );
   }
   if (candidateIds.length > MAX_CANDIDATES) {
-    throw invalid(
-      `Compare at most ${MAX_CANDIDATES} runs with the baseline at once (${candidateIds.length} chosen).`,
+    throw invalidField(
       'runs',
+      `Compare at most ${MAX_CANDIDATES} runs with the baseline at once (${candidateIds.length} chosen).`,
     );
   }
   const ids = [input.baselineRunId, ...candidateIds];
@@ -88,15 +86,15 @@ async function resolveRuns(prisma: PrismaClient, viewer: Reader, input: CompareI
     if (!run)
       throw new LoomError('NOT_FOUND', `Run "${id}" not found`, { issues: [{ path, message: 'not found' }] });
     if (run.suiteId !== suite.id) {
-      throw invalid(
-        `Run "${id}" belongs to another suite; only runs of "${suite.name}" can be compared here.`,
+      throw invalidField(
         path,
+        `Run "${id}" belongs to another suite; only runs of "${suite.name}" can be compared here.`,
       );
     }
-    if (UNFINISHED.has(run.status)) {
-      throw invalid(
-        `Run "${id}" is still ${run.status === 'queued' ? 'queued' : 'running'}; compare it once it has finished.`,
+    if (isActiveRun(run.status)) {
+      throw invalidField(
         path,
+        `Run "${id}" is still ${run.status === 'queued' ? 'queued' : 'running'}; compare it once it has finished.`,
       );
     }
     return run;
@@ -206,18 +204,24 @@ function groupByRun(rows: readonly CompactRow[]): Map<string, Map<string, Compac
 
 const isOverridden = (row: CompactRow) => row.reviewPass !== null && row.reviewPass !== row.autoPass;
 
-function runInfo(run: RunRow, cases: Map<string, CompactRow> | undefined): CompareRunInfo {
-  let overridden = 0;
-  for (const row of cases?.values() ?? []) if (isOverridden(row)) overridden++;
+function runIdentity(run: RunRow): RunIdentity {
   return {
     id: run.id,
-    promptId: run.promptId,
     promptVersion: run.promptVersion,
     provider: run.provider,
     model: run.model,
     suiteRevision: run.suiteRevision,
     status: run.status,
     createdAt: run.createdAt.toISOString(),
+  };
+}
+
+function runInfo(run: RunRow, cases: Map<string, CompactRow> | undefined): CompareRunInfo {
+  let overridden = 0;
+  for (const row of cases?.values() ?? []) if (isOverridden(row)) overridden++;
+  return {
+    ...runIdentity(run),
+    promptId: run.promptId,
     finishedAt: run.finishedAt?.toISOString() ?? null,
     cases: cases?.size ?? 0,
     overridden,
@@ -231,8 +235,6 @@ export function formatP(p: number): string {
   if (p < 0.001) return '< 0.001';
   return `= ${p < 0.01 ? p.toFixed(3) : p.toFixed(p >= 0.1 ? 2 : 3)}`;
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function percentile(sorted: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
@@ -269,6 +271,56 @@ function pairedQuantity(pairs: Array<{ before: number; after: number }>) {
 
 const mean = (values: readonly number[]) =>
   values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+
+type MetricHead = Pick<MetricRow, 'key' | 'label' | 'unit' | 'notes'>;
+
+/** A lower-is-better quantity (cost, latency) with no pair to measure it on. */
+function unmeasuredQuantity(head: MetricHead, n: number, evidence: string, unpriced = false): MetricRow {
+  return {
+    ...head,
+    lowerIsBetter: true,
+    baseline: null,
+    candidate: null,
+    delta: null,
+    interval: null,
+    n,
+    pValue: null,
+    test: null,
+    verdict: 'not-measurable',
+    ...(unpriced ? { unpriced: true } : {}),
+    evidence,
+  };
+}
+
+/**
+ * A lower-is-better quantity (cost, latency) by a paired t-test on `pairs` (`caseNoun`: what a
+ * pair is, e.g. "priced case"); fewer than 2 pairs are too few for a test (`tooFew` says so).
+ */
+function pairedQuantityMetric(
+  head: MetricHead,
+  pairs: Array<{ before: number; after: number }>,
+  what: string,
+  caseNoun: string,
+  tooFew: string,
+): MetricRow {
+  const q = pairedQuantity(pairs);
+  const tested = q.n >= 2;
+  return {
+    ...head,
+    lowerIsBetter: true,
+    baseline: mean(pairs.map((p) => p.before)),
+    candidate: mean(pairs.map((p) => p.after)),
+    delta: q.value,
+    interval: tested ? { low: q.low, high: q.high, confidence: q.confidence } : null,
+    n: q.n,
+    pValue: tested ? q.pValue : null,
+    test: tested ? 'Paired t-test' : null,
+    verdict: tested ? flipForCost(q.verdict) : 'not-measurable',
+    evidence: tested
+      ? `Paired t-test on the ${what} of ${formatCount(q.n, caseNoun)}: p ${formatP(q.pValue)}`
+      : tooFew,
+  };
+}
 
 function compareCandidate(
   baselineRun: RunRow,
@@ -313,7 +365,7 @@ function compareCandidate(
     test: 'McNemar exact test',
     verdict: mc.n ? mc.verdict : 'not-measurable',
     evidence: mc.n
-      ? `McNemar exact test, ${plural(mc.n, 'shared case')}: ${mc.lost} lost, ${mc.gained} gained, p ${formatP(mc.pValue)}`
+      ? `McNemar exact test, ${formatCount(mc.n, 'shared case')}: ${mc.lost} lost, ${mc.gained} gained, p ${formatP(mc.pValue)}`
       : 'No case is in both runs, so there is nothing to pair.',
     notes: reviewNote,
   });
@@ -345,14 +397,14 @@ function compareCandidate(
     verdict: sp.n >= 2 ? sp.verdict : 'not-measurable',
     evidence:
       sp.n >= 2
-        ? `Paired t-test, ${plural(sp.n, 'case')} scored in both runs: p ${formatP(sp.pValue)}`
+        ? `Paired t-test, ${formatCount(sp.n, 'case')} scored in both runs: p ${formatP(sp.pValue)}`
         : `Fewer than 2 cases scored in both runs (${sp.n}), too few for a test.`,
     notes: [
       ...(hasJudge
         ? []
         : ['No LLM judge in these runs: the case score (mean of the evaluators) is compared.']),
       ...(unscored > 0
-        ? [`${plural(unscored, 'shared case')} left out: errored or unscored on one side.`]
+        ? [`${formatCount(unscored, 'shared case')} left out: errored or unscored on one side.`]
         : []),
     ],
   });
@@ -378,55 +430,35 @@ function compareCandidate(
     const label = side === 'target' ? 'Cost per case (target)' : 'Cost per case (judge)';
     const notes = unpriced
       ? [
-          `${plural(unpriced, 'shared case')} left out: no price for the model on one side (unpriced, not $0).`,
+          `${formatCount(unpriced, 'shared case')} left out: no price for the model on one side (unpriced, not $0).`,
         ]
       : [];
-    const none = pairs.length === 0;
-    const allZero = pairs.every((p) => p.before === 0 && p.after === 0);
-    if (none || (side === 'judge' && allZero && !hasJudge)) {
-      metrics.push({
-        key: side === 'target' ? 'costTarget' : 'costJudge',
-        label,
-        unit: 'micros',
-        lowerIsBetter: true,
-        baseline: null,
-        candidate: null,
-        delta: null,
-        interval: null,
-        n: pairs.length,
-        pValue: null,
-        test: null,
-        verdict: 'not-measurable',
-        ...(none && shared.length ? { unpriced: true } : {}),
-        evidence: none
-          ? shared.length
-            ? 'Unpriced: no shared case has a known price on both sides.'
-            : 'No case is in both runs.'
-          : 'No judge in these runs.',
-        notes,
-      });
-      continue;
-    }
-    const q = pairedQuantity(pairs);
-    const tested = q.n >= 2;
-    metrics.push({
+    const head: MetricHead = {
       key: side === 'target' ? 'costTarget' : 'costJudge',
       label,
       unit: 'micros',
-      lowerIsBetter: true,
-      baseline: mean(pairs.map((p) => p.before)),
-      candidate: mean(pairs.map((p) => p.after)),
-      delta: q.value,
-      interval: tested ? { low: q.low, high: q.high, confidence: q.confidence } : null,
-      n: q.n,
-      pValue: tested ? q.pValue : null,
-      test: tested ? 'Paired t-test' : null,
-      verdict: tested ? flipForCost(q.verdict) : 'not-measurable',
-      evidence: tested
-        ? `Paired t-test on the cost of ${plural(q.n, 'priced case')}: p ${formatP(q.pValue)}`
-        : 'Fewer than 2 priced cases in both runs, too few for a test.',
       notes,
-    });
+    };
+    const none = pairs.length === 0;
+    const allZero = pairs.every((p) => p.before === 0 && p.after === 0);
+    if (none || (side === 'judge' && allZero && !hasJudge)) {
+      const evidence = none
+        ? shared.length
+          ? 'Unpriced: no shared case has a known price on both sides.'
+          : 'No case is in both runs.'
+        : 'No judge in these runs.';
+      metrics.push(unmeasuredQuantity(head, pairs.length, evidence, none && shared.length > 0));
+      continue;
+    }
+    metrics.push(
+      pairedQuantityMetric(
+        head,
+        pairs,
+        'cost',
+        'priced case',
+        'Fewer than 2 priced cases in both runs, too few for a test.',
+      ),
+    );
   }
 
   // Latency: the paired mean carries the verdict; the percentiles are shown for reference.
@@ -435,44 +467,19 @@ function compareCandidate(
     if (b.latencyMs !== null && c.latencyMs !== null)
       latencyPairs.push({ before: b.latencyMs, after: c.latencyMs });
   }
+  const latencyHead: MetricHead = { key: 'latencyMean', label: 'Latency (mean)', unit: 'ms', notes: [] };
   if (latencyPairs.length === 0) {
-    metrics.push({
-      key: 'latencyMean',
-      label: 'Latency (mean)',
-      unit: 'ms',
-      lowerIsBetter: true,
-      baseline: null,
-      candidate: null,
-      delta: null,
-      interval: null,
-      n: 0,
-      pValue: null,
-      test: null,
-      verdict: 'not-measurable',
-      evidence: 'No case is in both runs.',
-      notes: [],
-    });
+    metrics.push(unmeasuredQuantity(latencyHead, 0, 'No case is in both runs.'));
   } else {
-    const q = pairedQuantity(latencyPairs);
-    const tested = q.n >= 2;
-    metrics.push({
-      key: 'latencyMean',
-      label: 'Latency (mean)',
-      unit: 'ms',
-      lowerIsBetter: true,
-      baseline: mean(latencyPairs.map((p) => p.before)),
-      candidate: mean(latencyPairs.map((p) => p.after)),
-      delta: q.value,
-      interval: tested ? { low: q.low, high: q.high, confidence: q.confidence } : null,
-      n: q.n,
-      pValue: tested ? q.pValue : null,
-      test: tested ? 'Paired t-test' : null,
-      verdict: tested ? flipForCost(q.verdict) : 'not-measurable',
-      evidence: tested
-        ? `Paired t-test on the latency of ${plural(q.n, 'shared case')}: p ${formatP(q.pValue)}`
-        : 'Fewer than 2 shared cases, too few for a test.',
-      notes: [],
-    });
+    metrics.push(
+      pairedQuantityMetric(
+        latencyHead,
+        latencyPairs,
+        'latency',
+        'shared case',
+        'Fewer than 2 shared cases, too few for a test.',
+      ),
+    );
     const before = latencyPairs.map((p) => p.before).sort((a, b) => a - b);
     const after = latencyPairs.map((p) => p.after).sort((a, b) => a - b);
     for (const [key, p] of [
@@ -494,7 +501,7 @@ function compareCandidate(
         pValue: null,
         test: null,
         verdict: 'not-tested',
-        evidence: `Percentile of ${plural(latencyPairs.length, 'shared case')}, for reference; the verdict on latency is the mean's.`,
+        evidence: `Percentile of ${formatCount(latencyPairs.length, 'shared case')}, for reference; the verdict on latency is the mean's.`,
         notes: [],
       });
     }
@@ -915,7 +922,7 @@ export async function listComparableRuns(
   });
   if (!suite) throw new LoomError('NOT_FOUND', `Suite "${suiteId}" not found`);
   const runs = await prisma.evalRun.findMany({
-    where: { workspaceId: viewer.workspaceId, suiteId, status: { notIn: [...UNFINISHED] } },
+    where: { workspaceId: viewer.workspaceId, suiteId, status: { notIn: [...ACTIVE_RUN_STATUSES] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
     take: 200,
   });
@@ -935,13 +942,7 @@ export async function listComparableRuns(
     runs: runs.map((run) => {
       const c = counts.get(run.id);
       return {
-        id: run.id,
-        promptVersion: run.promptVersion,
-        provider: run.provider,
-        model: run.model,
-        suiteRevision: run.suiteRevision,
-        status: run.status,
-        createdAt: run.createdAt.toISOString(),
+        ...runIdentity(run),
         total: c?.total ?? 0,
         passed: c ? c.passed : null,
         passRate: c && c.total > 0 ? c.passed / c.total : null,

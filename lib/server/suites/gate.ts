@@ -1,10 +1,11 @@
 import 'server-only';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { LabelMoveAttempt } from '@/lib/adapters/prisma/registry';
-import { LoomError } from '@/lib/loom/core';
+import { invalidField, LoomError } from '@/lib/loom/core';
 import { mcnemarTest } from '@/lib/loom/evaluator';
+import { formatCount, formatPercent } from '@/components/suites/format';
+import { ACTIVE_RUN_STATUSES } from '@/components/suites/types';
 import {
-  formatPercent,
   MAX_OVERRIDE_REASON,
   MIN_OVERRIDE_REASON,
   type GateCheck,
@@ -46,7 +47,6 @@ type Actor = Pick<Viewer, 'workspaceId' | 'userId' | 'email' | 'role'>;
 export const PRODUCTION_LABEL = 'production';
 /** Run statuses whose results are complete enough to be evidence. */
 export const FINISHED_RUN_STATUSES = ['completed', 'completed_with_errors'] as const;
-const UNFINISHED_RUN_STATUSES = ['queued', 'running'];
 /** Float slack so that e.g. 16 of 20 meets 0.8 exactly. */
 const EPSILON = 1e-9;
 
@@ -104,10 +104,6 @@ export interface SaveGateInput {
   requireNoRegression: boolean;
 }
 
-function invalid(path: string, message: string): LoomError {
-  return new LoomError('INVALID_INPUT', message, { issues: [{ path, message }] });
-}
-
 /** Sets or removes a prompt's gate (admins only) and records it in the prompt's audit log. */
 export async function saveGate(
   prisma: PrismaClient,
@@ -123,15 +119,16 @@ export async function saveGate(
   const hasCondition = input.minPassRate !== null || input.requireNoRegression;
   const remove = input.suiteId === null && !hasCondition;
   if (!remove) {
-    if (input.suiteId === null) throw invalid('suiteId', 'Choose the suite whose runs are the evidence.');
+    if (input.suiteId === null)
+      throw invalidField('suiteId', 'Choose the suite whose runs are the evidence.');
     if (!hasCondition) {
-      throw invalid(
+      throw invalidField(
         'minPassRate',
         'Set a minimum pass rate, require no significant regression, or both (or choose no suite to turn the gate off).',
       );
     }
     if (input.minPassRate !== null && !(input.minPassRate >= 0 && input.minPassRate <= 1)) {
-      throw invalid('minPassRate', 'The minimum pass rate must be between 0% and 100%.');
+      throw invalidField('minPassRate', 'The minimum pass rate must be between 0% and 100%.');
     }
   }
   return prisma.$transaction(async (tx) => {
@@ -153,10 +150,10 @@ export async function saveGate(
       select: { name: true, promptId: true, archivedAt: true },
     });
     if (!suite || suite.archivedAt !== null) {
-      throw invalid('suiteId', 'That suite does not exist (or is archived); choose another.');
+      throw invalidField('suiteId', 'That suite does not exist (or is archived); choose another.');
     }
     if (suite.promptId !== input.promptId) {
-      throw invalid(
+      throw invalidField(
         'suiteId',
         `Suite "${suite.name}" targets another prompt; choose a suite of "${input.promptId}".`,
       );
@@ -250,7 +247,7 @@ async function hasUnfinishedRun(
       suiteId: scope.suiteId,
       promptId: scope.promptId,
       promptVersion: scope.version,
-      status: { in: UNFINISHED_RUN_STATUSES },
+      status: { in: [...ACTIVE_RUN_STATUSES] },
     },
     select: { id: true },
   });
@@ -265,7 +262,6 @@ async function findProductionVersion(db: Db, workspaceId: string, promptId: stri
   return label?.version ?? null;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const formatP = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /**
@@ -337,7 +333,7 @@ export async function checkGate(
       checks.push({ kind: 'passRate', passed: false, message: missingRun ?? '' });
     } else {
       const passed = totals.rate + EPSILON >= min;
-      const found = `Pass rate ${formatPercent(totals.rate)} (${totals.passed} of ${plural(totals.n, 'case')}) on suite ${suiteName}`;
+      const found = `Pass rate ${formatPercent(totals.rate)} (${totals.passed} of ${formatCount(totals.n, 'case')}) on suite ${suiteName}`;
       checks.push({
         kind: 'passRate',
         passed,
@@ -440,7 +436,7 @@ async function regressionCheck(
   }
   const test = mcnemarTest(pairs);
   const comparison = { pValue: test.pValue, lost: test.lost, gained: test.gained, n: test.n, productionRun };
-  const counts = `${plural(test.lost, 'case')} passing on v${prod} ${test.lost === 1 ? 'fails' : 'fail'} on v${c.version}, ${test.gained} the other way, of ${plural(test.n, 'paired case')}; ${formatP(test.pValue)}`;
+  const counts = `${formatCount(test.lost, 'case')} passing on v${prod} ${test.lost === 1 ? 'fails' : 'fail'} on v${c.version}, ${test.gained} the other way, of ${formatCount(test.n, 'paired case')}; ${formatP(test.pValue)}`;
   const regressed = test.verdict === 'regression';
   return {
     kind,
@@ -475,10 +471,10 @@ export function assertMayOverride(actor: Pick<Viewer, 'role'>, label: string, re
     );
   }
   if (label !== PRODUCTION_LABEL)
-    throw invalid('overrideReason', 'Only the production label has a release gate.');
+    throw invalidField('overrideReason', 'Only the production label has a release gate.');
   const trimmed = reason.trim();
   if (trimmed.length < MIN_OVERRIDE_REASON || trimmed.length > MAX_OVERRIDE_REASON) {
-    throw invalid(
+    throw invalidField(
       'overrideReason',
       `Write why this version may skip the gate, in ${MIN_OVERRIDE_REASON} to ${MAX_OVERRIDE_REASON} characters.`,
     );

@@ -93,6 +93,26 @@ function filterSql(query: CaseQuery, searchIds?: string[]): Prisma.Sql {
   return parts.length === 0 ? Prisma.sql`TRUE` : Prisma.join(parts, ' AND ');
 }
 
+/**
+ * FROM … WHERE of a run's cases that match the table's filter (aliases sc: SuiteCase, r: its
+ * result, rv: its review), for the page and its count.
+ */
+function matchingCasesSql(
+  workspaceId: string,
+  runId: string,
+  run: { suiteId: string; suiteRevision: number },
+  query: CaseQuery,
+  searchIds?: string[],
+): Prisma.Sql {
+  return Prisma.sql`FROM "SuiteCase" sc
+    JOIN "SuiteCaseResult" r
+      ON r."workspaceId" = sc."workspaceId" AND r."runId" = ${runId} AND r."caseId" = sc."caseId"
+    LEFT JOIN "CaseReview" rv
+      ON rv."workspaceId" = sc."workspaceId" AND rv."runId" = ${runId} AND rv."caseId" = sc."caseId"
+    WHERE sc."workspaceId" = ${workspaceId} AND sc."suiteId" = ${run.suiteId}
+      AND sc."revision" = ${run.suiteRevision} AND ${filterSql(query, searchIds)}`;
+}
+
 // A finished run's text does not change (reviews add verdicts, not text), and a search box sends a
 // query per pause in typing: the searchable text of the last few finished runs is kept in memory,
 // lower-cased, so each search is a scan of strings instead of case-folding every JSON document of
@@ -193,13 +213,7 @@ export async function listRunCases(
   const rows = await db.$queryRaw<PageRow[]>`
     WITH matching AS MATERIALIZED (
       SELECT sc."caseId", sc."position"
-      FROM "SuiteCase" sc
-      JOIN "SuiteCaseResult" r
-        ON r."workspaceId" = sc."workspaceId" AND r."runId" = ${runId} AND r."caseId" = sc."caseId"
-      LEFT JOIN "CaseReview" rv
-        ON rv."workspaceId" = sc."workspaceId" AND rv."runId" = ${runId} AND rv."caseId" = sc."caseId"
-      WHERE sc."workspaceId" = ${workspaceId} AND sc."suiteId" = ${run.suiteId}
-        AND sc."revision" = ${run.suiteRevision} AND ${filterSql(query, searchIds)}
+      ${matchingCasesSql(workspaceId, runId, run, query, searchIds)}
     ), page AS (
       SELECT m."caseId", m."position", (SELECT count(*) FROM matching)::int AS total
       FROM matching m ORDER BY m."position" LIMIT ${CASE_PAGE_SIZE} OFFSET ${offset}
@@ -251,14 +265,7 @@ async function countRunCases(
   searchIds?: string[],
 ): Promise<number> {
   const [row] = await db.$queryRaw<{ total: number }[]>`
-    SELECT count(*)::int AS total
-    FROM "SuiteCase" sc
-    JOIN "SuiteCaseResult" r
-      ON r."workspaceId" = sc."workspaceId" AND r."runId" = ${runId} AND r."caseId" = sc."caseId"
-    LEFT JOIN "CaseReview" rv
-      ON rv."workspaceId" = sc."workspaceId" AND rv."runId" = ${runId} AND rv."caseId" = sc."caseId"
-    WHERE sc."workspaceId" = ${workspaceId} AND sc."suiteId" = ${run.suiteId}
-      AND sc."revision" = ${run.suiteRevision} AND ${filterSql(query, searchIds)}`;
+    SELECT count(*)::int AS total ${matchingCasesSql(workspaceId, runId, run, query, searchIds)}`;
   return row?.total ?? 0;
 }
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { ACTIVE_RUN_STATUSES } from '@/components/suites/types';
 import { getPrisma } from '../db';
 import { logger } from '../logger';
 import { STALE_AFTER_MS } from './run-job';
@@ -21,7 +22,7 @@ export async function recoverStaleRuns(
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.staleAfterMs ?? STALE_AFTER_MS));
   const stale = await prisma.evalRun.findMany({
     where: {
-      status: { in: ['queued', 'running'] },
+      status: { in: [...ACTIVE_RUN_STATUSES] },
       OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null, createdAt: { lt: cutoff } }],
     },
     select: { workspaceId: true, id: true },

@@ -5,20 +5,12 @@ import type { RunSummary } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import type { RunRowView, RunsTabData } from '@/components/suites/runs-list';
 import { listProviderConfigs } from '../providers';
+import { CASE_RESULT_AGGREGATE, type CaseResultAggregate, toRunCounts } from './run-counts';
 
 /** Runs shown on the tab, newest first; older ones stay reachable from their own pages. */
 export const RUNS_LIST_LIMIT = 100;
 
-interface LiveRow {
-  runId: string;
-  done: number;
-  passed: number;
-  errored: number;
-  cost: bigint;
-  judgeCost: bigint;
-  unpriced: number;
-  judgeUnpriced: number;
-}
+type LiveRow = CaseResultAggregate & { runId: string };
 
 /**
  * The Runs tab: the suite, the prompt's versions (for the start form), the providers, and the
@@ -49,13 +41,7 @@ export async function loadRunsTab(
   const live = new Map<string, LiveRow>();
   if (unfinished.length > 0) {
     const rows = await prisma.$queryRaw<LiveRow[]>`
-      SELECT "runId", count(*)::int AS "done",
-        count(*) FILTER (WHERE "pass")::int AS "passed",
-        count(*) FILTER (WHERE "errored")::int AS "errored",
-        COALESCE(sum(("result"->>'costMicros')::bigint), 0)::bigint AS "cost",
-        COALESCE(sum(("result"->>'judgeCostMicros')::bigint), 0)::bigint AS "judgeCost",
-        count(*) FILTER (WHERE "result"->>'unpriced' = 'true')::int AS "unpriced",
-        count(*) FILTER (WHERE "result"->>'judgeUnpriced' = 'true')::int AS "judgeUnpriced"
+      SELECT "runId", ${CASE_RESULT_AGGREGATE}
       FROM "SuiteCaseResult"
       WHERE "workspaceId" = ${workspaceId} AND "runId" = ANY(${unfinished}::text[])
       GROUP BY "runId"`;
@@ -73,18 +59,7 @@ export async function loadRunsTab(
           unpricedCases: summary.unpricedCases ?? 0,
           judgeUnpricedCases: summary.judgeUnpricedCases ?? 0,
         }
-      : (() => {
-          const row = live.get(run.id);
-          return {
-            done: row?.done ?? 0,
-            passed: row?.passed ?? 0,
-            errored: row?.errored ?? 0,
-            costMicros: Number(row?.cost ?? 0),
-            judgeCostMicros: Number(row?.judgeCost ?? 0),
-            unpricedCases: row?.unpriced ?? 0,
-            judgeUnpricedCases: row?.judgeUnpriced ?? 0,
-          };
-        })();
+      : toRunCounts(live.get(run.id));
     return {
       id: run.id,
       batchId: run.batchId,

@@ -2,7 +2,6 @@ import 'server-only';
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError, promptIdSchema, type Variable } from '@/lib/loom/core';
-import type { TestCase } from '@/lib/loom/evaluator';
 import {
   CASES_PAGE_SIZE,
   MAX_SUITE_CASES,
@@ -263,14 +262,7 @@ export async function listSuiteCases(
   const pageCount = Math.max(1, Math.ceil(total / CASES_PAGE_SIZE));
   const page = Math.min(query.page, pageCount);
   const rows = await db.$queryRaw<
-    {
-      caseId: string;
-      position: number;
-      input: unknown;
-      expected: string | null;
-      tags: string[];
-      notes: string;
-    }[]
+    SuiteCaseDbRow[]
   >`SELECT "caseId", "position", "input", "expected", "tags", "notes" FROM "SuiteCase" WHERE ${where}
     ORDER BY "position" LIMIT ${CASES_PAGE_SIZE} OFFSET ${(page - 1) * CASES_PAGE_SIZE}`;
   const tags = tagRows.map((r) => r.tag);
@@ -284,14 +276,17 @@ export async function listSuiteCases(
   };
 }
 
-function toCaseRow(row: {
+/** The SuiteCase columns the cases table reads. */
+interface SuiteCaseDbRow {
   caseId: string;
   position: number;
   input: unknown;
   expected: string | null;
   tags: string[];
   notes: string;
-}): CaseRow {
+}
+
+function toCaseRow(row: SuiteCaseDbRow): CaseRow {
   return {
     id: row.caseId,
     position: row.position,
@@ -321,35 +316,6 @@ export async function listSuiteRevisions(
     evaluatorCount: Array.isArray(r.evaluators) ? r.evaluators.length : 0,
     createdAt: r.createdAt.toISOString(),
   }));
-}
-
-/**
- * What a run needs from one revision: its evaluators and every case in table order (as loom's
- * TestCase; notes are left out). Up to MAX_SUITE_CASES rows, read in one query.
- */
-export async function loadSuiteRevisionForRun(
-  db: Db,
-  workspaceId: string,
-  suiteId: string,
-  revision: number,
-): Promise<{ suite: SuiteHeader; revision: SuiteRevisionData; cases: TestCase[] }> {
-  const suite = await getSuite(db, workspaceId, suiteId);
-  const data = await getSuiteRevision(db, workspaceId, suiteId, revision);
-  const rows = await db.suiteCase.findMany({
-    where: { workspaceId, suiteId, revision },
-    orderBy: { position: 'asc' },
-    select: { caseId: true, input: true, expected: true, tags: true },
-  });
-  return {
-    suite,
-    revision: data,
-    cases: rows.map((r) => ({
-      id: r.caseId,
-      input: (r.input ?? {}) as Record<string, unknown>,
-      ...(r.expected !== null ? { expected: r.expected } : {}),
-      tags: r.tags,
-    })),
-  };
 }
 
 /** How many cases of a revision have no expected output (evaluators comparing with it cannot judge them). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { promptIdSchema } from '@/lib/loom/core';
-import { getViewer } from '@/lib/server/auth/session';
+import { getReader } from '@/lib/server/auth/reader';
 import { getPrisma } from '@/lib/server/db';
 import { withErrorResponse } from '@/lib/server/error-response';
 import { checkGate } from '@/lib/server/suites/gate';
@@ -11,13 +11,7 @@ const querySchema = z.object({ id: promptIdSchema, version: z.coerce.number().in
 
 /** The release gate's checks for one version (`?id=&version=`), as the promote dialog shows them. */
 export const GET = withErrorResponse('GET /api/prompts/gate', async (request: Request) => {
-  const viewer = await getViewer();
-  if (!viewer) {
-    return Response.json(
-      { code: 'UNAUTHENTICATED', message: 'Your session has ended. Sign in again.' },
-      { status: 401 },
-    );
-  }
+  const viewer = await getReader();
   const params = new URL(request.url).searchParams;
   const query = querySchema.safeParse({ id: params.get('id'), version: params.get('version') });
   if (!query.success) {

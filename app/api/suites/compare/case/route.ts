@@ -1,4 +1,4 @@
-import { getViewer } from '@/lib/server/auth/session';
+import { getReader } from '@/lib/server/auth/reader';
 import { getPrisma } from '@/lib/server/db';
 import { withErrorResponse } from '@/lib/server/error-response';
 import { getCompareCase } from '@/lib/server/suites/compare';
@@ -8,12 +8,7 @@ export const dynamic = 'force-dynamic';
 
 /** One case in every run of a comparison: `?suite=&baseline=&runs=a,b&case=` → CompareCaseDetail. */
 export const GET = withErrorResponse('GET /api/suites/compare/case', async (request: Request) => {
-  const viewer = await getViewer();
-  if (!viewer)
-    return Response.json(
-      { code: 'UNAUTHENTICATED', message: 'Your session has ended. Sign in again.' },
-      { status: 401 },
-    );
+  const viewer = await getReader();
   const query = parseSearchParams(compareCaseParamsSchema, new URL(request.url).searchParams);
   const detail = await getCompareCase(await getPrisma(), viewer, {
     suiteId: query.suite,

@@ -1,4 +1,4 @@
-import { getViewer } from '@/lib/server/auth/session';
+import { getReader } from '@/lib/server/auth/reader';
 import { getPrisma } from '@/lib/server/db';
 import { withErrorResponse } from '@/lib/server/error-response';
 import { listCompareCases } from '@/lib/server/suites/compare';
@@ -11,12 +11,7 @@ export const dynamic = 'force-dynamic';
  * `?suite=&baseline=&runs=a,b&page=1&pageSize=50&changed=1&q=` → CompareCasesPage.
  */
 export const GET = withErrorResponse('GET /api/suites/compare/cases', async (request: Request) => {
-  const viewer = await getViewer();
-  if (!viewer)
-    return Response.json(
-      { code: 'UNAUTHENTICATED', message: 'Your session has ended. Sign in again.' },
-      { status: 401 },
-    );
+  const viewer = await getReader();
   const query = parseSearchParams(compareCasesParamsSchema, new URL(request.url).searchParams);
   const page = await listCompareCases(await getPrisma(), viewer, {
     suiteId: query.suite,

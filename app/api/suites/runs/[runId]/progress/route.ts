@@ -1,5 +1,4 @@
-import { can } from '@/lib/server/auth/permissions';
-import { getViewer } from '@/lib/server/auth/session';
+import { getReader } from '@/lib/server/auth/reader';
 import { withErrorResponse } from '@/lib/server/error-response';
 import { getRunProgress } from '@/lib/server/suites/run-progress';
 
@@ -9,14 +8,7 @@ import { getRunProgress } from '@/lib/server/suites/run-progress';
 export const dynamic = 'force-dynamic';
 
 async function progress(_request: Request, { params }: { params: Promise<{ runId: string }> }) {
-  const viewer = await getViewer();
-  if (!viewer)
-    return Response.json(
-      { code: 'UNAUTHENTICATED', message: 'Your session has ended. Sign in again.' },
-      { status: 401 },
-    );
-  if (!can(viewer.role, 'read'))
-    return Response.json({ code: 'FORBIDDEN', message: 'Your role does not allow this.' }, { status: 403 });
+  const viewer = await getReader();
   const { runId } = await params;
   const view = await getRunProgress(viewer.workspaceId, decodeURIComponent(runId));
   return Response.json(view, { headers: { 'cache-control': 'no-store' } });

@@ -4,7 +4,8 @@ const VERDICT_TONE = {
   error: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
 } as const;
 
-export function VerdictBadge({ verdict }: { verdict: 'pass' | 'fail' | 'error' }) {
+/** A case's verdict (automated or reviewed): pass, fail or error. */
+export function CaseVerdictBadge({ verdict }: { verdict: 'pass' | 'fail' | 'error' }) {
   return (
     <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${VERDICT_TONE[verdict]}`}>
       {verdict === 'error' ? 'error' : verdict}

@@ -27,7 +27,7 @@ const STYLE: Record<MetricVerdict, { mark: string; classes: string }> = {
 };
 
 /** A verdict in words with its colour and a mark, so it reads without colour too. */
-export function VerdictBadge({ verdict }: { verdict: MetricVerdict }) {
+export function MetricVerdictBadge({ verdict }: { verdict: MetricVerdict }) {
   const { mark, classes } = STYLE[verdict];
   return (
     <span
