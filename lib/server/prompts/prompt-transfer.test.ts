@@ -123,6 +123,47 @@ describe('import of hostile files', () => {
   });
 });
 
+describe('import of a judge rubric', () => {
+  it("refuses a version that drops a variable a suite's judge needs, and saves nothing", async () => {
+    const rubric = (variables: string[]) =>
+      [
+        'id: tone-rubric',
+        'name: Tone rubric',
+        `user: "${variables.map((v) => `{{ ${v} }}`).join(' ')}"`,
+        'variables:',
+        ...variables.flatMap((v) => [`  - name: ${v}`, '    type: string']),
+        '',
+      ].join('\n');
+    await importPrompts(db.prisma, viewer(), {
+      files: [{ name: 'v1.yaml', content: rubric(['input', 'actual']) }],
+    });
+    await db.prisma.suite.create({
+      data: {
+        workspaceId,
+        id: 'tone-suite',
+        name: 'Tone checks',
+        promptId: 'a-one',
+        revision: 1,
+        updatedAt: new Date(),
+        revisions: {
+          create: {
+            revision: 1,
+            caseCount: 0,
+            evaluators: [{ kind: 'llmJudge', rubricPromptId: 'tone-rubric', rubricVersion: 'production' }],
+          },
+        },
+      },
+    });
+    await expect(
+      importPrompts(db.prisma, viewer(), { files: [{ name: 'v2.yaml', content: rubric(['actual']) }] }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/^v2\.yaml: Not saved\. .*"Tone checks".* lacks "input"/),
+    });
+    expect((await createPrismaRegistry(db.prisma, workspaceId).getLatest('tone-rubric')).version).toBe(1);
+  });
+});
+
 /** Counts the reads in flight at once on a real registry. */
 function countingReads(registry: PromptRegistry) {
   const stats = { inFlight: 0, peak: 0, calls: 0 };

@@ -8,6 +8,7 @@ import { promptFromYaml, serializePromptDocument, type PromptRegistry } from '@/
 import { formatBytes } from '@/components/prompts/format';
 import { MAX_IMPORT_BYTES, type ImportResult } from '@/components/prompts/types';
 import type { Viewer } from '../auth/session';
+import { assertRubricDraft } from '../suites/rubric';
 import { canonicalVersionText, inRegistryTransaction } from './prompt-history';
 import {
   MAX_IMPORT_PROMPTS,
@@ -95,6 +96,13 @@ export async function importPrompts(
       });
     }
     seen.set(data.id, file);
+    // A judge rubric in use keeps its variables whichever way a new version arrives.
+    await assertRubricDraft(prisma, viewer.workspaceId, data.id, data).catch((error: unknown) => {
+      if (!isLoomError(error, 'INVALID_INPUT')) throw error;
+      throw new LoomError('INVALID_INPUT', `${file}: ${error.message}`, {
+        issues: [{ path: file, message: `${file}: ${error.message}` }],
+      });
+    });
   }
   return inRegistryTransaction(prisma, viewer.workspaceId, async (registry) => {
     const result: ImportResult = { saved: [], unchanged: [] };
