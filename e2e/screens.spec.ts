@@ -8,6 +8,14 @@ const DEMO_PROMPT = 'support-reply';
 
 const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
+/** The demo suite (seeded at first start), or one of its tabs; the screens only read it. */
+async function openDemoSuite(page: Page, tab?: 'evaluators' | 'runs') {
+  await page.goto('/suites');
+  const href = await page.getByRole('link', { name: 'Intent routing', exact: true }).getAttribute('href');
+  await page.goto(tab ? `${href}/${tab}` : href!);
+  await expect(heading(page, 'Intent routing')).toBeVisible();
+}
+
 /** Every screen of the studio, with what shows it is ready. */
 const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
   {
@@ -15,7 +23,10 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     open: async (page) => {
       await page.goto('/');
       await expect(heading(page, 'Demo workspace')).toBeVisible();
-      await expect(page.getByRole('list', { name: 'Prompts in production' })).toContainText('Support reply');
+      // The latest promotions head the list; other tests promote their own prompts meanwhile.
+      await expect(
+        page.getByRole('list', { name: 'Prompts in production' }).getByRole('listitem').first(),
+      ).toBeVisible();
     },
   },
   {
@@ -64,6 +75,34 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     open: async (page) => {
       await page.goto(`/prompts/${DEMO_PROMPT}/playground`);
       await expect(page.getByRole('button', { name: /^Run/ })).toBeVisible();
+    },
+  },
+  {
+    name: 'suites',
+    open: async (page) => {
+      await page.goto('/suites');
+      await expect(heading(page, 'Suites')).toBeVisible();
+    },
+  },
+  {
+    name: 'suite',
+    open: async (page) => {
+      await openDemoSuite(page);
+      await expect(page.getByTestId('case-row').first()).toBeVisible();
+    },
+  },
+  {
+    name: 'suite-evaluators',
+    open: async (page) => {
+      await openDemoSuite(page, 'evaluators');
+      await expect(page.getByTestId('evaluators-form')).toBeVisible();
+    },
+  },
+  {
+    name: 'suite-runs',
+    open: async (page) => {
+      await openDemoSuite(page, 'runs');
+      await expect(page.getByRole('form', { name: 'Start a run' })).toBeVisible();
     },
   },
   {
