@@ -12,6 +12,19 @@ const unique = () => {
   return { id, name: `Gate ${id}`, tag: id };
 };
 
+/** A new prompt with versions 1 and 2, imported through the prompts list. */
+async function importTwoVersions(page: Page) {
+  const p = unique();
+  const list = new PromptsListPage(page);
+  await list.goto();
+  await list.importText(promptDocument({ ...p, user: 'First' }));
+  await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v1.`);
+  await list.importText(promptDocument({ ...p, user: 'Second' }));
+  await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v2.`);
+  await list.closeImport();
+  return p;
+}
+
 /** A suite of the prompt and one finished run of it on `version`, written as the run engine does. */
 async function seedSuiteRun(
   promptId: string,
@@ -87,14 +100,7 @@ test('a release gate refuses a failing version until an admin overrides it with 
 }) => {
   test.setTimeout(120_000);
   await signInAs('admin');
-  const p = unique();
-  const list = new PromptsListPage(page);
-  await list.goto();
-  await list.importText(promptDocument({ ...p, user: 'First' }));
-  await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v1.`);
-  await list.importText(promptDocument({ ...p, user: 'Second' }));
-  await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v2.`);
-  await list.closeImport();
+  const p = await importTwoVersions(page);
 
   const history = new PromptHistoryPage(page);
   await history.goto(p.id);
@@ -213,14 +219,7 @@ test('the promote dialog with a failing gate fits a phone in the dark theme', as
   test.setTimeout(90_000);
   await useTheme(page, 'dark');
   await signInAs('admin');
-  const p = unique();
-  const list = new PromptsListPage(page);
-  await list.goto();
-  await list.importText(promptDocument({ ...p, user: 'First' }));
-  await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v1.`);
-  await list.importText(promptDocument({ ...p, user: 'Second' }));
-  await expect(list.importDialog().getByRole('status')).toHaveText(`Imported ${p.id} v2.`);
-  await list.closeImport();
+  const p = await importTwoVersions(page);
   const history = new PromptHistoryPage(page);
   await history.goto(p.id);
   await history.moveProduction(1, 'Promote');

@@ -15,10 +15,11 @@ import { providerNameSchema } from '../providers';
 // is a prompt of the registry (edited, diffed and promoted like any prompt), referenced here and
 // resolved to a version when a run starts.
 
-/** Variables a rubric prompt must declare: the case's input (JSON) and the output being judged. */
+/**
+ * Variables a rubric prompt must declare: the case's input (JSON) and the output being judged. It
+ * may also declare `expected` (the case's expected answer).
+ */
 export const JUDGE_REQUIRED_VARIABLES = ['input', 'actual'] as const;
-/** Variables a rubric prompt may declare besides: the case's expected answer. */
-export const JUDGE_OPTIONAL_VARIABLES = ['expected'] as const;
 
 export const judgeEvaluatorSchema = z.strictObject({
   kind: z.literal('llmJudge'),

@@ -23,7 +23,6 @@ export const reviewCaseSchema = z.object({
     .max(MAX_REVIEW_REASON, `Keep the reason under ${MAX_REVIEW_REASON} characters.`)
     .default(''),
 });
-export type ReviewCaseInput = z.input<typeof reviewCaseSchema>;
 
 export interface ReviewCaseResult {
   review: CaseReviewView | null;

@@ -28,11 +28,11 @@ import { logger } from '../logger';
 import { getRegistry } from '../loom';
 import { getProvider, providerNameSchema } from '../providers';
 import {
-  JUDGE_REQUIRED_VARIABLES,
   suiteEvaluatorsSchema,
   type JudgeEvaluatorConfig,
   type SuiteEvaluatorConfig,
 } from './evaluator-config';
+import { missingRubricVariables } from './rubric';
 
 // Starting and cancelling evaluation runs. A start checks everything a run needs (every case fits
 // every chosen version, judges resolve, providers exist) and refuses the whole batch otherwise; then
@@ -302,8 +302,7 @@ async function resolveJudges(
       config.rubricVersion,
       'Rubric prompt',
     );
-    const declared = new Set(rubric.variables.map((v) => v.name));
-    const missing = JUDGE_REQUIRED_VARIABLES.filter((v) => !declared.has(v));
+    const missing = missingRubricVariables(rubric.variables.map((v) => v.name));
     if (missing.length > 0) {
       throw new LoomError(
         'INVALID_INPUT',

@@ -34,8 +34,6 @@ export const caseDraftSchema = z.object({
   tags: z.array(caseTagSchema).max(20, 'At most 20 tags per case.').default([]),
   notes: z.string().max(5000).default(''),
 });
-export type CaseDraft = z.output<typeof caseDraftSchema>;
-export type CaseDraftInput = z.input<typeof caseDraftSchema>;
 
 /** A case ready to store: its input coerced to the variables' types. */
 export interface ValidCase {

@@ -59,7 +59,6 @@ export const createSuiteSchema = z.object({
   evaluators: z.unknown().optional(),
   cases: z.array(caseDraftSchema).max(MAX_SUITE_CASES).optional(),
 });
-export type CreateSuiteInput = z.input<typeof createSuiteSchema>;
 
 const revisionRefSchema = z.object({
   suiteId: suiteIdSchema,
@@ -815,6 +814,3 @@ export async function listCaseIds(
   });
   return new Set(rows.map((r) => r.caseId));
 }
-
-export const suiteRefSchema = z.object({ suiteId: suiteIdSchema });
-export const suiteIdParam = suiteIdSchema;
