@@ -308,13 +308,9 @@ const errorOf = (value: unknown): { code: string; message: string } | null => {
   return { code: String(e.code ?? 'INTERNAL'), message: String(e.message ?? '') };
 };
 
-/** The judge's reply as it came: a field the run may store, else what an unreadable reply's error kept. */
+/** The judge's reply as written: stored with the verdict, or kept by the error of an unreadable one. */
 function rawReplyOf(e: Record<string, unknown>): string | null {
-  for (const key of ['rawReply', 'raw', 'reply', 'rawOutput']) {
-    const value = e[key];
-    if (typeof value === 'string') return value;
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join('\n---\n');
-  }
+  if (typeof e.rawReply === 'string') return e.rawReply;
   const details = (e.error as { details?: Record<string, unknown> } | undefined)?.details;
   return typeof details?.output === 'string' ? details.output : null;
 }

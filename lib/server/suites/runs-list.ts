@@ -1,6 +1,6 @@
 import 'server-only';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { LoomError } from '@/lib/loom/core';
+import { isLoomError, LoomError } from '@/lib/loom/core';
 import type { RunSummary } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import type { RunRowView, RunsTabData } from '@/components/suites/runs-list';
@@ -29,7 +29,11 @@ export async function loadRunsTab(
       where: { workspaceId_suiteId_revision: { workspaceId, suiteId, revision: suite.revision } },
       select: { caseCount: true },
     }),
-    registry.listVersions(suite.promptId).catch(() => []),
+    // A deleted prompt leaves a suite with nothing to run; any other failure is the page's error.
+    registry.listVersions(suite.promptId).catch((error: unknown) => {
+      if (isLoomError(error, 'NOT_FOUND')) return [];
+      throw error;
+    }),
     listProviderConfigs(prisma, workspaceId),
     prisma.evalRun.findMany({
       where: { workspaceId, suiteId },

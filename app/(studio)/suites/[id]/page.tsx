@@ -34,7 +34,11 @@ export default async function SuiteCasesPage({
   }
   const [page, prompt] = await Promise.all([
     listSuiteCases(prisma, viewer.workspaceId, suite.id, revision.revision, query),
-    loadPromptVariables(prisma, viewer.workspaceId, suite.promptId).catch(() => null),
+    // The cases stay readable when their prompt was deleted; other failures are the page's error.
+    loadPromptVariables(prisma, viewer.workspaceId, suite.promptId).catch((error: unknown) => {
+      if (isLoomError(error, 'NOT_FOUND')) return null;
+      throw error;
+    }),
   ]);
   const variables: CaseVariable[] = (prompt?.variables ?? []).map((v) => ({
     name: v.name,
