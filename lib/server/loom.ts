@@ -1,6 +1,8 @@
 import 'server-only';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
+import { createPrismaRunStore } from '@/lib/adapters/prisma/suite-runs';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { RunStore } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { createTemplateEngine, type TemplateEngine } from '@/lib/loom/template';
 import type { Viewer } from './auth/session';
@@ -9,7 +11,7 @@ import { productionGateGuard, type GateOverride } from './suites/gate';
 import { warmUpTemplateEngine } from './template-budget';
 
 // The composition root: loom's packages wired with this deployment's adapters. Nothing else in
-// the app constructs a registry, engine or provider.
+// the app constructs a registry, run store, engine or provider.
 
 const globalForLoom = globalThis as unknown as { __loomTemplateEngine?: TemplateEngine };
 
@@ -42,4 +44,9 @@ export function createStudioRegistry(
 /** The prompt registry of the viewer's workspace; every query it makes is scoped to it. */
 export async function getRegistry(viewer: Pick<Viewer, 'workspaceId'>): Promise<PromptRegistry> {
   return createStudioRegistry(await getPrisma(), viewer.workspaceId);
+}
+
+/** Where a workspace's evaluation runs keep their case results, so an interrupted run resumes. */
+export function createSuiteRunStore(db: PrismaClient, workspaceId: string): RunStore {
+  return createPrismaRunStore(db, workspaceId);
 }

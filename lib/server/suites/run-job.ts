@@ -1,6 +1,4 @@
 import 'server-only';
-import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
-import { createPrismaRunStore } from '@/lib/adapters/prisma/suite-runs';
 import type { EvalRun, Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { attach, type Input, isLoomError, LoomError } from '@/lib/loom/core';
 import {
@@ -15,7 +13,7 @@ import type { Renderable } from '@/lib/loom/executor';
 import { getPrisma } from '../db';
 import type { JobHandler } from '../jobs/types';
 import { logger } from '../logger';
-import { getTemplateEngine } from '../loom';
+import { createStudioRegistry, createSuiteRunStore, getTemplateEngine } from '../loom';
 import { getProvider } from '../providers';
 import { type EvalRunJudge, type JudgeSnapshot, loadSuiteRevision, toLoomSuite } from './runs';
 
@@ -75,7 +73,7 @@ function declaredOnly(prompt: Renderable): Renderable {
 
 async function prepare(prisma: PrismaClient, run: EvalRun) {
   const { workspaceId } = run;
-  const registry = createPrismaRegistry(prisma, workspaceId);
+  const registry = createStudioRegistry(prisma, workspaceId);
   const gone = (what: string) => (error: unknown) => {
     if (isLoomError(error, 'NOT_FOUND')) throw new LoomError('NOT_FOUND', `${what} no longer exists.`);
     throw error;
@@ -171,7 +169,7 @@ export function createEvalRunHandler(options: EvalRunJobOptions = {}): JobHandle
     const run = await claim(prisma, workspaceId, runId, staleAfterMs);
     if (!run) return; // finished, cancelled, or another worker's (fresh heartbeat)
     const where = { workspaceId, id: runId };
-    const store = createPrismaRunStore(prisma, workspaceId);
+    const store = createSuiteRunStore(prisma, workspaceId);
     const finish = async (data: Prisma.EvalRunUpdateManyMutationInput) => {
       await prisma.evalRun.updateMany({ where: { ...where, status: 'running' }, data });
     };
