@@ -39,9 +39,22 @@ export type RunRequestInput = z.input<typeof runRequestSchema>;
 
 export type { RunEvent } from '@/components/playground/types';
 
+/** Where a call came from: dashboards split cost by it, and evaluation cost is kept apart from product cost. */
+export const RUN_SOURCES = ['playground', 'api', 'suite', 'judge', 'experiment'] as const;
+export type RunSource = (typeof RUN_SOURCES)[number];
+
+/** What the executor does not know about a call: who made it. */
+export interface RunContext {
+  source: RunSource;
+  /** The runtime API key that made the call. */
+  apiKeyId?: string;
+}
+
 /** The analytics store's shape of an executor record. An unknown price is stored as 0 (the store requires a number). */
-export function toAnalyticsRecord(record: CallRecord): AnalyticsRecord {
+export function toAnalyticsRecord(record: CallRecord, context: RunContext): AnalyticsRecord {
   return {
+    source: context.source,
+    ...(context.apiKeyId ? { apiKeyId: context.apiKeyId } : {}),
     promptId: record.promptId,
     version: record.version,
     model: record.model,
@@ -60,7 +73,7 @@ export function toAnalyticsRecord(record: CallRecord): AnalyticsRecord {
 
 export interface RunRecorder {
   /** The executor's onRecord hook: queues the record and returns at once. */
-  record(record: CallRecord): void;
+  record(record: CallRecord, context: RunContext): void;
   /** Waits until everything queued is stored (tests). */
   flush(): Promise<void>;
   /** Writes what is left, reports what cannot be written, refuses further records (shutdown). */
@@ -74,7 +87,7 @@ export function createRunRecorder(store: AnalyticsStore, options: { flushMs?: nu
       logger.error({ error, records: records.length }, 'run records were not stored'),
   });
   return {
-    record: (record) => batching.record(toAnalyticsRecord(record)),
+    record: (record, context) => batching.record(toAnalyticsRecord(record, context)),
     flush: () => batching.flush(),
     close: () => batching.close(),
   };
@@ -150,7 +163,7 @@ export async function prepareRun(viewer: Viewer, promptId: string, body: unknown
         provider,
         signal,
         overrides: { model },
-        onRecord: (record) => recorder.record(record),
+        onRecord: (record) => recorder.record(record, { source: 'playground' }),
         onError: (error) => logger.error({ error, promptId }, 'run record rejected'),
       });
       for await (const event of stream) {

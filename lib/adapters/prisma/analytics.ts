@@ -247,11 +247,12 @@ export function createPrismaAnalyticsStore(
       ),
       db.$executeRawUnsafe(
         `INSERT INTO "AnalyticsRun" ("workspaceId", "at", "promptId", "version", "model", "provider",
-         "latencyMs", "inputTokens", "outputTokens", "costMicros", "success", "errorKind", "experimentId", "variant")
-       SELECT $1, u.at::timestamp, u.p, u.v, u.m, u.pr, u.l, u.it, u.ot, u.c, u.s, u.e, u.x, u.va
+         "latencyMs", "inputTokens", "outputTokens", "costMicros", "success", "errorKind", "experimentId", "variant", "source", "apiKeyId")
+       SELECT $1, u.at::timestamp, u.p, u.v, u.m, u.pr, u.l, u.it, u.ot, u.c, u.s, u.e, u.x, u.va, u.so, u.k
        FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::float8[], $8::int[],
-                   $9::int[], $10::int8[], $11::bool[], $12::text[], $13::text[], $14::text[])
-         AS u(at, p, v, m, pr, l, it, ot, c, s, e, x, va)`,
+                   $9::int[], $10::int8[], $11::bool[], $12::text[], $13::text[], $14::text[], $15::text[],
+                   $16::text[])
+         AS u(at, p, v, m, pr, l, it, ot, c, s, e, x, va, so, k)`,
         workspaceId,
         records.map((r) => r.at.toISOString()),
         records.map((r) => r.promptId),
@@ -266,6 +267,8 @@ export function createPrismaAnalyticsStore(
         records.map((r) => r.errorKind ?? null),
         records.map((r) => r.experimentId ?? null),
         records.map((r) => r.variant ?? null),
+        records.map((r) => r.source),
+        records.map((r) => r.apiKeyId ?? null),
       ),
     ]);
   }

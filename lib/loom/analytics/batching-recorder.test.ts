@@ -81,7 +81,7 @@ describe('batching recorder', () => {
     expect(recorder.pending).toBe(4);
     expect(onError).toHaveBeenCalledTimes(1); // not once per record: a long outage must not flood the log
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'UNAVAILABLE', details: { dropped: 1 } });
-    expect(onError.mock.calls[0]?.[1]).toEqual([run(4)]);
+    expect(onError.mock.calls[0]?.[1]).toEqual([{ ...run(4), source: 'playground' }]);
     release();
     await vi.advanceTimersByTimeAsync(0);
     expect(onError).toHaveBeenCalledTimes(2);

@@ -16,9 +16,15 @@ export const analyticsRecordSchema = z.object({
   errorKind: z.string().min(1).max(100).optional(),
   experimentId: z.string().min(1).max(200).optional(),
   variant: z.string().min(1).max(100).optional(),
+  /** Who made the call (playground, api, suite, judge, ...): product cost is told apart from evaluation cost. */
+  source: z.string().min(1).max(40).default('playground'),
+  /** The runtime API key that made the call. */
+  apiKeyId: z.string().min(1).max(200).optional(),
   at: z.date(),
 });
-export type AnalyticsRecord = z.infer<typeof analyticsRecordSchema>;
+export type AnalyticsRecord = z.input<typeof analyticsRecordSchema>;
+/** A record as stored: its defaults applied. */
+export type StoredAnalyticsRecord = z.infer<typeof analyticsRecordSchema>;
 
 function issuesOf(error: z.ZodError, prefix: string): LoomIssue[] {
   return error.issues.map((issue) => ({
