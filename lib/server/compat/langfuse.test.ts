@@ -19,7 +19,7 @@ async function expectSameAsLoom(data: Partial<PromptDataInput>, inputs: Input[])
   const client = new ChatPromptClient(served);
   for (const input of inputs) {
     const loom = (await engine.render(parsed, input)).messages;
-    expect(client.compile(input), JSON.stringify(input)).toEqual(loom);
+    expect(client.compile(input as Record<string, string>), JSON.stringify(input)).toEqual(loom);
   }
   return served;
 }

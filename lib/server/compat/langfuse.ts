@@ -1,5 +1,5 @@
 import 'server-only';
-import { Tokenizer, TokenKind, type OutputToken, type TagToken } from 'liquidjs';
+import { Tokenizer, TokenKind, type TagToken } from 'liquidjs';
 import type { PromptData, Renderer, Variable } from '@/lib/loom/core';
 import { toOutputString } from '@/lib/loom/template';
 
@@ -19,8 +19,7 @@ export interface LangfuseChatPrompt {
   config: Record<string, unknown>;
   labels: string[];
   tags: string[];
-  commitMessage: string | null;
-  resolutionGraph: null;
+  commitMessage?: string;
 }
 
 /** Why a prompt cannot be served to the Langfuse client: the construct and where it is. */
@@ -36,6 +35,15 @@ export class LangfuseIncompatibleError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The fields of liquidjs's output token this module reads (the class is not exported). */
+interface OutputToken {
+  begin: number;
+  end: number;
+  content: string;
+  trimLeft: boolean;
+  trimRight: boolean;
 }
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -154,7 +162,7 @@ export function liquidToMustache(
       const tag = token as TagToken;
       refuse(place, tag.begin, `\`{% ${tag.name} %}\``, 'a Liquid tag (Mustache has no such tags)');
     }
-    const output = token as OutputToken;
+    const output = token as unknown as OutputToken;
     const name = output.content.trim();
     if (output.trimLeft || output.trimRight || !PLAIN_NAME.test(name)) {
       const { construct, why } = describeOutput(output, source);
@@ -232,7 +240,6 @@ export async function toLangfusePrompt(
     config: configOf(data),
     labels: [...labels],
     tags: data.tags,
-    commitMessage: data.message ?? null,
-    resolutionGraph: null,
+    ...(data.message ? { commitMessage: data.message } : {}),
   };
 }
