@@ -13,7 +13,9 @@ export type AuditAction =
   | 'member.role'
   | 'member.remove'
   | 'member.unlock'
-  | 'gate.update';
+  | 'gate.update'
+  | 'api_key.create'
+  | 'api_key.revoke';
 
 export interface AuditEntry {
   id: string;

@@ -42,6 +42,10 @@ const envSchema = z
     LOOM_WORKER: z.enum(['in-process', 'off']).default('in-process'),
     /** The offline simulator (lib/adapters/fake-llm) that `npm start` runs beside the studio. */
     LOOM_SIMULATOR_URL: z.url().optional(),
+    /** Runtime API requests per minute and API key (sliding window); 429 beyond it. */
+    LOOM_API_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+    /** Provider calls (execute) per minute and API key, on top of the request limit: they cost money. */
+    LOOM_API_EXECUTE_RATE_LIMIT: z.coerce.number().int().positive().default(120),
     /** Internal hosts, addresses or CIDR ranges providers may reach (all others are refused); see egress.ts. */
     LOOM_PROVIDER_ALLOWLIST: z
       .string()
