@@ -170,12 +170,12 @@ describe('createLoomClient', () => {
   it('streams server-sent events split anywhere across chunks', async () => {
     const result = {
       output: 'Hi!',
-      promptId: 'greet',
+      id: 'greet',
       version: 2,
       model: 'm',
       usage: { inputTokens: 3, outputTokens: 2 },
     };
-    const text = `event: delta\r\ndata: {"text":"Hi"}\r\n\r\n: keep-alive\n\nevent: delta\ndata: {"text":"!"}\n\nevent: done\ndata: ${JSON.stringify(result)}\n\n`;
+    const text = `event: start\ndata: {"id":"greet","version":2}\n\nevent: delta\r\ndata: {"text":"Hi"}\r\n\r\n: keep-alive\n\nevent: delta\ndata: {"text":"!"}\n\nevent: done\ndata: ${JSON.stringify(result)}\n\n`;
     const bytes = new TextEncoder().encode(text);
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -190,6 +190,7 @@ describe('createLoomClient', () => {
     for await (const event of client.stream('greet', { variables: { who: 'A' }, unitId: 'u1' }))
       events.push(event);
     expect(events).toEqual([
+      { type: 'start', id: 'greet', version: 2 },
       { type: 'delta', text: 'Hi' },
       { type: 'delta', text: '!' },
       { type: 'done', result },

@@ -66,6 +66,12 @@ export interface LoomPrompt extends ServedPrompt {
 
 export interface ExecuteOptions extends PromptSelector {
   variables?: Input;
+  /** Overrides the prompt's model, temperature or token limit for this call. */
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** Serve an identical earlier request's answer from the studio's response cache. */
+  cache?: boolean;
 }
 
 export interface OutcomeInput {
@@ -80,7 +86,7 @@ export interface LoomClient {
   /** getPrompt then a local render. */
   render(id: string, variables?: Input, options?: GetPromptOptions): Promise<Rendered>;
   execute(id: string, options?: ExecuteOptions): Promise<ExecuteResult>;
-  /** Server-sent events from the studio: `delta` text as it arrives, then `done` with the result. */
+  /** Server-sent events from the studio: `start`, `delta` text as it arrives, then `done` with the result. */
   stream(id: string, options?: ExecuteOptions): AsyncGenerator<StreamEvent, void, undefined>;
   recordOutcome(outcome: OutcomeInput, options?: { signal?: AbortSignal }): Promise<{ recorded: boolean }>;
   /** Forgets every cached prompt. */
@@ -179,6 +185,10 @@ export function createLoomClient(options: LoomClientOptions): LoomClient {
       ...(executeOptions.version !== undefined ? { version: executeOptions.version } : {}),
       ...(executeOptions.label !== undefined ? { label: executeOptions.label } : {}),
       ...(executeOptions.unitId !== undefined ? { unitId: executeOptions.unitId } : {}),
+      ...(executeOptions.model !== undefined ? { model: executeOptions.model } : {}),
+      ...(executeOptions.temperature !== undefined ? { temperature: executeOptions.temperature } : {}),
+      ...(executeOptions.maxTokens !== undefined ? { maxTokens: executeOptions.maxTokens } : {}),
+      ...(executeOptions.cache !== undefined ? { cache: executeOptions.cache } : {}),
       stream,
     };
   }

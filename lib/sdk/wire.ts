@@ -1,4 +1,4 @@
-import type { PromptDataInput, Usage } from '../loom/core';
+import type { PromptDataInput } from '../loom/core';
 import { LoomApiError, type ProblemDetails } from './errors';
 
 // The studio's REST API (/api/v1) as the SDK reads it: paths and response shapes in one place.
@@ -19,19 +19,35 @@ export interface ServedPrompt {
   experiment?: { id: string; variant: string };
 }
 
+/** The answer of one execution (`POST /api/v1/prompts/{id}/execute`). */
 export interface ExecuteResult {
-  output: string;
-  promptId: string;
+  /** The prompt id and the version that ran. */
+  id: string;
   version: number;
+  output: string;
+  provider: string;
+  /** The model that answered, as the provider names it. */
   model: string;
-  usage: Usage;
+  finishReason: string;
+  usage: { inputTokens: number; outputTokens: number };
+  /** Micro-dollars (1 USD = 1,000,000); null when the model has no price. */
   costMicros: number | null;
   latencyMs: number;
-  finishReason: string;
-  experiment?: { id: string; variant: string };
+  /** The experiment and variant that chose this version, or null. */
+  experiment: { id: string; variant: string } | null;
 }
 
-export type StreamEvent = { type: 'delta'; text: string } | { type: 'done'; result: ExecuteResult };
+export type StreamEvent =
+  | {
+      type: 'start';
+      id: string;
+      version: number;
+      provider: string;
+      model: string;
+      experiment: { id: string; variant: string } | null;
+    }
+  | { type: 'delta'; text: string }
+  | { type: 'done'; result: ExecuteResult };
 
 const segment = (id: string) => encodeURIComponent(id);
 
@@ -82,6 +98,8 @@ export function parseStreamEvent(event: string, data: string): StreamEvent | und
   } catch {
     fail('a JSON event');
   }
+  if (event === 'start' && isObject(payload))
+    return { type: 'start', ...(payload as Omit<Extract<StreamEvent, { type: 'start' }>, 'type'>) };
   if (event === 'delta' && isObject(payload) && typeof payload.text === 'string') {
     return { type: 'delta', text: payload.text };
   }
