@@ -5,6 +5,7 @@ import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { RunStore } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { createTemplateEngine, type TemplateEngine } from '@/lib/loom/template';
+import { getPromptDocumentCache } from './api/prompt-cache';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
 import { productionGateGuard, type GateOverride } from './suites/gate';
@@ -36,9 +37,31 @@ export function createStudioRegistry(
   workspaceId: string,
   options: { gateOverride?: GateOverride } = {},
 ): PromptRegistry {
-  return createPrismaRegistry(db, workspaceId, {
+  const registry = createPrismaRegistry(db, workspaceId, {
     beforeLabelMove: productionGateGuard(options.gateOverride),
   });
+  return servedPromptsFollow(registry, workspaceId);
+}
+
+/**
+ * The runtime API serves prompts from a short-lived per-process cache: a label move or a new
+ * version made through this registry clears the prompt's entries in this process at once.
+ */
+function servedPromptsFollow(registry: PromptRegistry, workspaceId: string): PromptRegistry {
+  const changed = <T>(promptId: string, result: T): Promise<T> =>
+    getPromptDocumentCache()
+      .invalidate(workspaceId, promptId)
+      .then(() => result);
+  return {
+    ...registry,
+    save: async (input, options) => {
+      const saved = await registry.save(input, options);
+      return changed(saved.id, saved);
+    },
+    setLabel: async (id, label, version, options) =>
+      changed(id, await registry.setLabel(id, label, version, options)),
+    removeLabel: async (id, label, options) => changed(id, await registry.removeLabel(id, label, options)),
+  };
 }
 
 /** The prompt registry of the viewer's workspace; every query it makes is scoped to it. */

@@ -159,10 +159,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('API keys and pipeline o
       scopes: ['prompts:read'],
     });
     const basic = (id: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-    const auth = await authenticate(
-      new Request('http://x', { headers: { authorization: basic(key.id) } }),
-      db.prisma,
-    );
+    const auth = await authenticate(new Request('http://x', { headers: { authorization: basic(key.id) } }));
     expect(auth.ok && auth.principal.keyId).toBe(key.id);
     const other = await keys.createApiKey(db.prisma, admin, { name: 'C', scopes: ['prompts:read'] });
     expect((await call({ authorization: basic(other.key.id) })).status).toBe(401);

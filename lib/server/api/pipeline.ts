@@ -83,7 +83,7 @@ const UNAUTHORIZED_HEADERS = { 'www-authenticate': 'Bearer realm="loom", Basic r
  */
 export async function authenticate(
   request: Request,
-  db: PrismaClient,
+  database: () => Promise<PrismaClient> = getPrisma,
 ): Promise<{ ok: true; principal: ApiPrincipal } | { ok: false; response: Response }> {
   const credentials = readCredentials(request);
   const refuse = (detail: string) => ({
@@ -106,6 +106,7 @@ export async function authenticate(
   if (credentials.kind === 'basic' && !looksLikePublicId(credentials.publicId)) {
     return refuse('The public id in the Basic credentials is not a Loom key id (`loom_pk_...`).');
   }
+  const db = await database();
   const principal =
     credentials.kind === 'bearer'
       ? await verifyApiKey(db, credentials.secret)
@@ -220,9 +221,9 @@ export function defineApiRoute<
 >(options: ApiRouteOptions<PS, QS, BS>) {
   return async (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => {
     try {
-      const prisma = await getPrisma();
-      const auth = await authenticate(request, prisma);
+      const auth = await authenticate(request);
       if (!auth.ok) return auth.response;
+      const prisma = await getPrisma();
       const { principal } = auth;
       const refused = (await checkRateLimit(principal)) ?? requireScope(principal, options.scope);
       if (refused) return refused;
