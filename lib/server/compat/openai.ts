@@ -35,42 +35,32 @@ const appendedMessageSchema = z.object({
 });
 
 /** OpenAI parameters this endpoint cannot honour: refused by name rather than silently ignored. */
-const UNSUPPORTED = ['tools', 'functions', 'tool_choice', 'function_call', 'audio', 'modalities', 'logprobs'];
+const UNSUPPORTED = ['tools', 'functions', 'tool_choice', 'function_call', 'audio', 'modalities'] as const;
+const unsupported = (key: string) => z.null(`"${key}" is not supported by managed prompts`).optional();
 
-export const chatCompletionRequestSchema = z
-  .object({
-    model: z.string().min(1, 'name a prompt: "id", "id@label" or "id@v3"').max(200),
-    messages: z.array(appendedMessageSchema).max(256).default([]),
-    variables: z.record(z.string(), z.unknown()).default({}),
-    /** Experiment unit (user, session...): a running experiment serves its variant, sticky per unit. */
-    unitId: z.string().min(1).max(200).optional(),
-    stream: z.boolean().nullish(),
-    stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
-    temperature: z.number().min(0).max(2).nullish(),
-    top_p: z.number().min(0).max(1).nullish(),
-    max_tokens: z.number().int().positive().nullish(),
-    max_completion_tokens: z.number().int().positive().nullish(),
-    stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).nullish(),
-    seed: z.number().int().nullish(),
-    user: z.string().max(256).nullish(),
-    n: z.literal(1, 'only n = 1 is supported').nullish(),
-    response_format: z
-      .object({ type: z.enum(['text', 'json_object'], 'use "text" or "json_object"') })
-      .nullish(),
-    metadata: z.record(z.string(), z.string()).nullish(),
-  })
-  .superRefine((body, ctx) => {
-    for (const key of UNSUPPORTED) {
-      const value = (body as Record<string, unknown>)[key];
-      if (value !== undefined && value !== null && value !== false) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `"${key}" is not supported by managed prompts`,
-        });
-      }
-    }
-  });
+export const chatCompletionRequestSchema = z.object({
+  model: z.string().min(1, 'name a prompt: "id", "id@label" or "id@v3"').max(200),
+  messages: z.array(appendedMessageSchema).max(256).default([]),
+  variables: z.record(z.string(), z.unknown()).default({}),
+  /** Experiment unit (user, session...): a running experiment serves its variant, sticky per unit. */
+  unitId: z.string().trim().min(1).max(200).optional(),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).nullish(),
+  seed: z.number().int().nullish(),
+  user: z.string().max(256).nullish(),
+  n: z.literal(1, 'only n = 1 is supported').nullish(),
+  logprobs: z.literal(false, '"logprobs" is not supported by managed prompts').nullish(),
+  response_format: z
+    .object({ type: z.enum(['text', 'json_object'], 'use "text" or "json_object"') })
+    .nullish(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  ...Object.fromEntries(UNSUPPORTED.map((key) => [key, unsupported(key)])),
+});
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
 /** The appended messages in Loom's shape (`developer` is OpenAI's newer name for `system`). */
