@@ -1,19 +1,20 @@
 import 'server-only';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { API_SCOPES, type ApiScope } from '@/components/api/types';
 import type { ApiKey, PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
 import { writeAudit } from '../audit';
 import type { Viewer } from '../auth/session';
 import { logger } from '../logger';
 
+export { API_SCOPES, type ApiScope } from '@/components/api/types';
+
 // API keys of the runtime API. The secret (`loom_sk_` + 32 random bytes) is shown once; only its
 // SHA-256 is stored (a fast hash is right for a high-entropy secret: there is nothing to guess),
 // with a visible prefix so people can tell keys apart. The id (`loom_pk_...`) is public: it names the
 // key in lists, run records and, with the secret, as the Langfuse-style public key.
 
-export const API_SCOPES = ['prompts:read', 'prompts:execute', 'experiments:write', 'prompts:write'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
 export const apiScopeSchema = z.enum(API_SCOPES);
 
 export const SECRET_PREFIX = 'loom_sk_';
