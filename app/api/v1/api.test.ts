@@ -316,6 +316,20 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('/api/v1 on %s', (kind) 
     };
     expect(rendered.version).toBe(seen.get('u3')?.version);
 
+    fake.addRule({ content: 'Say hello to Exp', reply: 'Hi!' });
+    const executed = (await (
+      await execute('greet', { unitId: 'u3', variables: { who: 'Exp', times: 1 } })
+    ).json()) as {
+      version: number;
+      experiment: { variant: string };
+    };
+    expect(executed.version).toBe(seen.get('u3')?.version);
+    await (await getRunRecorder(workspaceId)).flush();
+    const run = await db.prisma.analyticsRun.findFirstOrThrow({
+      where: { workspaceId, experimentId: 'tone' },
+    });
+    expect(run).toMatchObject({ source: 'api', apiKeyId: keyId, variant: executed.experiment.variant });
+
     const outcome = (body: unknown, key?: string) =>
       call(
         outcomeRoute.POST,

@@ -69,8 +69,13 @@ export function generateApiKey(): { id: string; secret: string; secretHash: stri
     id: PUBLIC_ID_PREFIX + randomBytes(16).toString('base64url'),
     secret,
     secretHash: hashSecret(secret),
-    prefix: secret.slice(0, VISIBLE_PREFIX_LENGTH),
+    prefix: visiblePrefix(secret),
   };
+}
+
+/** The part of a secret that lists show, to tell keys apart. */
+export function visiblePrefix(secret: string): string {
+  return secret.slice(0, VISIBLE_PREFIX_LENGTH);
 }
 
 /** Whether a string has the shape of a secret: anything else is refused without a lookup. */
