@@ -276,3 +276,11 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('webhooks on %s', (kind)
     expect(ids).toHaveLength(12);
   });
 });
+
+describe('the screen’s event list', () => {
+  it('offers exactly the events the outbox knows, in its order', async () => {
+    const { WEBHOOK_EVENTS } = await import('@/components/webhooks/types');
+    const { WEBHOOK_EVENT_TYPES } = await import('./outbox');
+    expect(WEBHOOK_EVENTS.map((e) => e.type)).toEqual([...WEBHOOK_EVENT_TYPES]);
+  });
+});
