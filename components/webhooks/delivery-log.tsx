@@ -172,12 +172,13 @@ export function DeliveryLog({
                       <p className="text-xs break-words text-red-700 dark:text-red-300">{d.lastError}</p>
                     ) : null}
                     {d.lastResponse ? (
-                      <pre
+                      <p
                         data-testid="delivery-response"
-                        className="max-h-24 overflow-auto rounded bg-zinc-50 p-1.5 font-mono text-xs break-all whitespace-pre-wrap dark:bg-zinc-950"
+                        title={d.lastResponse}
+                        className="line-clamp-4 rounded bg-zinc-50 p-1.5 font-mono text-xs break-all whitespace-pre-wrap dark:bg-zinc-950"
                       >
                         {d.lastResponse}
-                      </pre>
+                      </p>
                     ) : d.attempts > 0 && !d.lastError ? (
                       <span className="text-xs text-zinc-600 dark:text-zinc-400">empty body</span>
                     ) : null}
