@@ -49,7 +49,7 @@ export class WebhookEndpointPage {
   async revealSecret(): Promise<string> {
     await this.page.getByRole('button', { name: 'Reveal secret' }).click();
     const secret = this.page.getByTestId('webhook-secret');
-    await expect(secret).toHaveText(/^whsec_/);
+    await expect(secret).toHaveText(/^whsec_[A-Za-z0-9+/=]{40,}$/);
     return (await secret.innerText()).trim();
   }
 
