@@ -11,7 +11,7 @@ test('an admin adds an endpoint; promoting a prompt sends it a signed label.move
   signInAs,
   shell,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const receiver = await startWebhookReceiver();
   try {
     await signInAs('admin');
@@ -99,11 +99,14 @@ test('an admin adds an endpoint; promoting a prompt sends it a signed label.move
     const again = receiver.received.filter((r) => JSON.parse(r.body).type === 'webhook.test');
     expect(again[1]!.headers['webhook-id']).toBe(again[0]!.headers['webhook-id']);
 
-    // The endpoint's page, with its log, in both themes on a desktop and a phone.
+    // The list and the endpoint's page with its log, in both themes on a desktop and a phone.
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport);
       for (const theme of THEMES) {
         await useTheme(page, theme);
+        await webhooks.goto();
+        await expect(page.getByTestId('endpoint-row').filter({ hasText: description })).toBeVisible();
+        await checkScreen(page, 'webhooks', theme);
         await page.goto(endpointUrl);
         await endpoint.expectOpen(receiver.url);
         await expect(endpoint.deliveries().first()).toBeVisible();

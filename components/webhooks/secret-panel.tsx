@@ -37,11 +37,10 @@ export function SecretPanel({
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        Deliveries are signed with this secret as the Standard Webhooks specification says (headers
-        <code className="mx-1 font-mono text-xs">webhook-id</code>,
-        <code className="mx-1 font-mono text-xs">webhook-timestamp</code> and
-        <code className="mx-1 font-mono text-xs">webhook-signature</code>). Give it to your receiver to verify
-        them.
+        Deliveries are signed with this secret as the Standard Webhooks specification says, in the headers{' '}
+        <code className="font-mono text-xs">webhook-id</code>,{' '}
+        <code className="font-mono text-xs">webhook-timestamp</code> and{' '}
+        <code className="font-mono text-xs">webhook-signature</code>. Give it to your receiver to verify them.
       </p>
       <div className="flex flex-wrap items-center gap-2">
         <code
