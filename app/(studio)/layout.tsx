@@ -23,6 +23,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
     { href: '/settings/api-keys', label: 'API keys' },
     { href: '/api-reference', label: 'API reference' },
   );
+  if (can(viewer.role, 'manage')) items.push({ href: '/settings/webhooks', label: 'Webhooks' });
   items.push({ href: '/settings/account', label: 'Account' });
 
   return (

@@ -15,7 +15,14 @@ export type AuditAction =
   | 'member.unlock'
   | 'gate.update'
   | 'api_key.create'
-  | 'api_key.revoke';
+  | 'api_key.revoke'
+  | 'webhook.create'
+  | 'webhook.update'
+  | 'webhook.delete'
+  | 'webhook.secret_reveal'
+  | 'webhook.secret_rotate'
+  | 'webhook.test'
+  | 'webhook.redeliver';
 
 export interface AuditEntry {
   id: string;
