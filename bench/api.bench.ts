@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import OpenAI from 'openai';
@@ -93,6 +94,7 @@ async function main() {
     const built = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('next build failed');
   }
+  const loadBefore = loadavg()[0] ?? 0;
   const [db, fake] = await Promise.all([createTestDatabase({ kind: 'postgres' }), startFakeLlmServer()]);
   let server: ChildProcess | undefined;
   try {
@@ -245,6 +247,8 @@ async function main() {
       'api.execute_added_p50_ms': round(execute.added, 2),
       'api.revoked_key_rejected_ms': Math.round(Math.max(...revocations)),
       'experiments.assign_added_p50_ms': round(assign.added, 2),
+      // Other work on the machine skews every figure above: the 1-minute load average at the start.
+      'api.machine_loadavg_1m': round(loadBefore, 1),
     };
     console.log(JSON.stringify(figures, null, 2));
     const file = path.join(import.meta.dirname, 'results.json');

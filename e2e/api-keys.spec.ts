@@ -10,6 +10,7 @@ test('an admin creates a key (its secret shown once), an application calls the A
   request,
   signInAs,
 }) => {
+  test.setTimeout(90_000); // a busy machine; many steps
   await signInAs('admin');
   const keys = new ApiKeysPage(page);
   await keys.goto();

@@ -129,7 +129,7 @@ function NewSecret({
         the key, and is the user name for HTTP Basic).
       </p>
       <p className="text-emerald-900 dark:text-emerald-100">Try it:</p>
-      <pre className="overflow-x-auto rounded bg-white p-2 font-mono text-xs text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100">
+      <pre className="rounded bg-white p-2 font-mono text-xs break-all whitespace-pre-wrap text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100">
         {curl}
       </pre>
       <Button variant="ghost" onClick={onDone}>
@@ -178,7 +178,7 @@ export function ApiKeysTable({
           <thead className="text-left text-xs text-zinc-500 uppercase dark:text-zinc-400">
             <tr>
               <th className="px-3 py-2">Name</th>
-              <th className="px-3 py-2">Key</th>
+              <th className="px-3 py-2">Secret</th>
               <th className="px-3 py-2">Scopes</th>
               <th className="px-3 py-2">Created</th>
               <th className="px-3 py-2">Last used</th>
@@ -197,12 +197,12 @@ export function ApiKeysTable({
                 data-testid="api-key-row"
                 className="border-t border-zinc-100 align-top dark:border-zinc-800"
               >
-                <td className="max-w-56 px-3 py-2 font-medium break-words">{row.name}</td>
+                <td className="max-w-64 min-w-40 px-3 py-2">
+                  <div className="font-medium break-words">{row.name}</div>
+                  <div className="font-mono text-xs break-all text-zinc-600 dark:text-zinc-400">{row.id}</div>
+                </td>
                 <td className="px-3 py-2">
                   <code className="font-mono text-xs whitespace-nowrap">{row.prefix}…</code>
-                  <div className="font-mono text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400">
-                    {row.id}
-                  </div>
                 </td>
                 <td className="px-3 py-2">
                   <ul className="flex flex-wrap gap-1">
@@ -216,10 +216,12 @@ export function ApiKeysTable({
                     ))}
                   </ul>
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap" title={formatTime(row.createdAt)}>
-                  {formatAge(row.createdAt, now)}
+                <td className="max-w-48 px-3 py-2" title={formatTime(row.createdAt)}>
+                  <div className="whitespace-nowrap">{formatAge(row.createdAt, now)}</div>
                   {row.createdBy ? (
-                    <div className="text-xs text-zinc-600 dark:text-zinc-400">by {row.createdBy}</div>
+                    <div className="text-xs break-all text-zinc-600 dark:text-zinc-400">
+                      by {row.createdBy}
+                    </div>
                   ) : null}
                 </td>
                 <td

@@ -96,7 +96,7 @@ export function ApiReference({ operations }: { operations: ReferenceOperation[] 
                 <h3 className="mb-1 text-xs font-semibold text-zinc-600 uppercase dark:text-zinc-400">
                   Example
                 </h3>
-                <pre className="overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-950">
+                <pre className="rounded bg-zinc-100 p-2 font-mono text-xs break-all whitespace-pre-wrap dark:bg-zinc-950">
                   {op.curl}
                 </pre>
               </div>

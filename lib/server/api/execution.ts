@@ -9,7 +9,8 @@ import { getProvider, notConfigured } from '../providers';
 // The providers the runtime API executes through: the workspace's configured provider
 // (providers.ts) wrapped in loom's middleware, one stack per workspace and provider so their state
 // lasts across requests: a per-provider circuit breaker, a per-key rate limit on provider calls,
-// and an opt-in response cache. A changed configuration (its updatedAt) builds a fresh stack.
+// and an opt-in response cache. A changed configuration (its updatedAt, checked at most once a
+// second) builds a fresh stack.
 
 /** Cached answers kept per workspace and provider, and for how long. */
 const RESPONSE_CACHE = { max: 500, ttlMs: 5 * 60_000 };
@@ -18,8 +19,12 @@ const BREAKER = { failureThreshold: 0.5, minRequests: 10, windowMs: 60_000, cool
 /** Burst of provider calls a key may make at once: ten seconds' worth of its per-minute limit. */
 const BURST_SECONDS = 10;
 
+/** How long a stack is used without checking its configuration is unchanged (a saved change applies within this). */
+const CONFIG_CHECK_MS = 1_000;
+
 interface ProviderStack {
   updatedAt: number;
+  checkedAt: number;
   plain: Provider;
   cached: Provider;
 }
@@ -55,6 +60,10 @@ export async function getApiProvider(
 ): Promise<Provider> {
   const stacks = (globalForExecution.__loomApiProviderStacks ??= new Map());
   const key = `${workspaceId}/${name}`;
+  let stack = stacks.get(key);
+  if (stack && Date.now() - stack.checkedAt < CONFIG_CHECK_MS) {
+    return options.cache ? stack.cached : stack.plain;
+  }
   const row = await db.providerConfig.findUnique({
     where: { workspaceId_name: { workspaceId, name } },
     select: { updatedAt: true },
@@ -63,15 +72,21 @@ export async function getApiProvider(
     stacks.delete(key);
     throw notConfigured(name);
   }
-  let stack = stacks.get(key);
   if (!stack || stack.updatedAt !== row.updatedAt.getTime()) {
     const breaker = circuitBreaker({
       ...BREAKER,
       onStateChange: (state, provider) => logger.warn({ workspaceId, provider, state }, 'provider circuit'),
     })(await getProvider({ workspaceId }, name));
     const plain = callLimit()(breaker);
-    stack = { updatedAt: row.updatedAt.getTime(), plain, cached: cache(RESPONSE_CACHE)(plain) };
+    stack = {
+      updatedAt: row.updatedAt.getTime(),
+      checkedAt: Date.now(),
+      plain,
+      cached: cache(RESPONSE_CACHE)(plain),
+    };
     stacks.set(key, stack);
+  } else {
+    stack.checkedAt = Date.now();
   }
   return options.cache ? stack.cached : stack.plain;
 }
