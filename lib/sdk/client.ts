@@ -167,13 +167,9 @@ export function createLoomClient(options: LoomClientOptions): LoomClient {
       if (!isUnreachable(error)) throw error;
       if (hit) return toLoomPrompt(hit.value, 'stale');
       if (!getOptions.fallback) throw error;
-      const data = { name: id, ...getOptions.fallback, id, version: 0 };
+      const prompt = Prompt.from({ name: id, ...getOptions.fallback, id, version: 0 }, engine);
       return toLoomPrompt(
-        {
-          served: { id, version: 0, labels: [], data: Prompt.from(data).data },
-          prompt: Prompt.from(data, engine),
-          etag: undefined,
-        },
+        { served: { id, version: 0, labels: [], data: prompt.data }, prompt, etag: undefined },
         'fallback',
       );
     }
