@@ -91,6 +91,33 @@ export default tseslint.config(
     },
   },
   {
+    // lib/sdk is the client SDK applications embed (Node, edge, browsers): plain TypeScript over
+    // fetch and web streams, with lib/loom (the same template engine) as its only dependency.
+    files: ['lib/sdk/**/*.ts'],
+    ignores: ['lib/sdk/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...OUTSIDE_WORLD, 'node:*', '@/lib/client/*', '@/components/*'],
+              message: 'lib/sdk runs in any JavaScript runtime: use fetch and web APIs, and lib/loom only.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'lib/sdk never reads the environment; take it as an option.',
+        },
+      ],
+    },
+  },
+  {
     // UI and browser helpers never import server code.
     files: ['components/**/*.{ts,tsx}', 'lib/client/**/*.{ts,tsx}'],
     rules: {

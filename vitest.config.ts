@@ -11,7 +11,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['lib/loom/**/*.test.ts', 'lib/client/**/*.test.ts', 'components/**/*.test.ts'],
+          include: [
+            'lib/loom/**/*.test.ts',
+            'lib/sdk/**/*.test.ts',
+            'lib/client/**/*.test.ts',
+            'components/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

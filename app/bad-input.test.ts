@@ -20,7 +20,7 @@ vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
 
 const { actionInputSchema } = await import('@/lib/server/action');
 const { API_SCOPES, createApiKey } = await import('@/lib/server/api/keys');
-/** The public API (app/api/v1) is called with a key of every scope for every role but "signed out". */
+/** The public API (app/api/v1, app/api/public) is called with a key of every scope for every role but "signed out". */
 let apiSecret = '';
 const actionModules = import.meta.glob<Record<string, unknown>>('./**/actions.ts');
 const routeModules = import.meta.glob<Record<string, unknown>>('./api/**/route.ts');
@@ -279,22 +279,26 @@ describe('bad-input sweep', () => {
             const where = `${method} ${file} as ${role}, ${label}`;
             try {
               const made = request();
-              if (file.startsWith('./api/v1/') && role !== 'signed out') {
+              if (
+                (file.startsWith('./api/v1/') || file.startsWith('./api/public/')) &&
+                role !== 'signed out'
+              ) {
                 made.headers.set('authorization', `Bearer ${apiSecret}`);
               }
               const response = await handler(made, { params: Promise.resolve(params) });
               const text = await response.text();
               if (response.status >= 500) failures.push(`${where}: ${response.status} ${text.slice(0, 200)}`);
               if (response.status < 400) continue;
-              // The studio's routes answer { code, message }; the public API RFC 9457 { title, detail }.
-              let body: { message?: unknown; detail?: unknown } = {};
+              // The studio's routes answer { code, message }; the public API RFC 9457 { title, detail };
+              // the OpenAI-compatible route { error: { message } }, the Langfuse-compatible { message }.
+              let body: { message?: unknown; detail?: unknown; error?: { message?: unknown } } = {};
               try {
-                body = JSON.parse(text) as { message?: unknown; detail?: unknown };
+                body = JSON.parse(text) as typeof body;
               } catch {
                 failures.push(`${where}: ${response.status} without a JSON body`);
                 continue;
               }
-              const problem = problemWithMessage(body.message ?? body.detail);
+              const problem = problemWithMessage(body.message ?? body.detail ?? body.error?.message);
               if (problem) failures.push(`${where}: ${response.status} with ${problem}`);
             } catch (error) {
               failures.push(`${where}: threw ${String(error).slice(0, 200)}`);

@@ -1,8 +1,21 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { attach, isLoomError, LoomError, type PromptData, type Rendered } from '@/lib/loom/core';
-import { execute, executeStream, type ExecuteResult, type Renderable } from '@/lib/loom/executor';
+import {
+  attach,
+  isLoomError,
+  LoomError,
+  type Message,
+  type PromptData,
+  type Rendered,
+} from '@/lib/loom/core';
+import {
+  execute,
+  executeStream,
+  type ExecuteResult,
+  type Renderable,
+  type RequestOverrides,
+} from '@/lib/loom/executor';
 import { chooseServedVariant, type ServedVariant } from '../experiments/serving';
 import { createStudioRegistry, getTemplateEngine } from '../loom';
 import { logger } from '../logger';
@@ -235,6 +248,14 @@ export interface PreparedExecution {
   stream(signal: AbortSignal): ReturnType<typeof executeStream>;
 }
 
+/** What the OpenAI-compatible route adds to an execution: the caller's turns and OpenAI's settings. */
+export interface ExecutionExtras {
+  /** Sent after the rendered messages. */
+  messages?: Message[];
+  /** Sampling settings beyond the REST API's (top_p, stop, seed, response format, user). */
+  overrides?: RequestOverrides;
+}
+
 /**
  * Resolves, renders and readies a call before anything is sent, so every request error (404, 422,
  * unknown provider) is a status code; the call itself records a run of source `api` with the key
@@ -246,10 +267,14 @@ export async function prepareExecution(
   id: string,
   request: ExecuteRequest,
   signal: AbortSignal,
+  extra: ExecutionExtras = {},
 ): Promise<PreparedExecution> {
   const resolved = await resolvePrompt(db, principal, id, request);
   const { data } = resolved.served;
-  const rendered = await renderServed(resolved.served, request.variables, signal);
+  const promptTurns = await renderServed(resolved.served, request.variables, signal);
+  const rendered = extra.messages?.length
+    ? { ...promptTurns, messages: [...promptTurns.messages, ...extra.messages] }
+    : promptTurns;
   const providerName = data.model.provider;
   const model = request.model ?? data.model.model;
   const [provider, recorder] = await Promise.all([
@@ -264,10 +289,11 @@ export async function prepareExecution(
     provider,
     signal: callSignal,
     overrides: {
+      ...extra.overrides,
       model,
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
-      metadata: { apiKeyId: principal.keyId },
+      metadata: { ...extra.overrides?.metadata, apiKeyId: principal.keyId },
     },
     // A Retry-After is the caller's to honour: the API answers at once rather than holding the request.
     retry: { maxRetryAfterMs: 0 },
