@@ -30,6 +30,13 @@ const usdPerMillion = z.coerce
     `is over $${MAX_USD.toLocaleString('en-US')} per million tokens: check the number of zeros`,
   );
 
+/** A real calendar day written YYYY-MM-DD (2026-02-31 is not one). */
+function isCalendarDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const time = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === day;
+}
+
 /** What the price form sends: dollars per million tokens, and the day the price starts. */
 export const modelPriceInputSchema = z.object({
   provider: z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters'),
@@ -37,10 +44,7 @@ export const modelPriceInputSchema = z.object({
   inputPerMillionUsd: usdPerMillion,
   outputPerMillionUsd: usdPerMillion,
   /** A calendar day (YYYY-MM-DD): the price applies from its midnight in the workspace's zone. */
-  effectiveFrom: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-03-01')
-    .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'is not a calendar date'),
+  effectiveFrom: z.string().refine(isCalendarDay, 'must be a date such as 2026-03-01'),
 });
 export type ModelPriceInput = z.input<typeof modelPriceInputSchema>;
 
