@@ -135,6 +135,7 @@ export async function deleteBudget(
     const { count } = await tx.analyticsBudget.deleteMany({ where: { workspaceId, promptId: key } });
     if (count === 0) throw new LoomError('NOT_FOUND', 'That budget no longer exists.');
     await writeAudit(tx, viewer, 'budget.save', key ? `prompt:${key}` : `workspace:${workspaceId}`, {
+      promptId: key || null,
       monthlyMicros: null,
     });
   });

@@ -378,7 +378,8 @@ export async function seedDemoTraffic(
   const records: AnalyticsRecord[] = [];
   for (let hour = tailStart.getTime(); hour < now.getTime(); hour += HOUR_MS) {
     for (const stream of STREAMS) {
-      if (stream.toDay > 0) continue;
+      // No raw playground runs: the home page's "run a prompt" step stays the newcomer's to do.
+      if (stream.toDay > 0 || stream.source === 'playground') continue;
       const count = Math.round(stream.perHour * 1.5 * shapeOf(stream.pattern, new Date(hour)));
       for (let i = 0; i < count; i++) {
         const at = new Date(hour + Math.floor(((i + 0.5) / count) * HOUR_MS));
