@@ -103,6 +103,12 @@ function runOn(kind: TestDatabaseKind) {
         ['budget.alert', 80],
         ['budget.alert', 100],
       ]);
+      // A higher budget clears this month's alerts; its own 80% fires once the spend reaches it.
+      await saveBudget(prisma, admin, budgetInputSchema.parse({ monthlyUsd: 2 }), now);
+      expect(await activeBudgetAlerts(prisma, id, now)).toEqual([]);
+      expect(await checkBudgetAlerts(prisma, id, now)).toEqual([]);
+      await store.record([run(new Date('2026-12-07T10:00:00Z'), 600_000)]);
+      expect((await checkBudgetAlerts(prisma, id, now)).map((a) => a.threshold)).toEqual([80]);
       // A new month starts with no alert.
       expect(await activeBudgetAlerts(prisma, id, new Date('2027-01-02T12:00:00Z'))).toEqual([]);
     });

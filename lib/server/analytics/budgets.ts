@@ -14,6 +14,7 @@ import { getAnalyticsSettings } from './settings';
 // every source (playground, API, suites, judges: money spent is money spent); calls without a
 // price are reported beside it, never guessed. Crossing 80% and 100% alerts once per threshold and
 // month: a row in AnalyticsBudgetAlert (the in-app banner's state) and a `budget.alert` webhook.
+// Changing a budget's amount clears its alerts of the month, so the new amount alerts on its own.
 
 const MICROS = 1_000_000;
 /** $10M a month: far above any studio's spend, low enough that a typo of many zeros is refused. */
@@ -88,6 +89,7 @@ export async function saveBudget(
   db: PrismaClient,
   viewer: Pick<Viewer, 'workspaceId' | 'userId' | 'email'>,
   input: z.output<typeof budgetInputSchema>,
+  now: Date = new Date(),
 ): Promise<Budget> {
   const { workspaceId } = viewer;
   const promptId = input.promptId ?? WORKSPACE;
@@ -103,7 +105,11 @@ export async function saveBudget(
     }
   }
   const monthlyMicros = BigInt(Math.round(input.monthlyUsd * MICROS));
+  const { timeZone } = await getAnalyticsSettings(db, workspaceId);
+  const { month } = monthOf(now, timeZone);
   const row = await db.$transaction(async (tx) => {
+    // This month's alerts were about the old amount: the new one gets its own 80% and 100%.
+    await tx.analyticsBudgetAlert.deleteMany({ where: { workspaceId, promptId, month } });
     const saved = await tx.analyticsBudget.upsert({
       where: { workspaceId_promptId: { workspaceId, promptId } },
       create: { workspaceId, promptId, monthlyMicros, updatedBy: viewer.email },
