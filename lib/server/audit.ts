@@ -22,7 +22,11 @@ export type AuditAction =
   | 'webhook.secret_reveal'
   | 'webhook.secret_rotate'
   | 'webhook.test'
-  | 'webhook.redeliver';
+  | 'webhook.redeliver'
+  | 'analytics.settings'
+  | 'price.save'
+  | 'price.delete'
+  | 'budget.save';
 
 export interface AuditEntry {
   id: string;

@@ -55,7 +55,9 @@ export async function loadHomeOverview(prisma: PrismaClient, workspaceId: string
     prisma.membership.count({ where: { workspaceId } }),
     // The demo's simulator answers offline; connecting a real model is still a step to take.
     prisma.providerConfig.count({ where: { workspaceId, isSimulator: false } }),
-    prisma.analyticsRun.findFirst({ where: { workspaceId }, select: { id: true } }),
+    // "Run a prompt" is done by a playground run: the demo's made-up traffic has none raw (its
+    // playground history is rollups only), and API, suite and judge calls are not this step.
+    prisma.analyticsRun.findFirst({ where: { workspaceId, source: 'playground' }, select: { id: true } }),
     prisma.promptVersion.findMany({
       where: { prompt: { workspaceId } },
       orderBy: { createdAt: 'desc' },
@@ -194,6 +196,17 @@ export function describeEvent(
         : `changed the role of ${names.member}`;
     case 'member.remove':
       return `removed ${names.member} from the workspace`;
+    // Analytics: the subject of a price is "model:<provider>/<model>", of a budget a prompt or the workspace.
+    case 'price.save':
+      return `set the price of ${names.provider}`;
+    case 'price.delete':
+      return `removed a price of ${names.provider}`;
+    case 'budget.save':
+      return `${details.monthlyMicros === null ? 'removed' : 'set'} the monthly budget of ${
+        typeof details.promptId === 'string' ? names.prompt : 'the workspace'
+      }`;
+    case 'analytics.settings':
+      return 'changed the analytics settings';
     default:
       // An action this page has no words for yet still says what and on which subject.
       return `${action.replace(/[._]/g, ' ')} ${names.provider}`.trim();

@@ -17,9 +17,7 @@ import {
   type RequestOverrides,
 } from '@/lib/loom/executor';
 import { chooseServedVariant, type ServedVariant } from '../experiments/serving';
-import { createStudioRegistry, getTemplateEngine } from '../loom';
-import { logger } from '../logger';
-import { getRunRecorder } from '../runs';
+import { createStudioRegistry, getCallSettings, getTemplateEngine } from '../loom';
 import { withTemplateBudget } from '../template-budget';
 import { getApiProvider } from './execution';
 import type { ApiPrincipal } from './keys';
@@ -277,9 +275,10 @@ export async function prepareExecution(
     : promptTurns;
   const providerName = data.model.provider;
   const model = request.model ?? data.model.model;
-  const [provider, recorder] = await Promise.all([
+  // Priced with the workspace's prices and recorded as a run of source `api` with the key.
+  const [provider, callSettings] = await Promise.all([
     getApiProvider(db, principal.workspaceId, providerName, { cache: request.cache }),
-    getRunRecorder(principal.workspaceId),
+    getCallSettings(principal.workspaceId, providerName, { source: 'api', apiKeyId: principal.keyId }),
   ]);
   // Rendered once above (for the 422s); the executor reuses it instead of rendering again.
   const renderable: Renderable = { data, render: async () => rendered };
@@ -298,9 +297,7 @@ export async function prepareExecution(
     // A Retry-After is the caller's to honour: the API answers at once rather than holding the request.
     retry: { maxRetryAfterMs: 0 },
     ...(resolved.experiment ? { experiment: resolved.experiment } : {}),
-    onRecord: (record: Parameters<typeof recorder.record>[0]) =>
-      recorder.record(record, { source: 'api', apiKeyId: principal.keyId }),
-    onError: (error: unknown) => logger.error({ error, promptId: id }, 'api run record rejected'),
+    ...callSettings,
   });
   return {
     resolved,

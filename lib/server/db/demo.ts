@@ -6,6 +6,7 @@ import type { PromptRegistry } from '@/lib/loom/registry';
 import { API_SCOPES, hashSecret, visiblePrefix } from '../api/keys';
 import type { Env } from '../env';
 import { seedDemoSuite } from './demo-suite';
+import { seedDemoTraffic } from './demo-traffic';
 
 // What a new demo workspace starts with, so a newcomer can try the studio offline: the simulator
 // (the fake LLM server `npm start` runs beside the studio) as a provider, and a few prompts with
@@ -232,6 +233,13 @@ export async function seedDemoWorkspace(
   });
   await seedDemoPrompts(createPrismaRegistry(prisma, workspaceId), author);
   await seedDemoSuite(prisma, workspaceId, author);
+  const started = performance.now();
+  const traffic = await seedDemoTraffic(prisma, workspaceId, { author, demoSlug: 'demo' });
+  if (traffic.seeded) {
+    console.log(
+      `[loom] demo traffic: ${traffic.hourlyRows} hourly rollup rows and ${traffic.rawRuns} recent runs in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
 }
 
 /** Printed at every boot with a demo key configured: `active`, `revoked` or `absent`; `npm start` reads it. */

@@ -1,4 +1,9 @@
 import 'server-only';
+import {
+  ANALYTICS_ROLLUP_EVERY_MS,
+  requestAnalyticsRollup,
+  runAnalyticsRollupJob,
+} from '../analytics/maintenance';
 import { getPrisma } from '../db';
 import { runEvalJob } from '../suites/run-job';
 import { recoverStaleRuns } from '../suites/run-recovery';
@@ -11,6 +16,7 @@ export const jobHandlers: JobHandlers = {
   'eval-run': runEvalJob,
   // A nudge after a commit: deliver what is due now rather than at the next sweep.
   'webhook-deliver': async () => void (await deliverDueWebhooks(await getPrisma())),
+  'analytics-rollup': runAnalyticsRollupJob,
 };
 
 /** How often a worker looks for runs that lost their job (a dead worker, a failed enqueue). */
@@ -32,5 +38,10 @@ export const periodicTasks: PeriodicTask[] = [
     name: 'deliver-webhooks',
     everyMs: WEBHOOK_SWEEP_EVERY_MS,
     run: async () => void (await deliverDueWebhooks(await getPrisma())),
+  },
+  {
+    name: 'queue-analytics-rollup',
+    everyMs: ANALYTICS_ROLLUP_EVERY_MS,
+    run: async () => void (await requestAnalyticsRollup(await getJobQueue())),
   },
 ];

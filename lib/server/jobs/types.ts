@@ -7,6 +7,8 @@ export interface JobPayloads {
   'eval-run': { workspaceId: string; runId: string };
   /** Deliver the webhook outbox rows that are due now (any workspace); a nudge after a commit. */
   'webhook-deliver': Record<string, never>;
+  /** Fold new analytics runs into the rollups, prune past retention, fire budget alerts (every workspace). */
+  'analytics-rollup': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
