@@ -13,7 +13,8 @@ export type AuditAction =
   | 'member.role'
   | 'member.remove'
   | 'member.unlock'
-  | 'gate.update';
+  | 'gate.update'
+  | `experiment.${'create' | 'start' | 'pause' | 'resume' | 'stop' | 'winner' | 'complete'}`;
 
 export interface AuditEntry {
   id: string;
