@@ -110,12 +110,22 @@ export interface ExperimentResults {
   experiment: ExperimentSummaryView;
   settings: ExperimentSettings;
   variants: VariantResult[];
-  verdict: { status: 'insufficient-data' | 'running' | 'winner' | 'srm'; message: string; winner: string | null };
+  verdict: {
+    status: 'insufficient-data' | 'running' | 'winner' | 'srm';
+    message: string;
+    winner: string | null;
+  };
   srm: SrmView | null;
   /** One point per day: cumulative exposures per variant and what the configured split expects. */
   exposuresOverTime: { day: string; observed: Record<string, number>; expected: Record<string, number> }[];
   /** One point per day and challenger: cumulative lift with its confidence sequence. */
-  liftOverTime: { day: string; variant: string; lift: number | null; low: number | null; high: number | null }[];
+  liftOverTime: {
+    day: string;
+    variant: string;
+    lift: number | null;
+    low: number | null;
+    high: number | null;
+  }[];
   /** Metric per variant per day (that day's outcomes over that day's exposures, or that day's mean). */
   metricByDay: { day: string; values: Record<string, number | null> }[];
   guardrails: GuardrailRow[];

@@ -18,7 +18,11 @@ export interface DailyStat {
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
-export async function loadDailyStats(db: Db, workspaceId: string, experimentId: string): Promise<DailyStat[]> {
+export async function loadDailyStats(
+  db: Db,
+  workspaceId: string,
+  experimentId: string,
+): Promise<DailyStat[]> {
   const rows = await db.experimentDailyStat.findMany({
     where: { workspaceId, experimentId },
     orderBy: [{ day: 'asc' }, { variant: 'asc' }],
@@ -73,7 +77,11 @@ export function statsFrom(experimentId: string, rows: Iterable<DailyStat>): Expe
 }
 
 /** Loom's analysis of everything recorded so far. */
-export async function analyzeRecorded(db: Db, workspaceId: string, experiment: Experiment): Promise<Analysis> {
+export async function analyzeRecorded(
+  db: Db,
+  workspaceId: string,
+  experiment: Experiment,
+): Promise<Analysis> {
   const rows = await loadDailyStats(db, workspaceId, experiment.id);
   const known = new Set(experiment.variants.map((variant) => variant.name));
   return analyze(

@@ -11,27 +11,30 @@ import { enqueueWebhookEvent } from '../webhooks/outbox';
 import { analyzeRecorded } from './daily-stats';
 import { experimentSubject, getExperimentRow, type Actor } from './setup';
 
-type Db = PrismaClient | Prisma.TransactionClient;
-
 const SYSTEM_ACTOR = 'experiments (automatic)';
-
-function isClient(db: Db): db is PrismaClient {
-  return '$transaction' in db;
-}
 
 /**
  * onWinner: the first time an experiment has a winner, claim it (the ExperimentWinner row), queue
  * the `experiment.winner` webhook and write an audit entry, all in one transaction, so it happens
  * exactly once however many outcomes or promote clicks race to it. Returns whether this call fired.
  */
-export async function fireWinnerOnce(
-  db: Db,
+export function fireWinnerOnce(
+  db: PrismaClient,
+  workspaceId: string,
+  experiment: Experiment,
+  verdict: Verdict,
+): Promise<boolean> {
+  return db.$transaction((tx) => fireWinnerInTransaction(tx, workspaceId, experiment, verdict));
+}
+
+/** `fireWinnerOnce` inside the caller's transaction (the promotion's). */
+export async function fireWinnerInTransaction(
+  db: Prisma.TransactionClient,
   workspaceId: string,
   experiment: Experiment,
   verdict: Verdict,
   actor?: Actor,
 ): Promise<boolean> {
-  if (isClient(db)) return db.$transaction((tx) => fireWinnerOnce(tx, workspaceId, experiment, verdict, actor));
   const winner = verdict.winner;
   if (!winner) return false;
   const claimed = await db.$executeRaw`
@@ -114,7 +117,11 @@ export async function promoteWinner(
           // The claim comes first, so a concurrent promote waits on this row and then finds it completed.
           before: async (tx) => {
             const claimed = await tx.experimentDefinition.updateMany({
-              where: { workspaceId: actor.workspaceId, id: row.id, status: { in: ['running', 'paused', 'stopped'] } },
+              where: {
+                workspaceId: actor.workspaceId,
+                id: row.id,
+                status: { in: ['running', 'paused', 'stopped'] },
+              },
               data: {
                 status: 'completed',
                 definition: { ...experiment, status: 'completed' } as unknown as Prisma.InputJsonValue,
@@ -141,7 +148,13 @@ export async function promoteWinner(
               where: { workspaceId_id: { workspaceId: actor.workspaceId, id: row.id } },
               data: { promotion: promotion as unknown as Prisma.InputJsonValue },
             });
-            firedWinner = await fireWinnerOnce(tx, actor.workspaceId, experiment, analysis.verdict, actor);
+            firedWinner = await fireWinnerInTransaction(
+              tx,
+              actor.workspaceId,
+              experiment,
+              analysis.verdict,
+              actor,
+            );
             await writeAudit(tx, actor, 'experiment.complete', experimentSubject(row.id), {
               promptId: row.promptId,
               ...promotion,
@@ -174,7 +187,12 @@ export async function autoPromoteIfEnabled(db: PrismaClient, workspaceId: string
     include: { user: true },
   });
   if (!membership || !can(membership.role, 'manage')) return;
-  const actor: Actor = { workspaceId, userId: membership.userId, email: membership.user.email, role: membership.role };
+  const actor: Actor = {
+    workspaceId,
+    userId: membership.userId,
+    email: membership.user.email,
+    role: membership.role,
+  };
   try {
     await promoteWinner(db, actor, { experimentId });
   } catch (error) {

@@ -32,7 +32,10 @@ const percent = (what: string, min: number, max: number) =>
     .min(min, `${what} must be between ${min}% and ${max}%.`)
     .max(max, `${what} must be between ${min}% and ${max}%.`);
 const optionalLimit = (what: string) =>
-  z.number({ error: `Enter the ${what} limit as a number.` }).positive(`The ${what} limit must be above 0.`).nullable();
+  z
+    .number({ error: `Enter the ${what} limit as a number.` })
+    .positive(`The ${what} limit must be above 0.`)
+    .nullable();
 
 export const experimentSetupSchema = z
   .object({
@@ -76,7 +79,11 @@ export const experimentSetupSchema = z
   .superRefine((input, ctx) => {
     const total = input.variants.reduce((sum, variant) => sum + variant.weight, 0);
     if (!(total > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['variants'], message: 'The weights must add up to more than 0.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['variants'],
+        message: 'The weights must add up to more than 0.',
+      });
     }
     const seen = new Set<number>();
     input.variants.forEach((variant, index) => {
@@ -172,7 +179,11 @@ function assertMay(actor: Actor, permission: 'write' | 'promote' | 'manage', doi
 }
 
 /** The experiment row, or NOT_FOUND naming it. */
-export async function getExperimentRow(db: PrismaClient | Prisma.TransactionClient, workspaceId: string, id: string) {
+export async function getExperimentRow(
+  db: PrismaClient | Prisma.TransactionClient,
+  workspaceId: string,
+  id: string,
+) {
   const row = await db.experimentDefinition.findUnique({ where: { workspaceId_id: { workspaceId, id } } });
   if (!row) throw new LoomError('NOT_FOUND', `Experiment "${id}" not found.`, { experimentId: id });
   return row;
@@ -233,7 +244,12 @@ export async function createExperiment(
 ): Promise<ExperimentSummaryView> {
   assertMay(actor, 'write', 'create experiments');
   if (input.autoPromote) assertMay(actor, 'manage', 'turn on auto-promote (admins only)');
-  await assertVersionsExist(db, actor.workspaceId, input.promptId, input.variants.map((v) => v.version));
+  await assertVersionsExist(
+    db,
+    actor.workspaceId,
+    input.promptId,
+    input.variants.map((v) => v.version),
+  );
   const id = `exp-${randomBytes(5).toString('hex')}`;
   const definition = definitionFor(id, input, 'draft');
   const now = new Date();
@@ -285,7 +301,12 @@ export async function updateExperiment(
       issues: [{ path: 'promptId', message: `expected "${row.promptId}"` }],
     });
   if (input.autoPromote && !row.autoPromote) assertMay(actor, 'manage', 'turn on auto-promote (admins only)');
-  await assertVersionsExist(db, actor.workspaceId, input.promptId, input.variants.map((v) => v.version));
+  await assertVersionsExist(
+    db,
+    actor.workspaceId,
+    input.promptId,
+    input.variants.map((v) => v.version),
+  );
   const updated = await db.experimentDefinition.updateMany({
     where: { workspaceId: actor.workspaceId, id, status: 'draft' },
     data: {
@@ -313,10 +334,11 @@ const TRANSITIONS: Record<LifecycleAction, { from: ExperimentPhase[]; to: Experi
 
 function isLiveExperimentConflict(error: unknown): boolean {
   return (
-    error instanceof Prisma.PrismaClientKnownRequestError &&
-    error.code === 'P2002' &&
-    JSON.stringify(error.meta ?? {}).includes('one_live_per_prompt')
-  ) || (error instanceof Error && error.message.includes('one_live_per_prompt'));
+    (error instanceof Prisma.PrismaClientKnownRequestError &&
+      error.code === 'P2002' &&
+      JSON.stringify(error.meta ?? {}).includes('one_live_per_prompt')) ||
+    (error instanceof Error && error.message.includes('one_live_per_prompt'))
+  );
 }
 
 /**
@@ -368,7 +390,11 @@ export async function changeExperimentPhase(
   } catch (error) {
     if (isLiveExperimentConflict(error)) {
       const live = await db.experimentDefinition.findFirst({
-        where: { workspaceId: actor.workspaceId, promptId: row.promptId, status: { in: ['running', 'paused'] } },
+        where: {
+          workspaceId: actor.workspaceId,
+          promptId: row.promptId,
+          status: { in: ['running', 'paused'] },
+        },
         select: { id: true, name: true, status: true },
       });
       throw new LoomError(
@@ -382,7 +408,13 @@ export async function changeExperimentPhase(
   return toSummary(await getExperimentRow(db, actor.workspaceId, row.id));
 }
 
-const PHASE_ORDER: Record<ExperimentPhase, number> = { running: 0, paused: 1, draft: 2, stopped: 3, completed: 4 };
+const PHASE_ORDER: Record<ExperimentPhase, number> = {
+  running: 0,
+  paused: 1,
+  draft: 2,
+  stopped: 3,
+  completed: 4,
+};
 
 /** The workspace's experiments (or one prompt's), running first, then newest first. */
 export async function listExperiments(

@@ -300,18 +300,14 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('release gate on %s', (k
         ],
       };
       await expect(
-        promote(
-          experiment,
-          { status: 'winner', winner: { name: 'b', version: 2 } } as never,
-          {
-            moveLabel: (request) =>
-              moveLabel(db.prisma, actor('editor'), {
-                promptId: request.promptId,
-                label: request.label,
-                version: request.winner.version,
-              }),
-          },
-        ),
+        promote(experiment, { status: 'winner', winner: { name: 'b', version: 2 } } as never, {
+          moveLabel: (request) =>
+            moveLabel(db.prisma, actor('editor'), {
+              promptId: request.promptId,
+              label: request.label,
+              version: request.winner.version,
+            }),
+        }),
       ).rejects.toSatisfy(gateFailed);
       expect(await production()).toBe(1);
       expect(await db.prisma.auditEvent.count()).toBe(auditBefore);
