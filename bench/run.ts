@@ -3,11 +3,12 @@
 // the same run, so it means the same on a busy or an idle machine. Each suite runs in a process of
 // its own: a suite must not inherit another's heap and compiled code (the registry's microsecond
 // reads ran 3x slower after the executor's 20,000 HTTP calls in one process).
-//   npm run bench [-- render template executor registry optimizer suite suite-cases]
+//   npm run bench [-- render template executor registry optimizer suite suite-cases experiments]
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runExecutorBench } from './executor.bench';
+import { runExperimentsBench } from './experiments.bench';
 import { runOptimizerBench } from './optimizer.bench';
 import { runRegistryBench } from './registry.bench';
 import { runRenderBench } from './render.bench';
@@ -36,6 +37,7 @@ const GOALS: Record<string, { min?: number; max?: number }> = {
   'suite.wall_vs_ideal': { max: 1.2 },
   'suite.progress_lag_p95_ms': { max: 1000 },
   'suite.case_page_p95_ms': { max: 100 },
+  'experiments.results_p95_ms': { max: 150 },
 };
 
 const SUITES: [string, () => Promise<Record<string, number>>][] = [
@@ -46,6 +48,7 @@ const SUITES: [string, () => Promise<Record<string, number>>][] = [
   ['optimizer', runOptimizerBench],
   ['suite', runSuiteBench],
   ['suite-cases', () => runSuiteCasesBench({ log: (line) => console.error(line) })],
+  ['experiments', () => runExperimentsBench({ log: (line) => console.error(line) })],
 ];
 
 function verdict(name: string, value: number): string {
