@@ -3,12 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError, promptIdSchema } from '@/lib/loom/core';
-import {
-  parseExperiment,
-  plannedNumericSampleSize,
-  plannedSampleSize,
-  type Experiment,
-} from '@/lib/loom/optimizer';
+import { parseExperiment, type Experiment } from '@/lib/loom/optimizer';
+import { planSampleSize } from '@/components/experiments/plan';
 import type {
   ExperimentPhase,
   ExperimentSettings,
@@ -117,21 +113,8 @@ export const experimentSetupSchema = z
 export type ExperimentSetupInput = z.infer<typeof experimentSetupSchema>;
 
 /** Samples per arm the sequential test needs to find the minimum detectable effect with the power asked. */
-export function planSampleSize(input: ExperimentSetupInput): number {
-  const common = {
-    relativeLift: (input.metric.goal === 'increase' ? 1 : -1) * (input.minimumDetectableEffectPercent / 100),
-    alpha: 1 - input.confidencePercent / 100,
-    power: input.powerPercent / 100,
-    challengers: input.variants.length - 1,
-  };
-  if (input.metric.kind === 'binary') {
-    return plannedSampleSize({ baselineRate: input.baseline / 100, ...common });
-  }
-  return plannedNumericSampleSize({
-    baselineMean: input.baseline,
-    standardDeviation: input.standardDeviation ?? 1,
-    ...common,
-  });
+export function planFor(input: ExperimentSetupInput): number {
+  return planSampleSize({ ...input, variantCount: input.variants.length });
 }
 
 const PHASE_TO_LOOM: Record<ExperimentPhase, Experiment['status']> = {
@@ -215,7 +198,7 @@ function definitionFor(id: string, input: ExperimentSetupInput, status: Experime
     metric: input.metric,
     minSamplesPerArm: input.minSamplesPerArm,
     confidence: input.confidencePercent / 100,
-    plannedSamplesPerArm: planSampleSize(input),
+    plannedSamplesPerArm: planFor(input),
     status,
   });
 }
