@@ -30,8 +30,8 @@ function SrmBanner({ srm }: { srm: NonNullable<ExperimentResults['srm']> }) {
       className="space-y-2 rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
     >
       <p className="font-semibold">
-        Sample ratio mismatch (p = {formatPValue(srm.pValue)}): the observed split is not the configured one,
-        so these results cannot be trusted and promotion is blocked.
+        Sample ratio mismatch ({srm.pValue < 0.0001 ? 'p < 0.0001' : `p = ${formatPValue(srm.pValue)}`}): the
+        observed split is not the configured one, so these results cannot be trusted and promotion is blocked.
       </p>
       <ul className="list-inside list-disc">
         {srm.observed.map((o) => (

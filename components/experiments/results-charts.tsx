@@ -91,7 +91,7 @@ export function ResultsCharts({ results }: { results: ExperimentResults }) {
   }));
   const metricSummary =
     results.metricByDay.length > 0
-      ? `${results.metricByDay.length} days. Latest day: ${names
+      ? `${results.metricByDay.length} ${results.metricByDay.length === 1 ? 'day' : 'days'}. Latest day: ${names
           .map((n) => {
             const v = results.metricByDay.at(-1)?.values[n];
             return `${n} ${v === null || v === undefined ? 'no data' : binary ? `${(v * 100).toFixed(2)}%` : v.toPrecision(4)}`;
