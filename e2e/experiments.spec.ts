@@ -140,7 +140,10 @@ test('skewed assignment shows the sample-ratio-mismatch banner and blocks promot
   );
 
   // The workspace list shows it, running first, linked from the navigation.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Experiments', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Experiments', exact: true })
+    .click();
   await expect(page).toHaveURL(/\/experiments$/);
   await expect(page.getByTestId('experiment-row').first()).toContainText('Running');
 
