@@ -14,6 +14,13 @@ export type AuditAction =
   | 'member.remove'
   | 'member.unlock'
   | 'gate.update'
+  | 'webhook.create'
+  | 'webhook.update'
+  | 'webhook.delete'
+  | 'webhook.secret_reveal'
+  | 'webhook.secret_rotate'
+  | 'webhook.test'
+  | 'webhook.redeliver'
   | `experiment.${'create' | 'start' | 'pause' | 'resume' | 'stop' | 'winner' | 'complete'}`;
 
 export interface AuditEntry {

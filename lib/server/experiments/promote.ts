@@ -7,6 +7,7 @@ import { writeAudit } from '../audit';
 import { can } from '../auth/permissions';
 import { logger } from '../logger';
 import { moveLabel } from '../prompts/prompt-history';
+import { nudgeWebhookDelivery } from '../webhooks/nudge';
 import { enqueueWebhookEvent } from '../webhooks/outbox';
 import { analyzeRecorded } from './daily-stats';
 import { experimentSubject, getExperimentRow, type Actor } from './setup';
@@ -18,16 +19,18 @@ const SYSTEM_ACTOR = 'experiments (automatic)';
  * the `experiment.winner` webhook and write an audit entry, all in one transaction, so it happens
  * exactly once however many outcomes or promote clicks race to it. Returns whether this call fired.
  */
-export function fireWinnerOnce(
+export async function fireWinnerOnce(
   db: PrismaClient,
   workspaceId: string,
   experiment: Experiment,
   verdict: Verdict,
 ): Promise<boolean> {
-  return db.$transaction((tx) => fireWinnerInTransaction(tx, workspaceId, experiment, verdict));
+  const fired = await db.$transaction((tx) => fireWinnerInTransaction(tx, workspaceId, experiment, verdict));
+  if (fired) nudgeWebhookDelivery();
+  return fired;
 }
 
-/** `fireWinnerOnce` inside the caller's transaction (the promotion's). */
+/** `fireWinnerOnce` inside the caller's transaction (the promotion's), which nudges delivery after its commit. */
 export async function fireWinnerInTransaction(
   db: Prisma.TransactionClient,
   workspaceId: string,
@@ -164,6 +167,8 @@ export async function promoteWinner(
       ),
   };
   const promotion = await promote(experiment, analysis.verdict, promoter);
+  // After the commit: the sweep must see the experiment.winner delivery.
+  if (firedWinner) nudgeWebhookDelivery();
   return {
     promptId: promotion.promptId,
     label: promotion.label,
