@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { Webhook } from 'standardwebhooks';
 import { createAccount } from './support/accounts';
 import {
   ExperimentResultsPage,
@@ -11,6 +12,8 @@ import {
 import { expect, test } from './support/fixtures';
 import { SignInPage, StudioShell } from './support/pages';
 import { PromptHistoryPage } from './support/prompts-pages';
+import { startWebhookReceiver } from './support/webhook-receiver';
+import { WebhookEndpointPage, WebhooksPage } from './support/webhooks-pages';
 
 /** Calls a server action by its id from the page, as a forged request would (same origin, cookies). */
 function callAction(page: Page, actionId: string, args: unknown[]): Promise<string> {
@@ -36,8 +39,16 @@ test('set up an experiment, watch a winner emerge, promote it; a viewer cannot',
   browser,
   signInAs,
 }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(180_000);
+  const receiver = await startWebhookReceiver();
   await signInAs('admin');
+  // An endpoint subscribed to experiment.winner, on a loopback receiver.
+  const webhooks = new WebhooksPage(page);
+  await webhooks.goto();
+  await webhooks.add({ url: receiver.url, events: ['experiment.winner'] });
+  const endpoint = new WebhookEndpointPage(page);
+  await endpoint.expectOpen(receiver.url);
+  const secret = await endpoint.revealSecret();
   const p = await promptWithTwoVersions(page);
 
   const setup = new PromptExperimentsPage(page);
@@ -95,6 +106,18 @@ test('set up an experiment, watch a winner emerge, promote it; a viewer cannot',
   await history.goto(p.id);
   await expect(history.auditEntries().first()).toContainText('moved production from v1 to v2');
 
+  // onWinner fired once: one signed experiment.winner event reached the receiver.
+  const winnerEvents = () =>
+    receiver.received.filter((r) => {
+      const event = JSON.parse(r.body) as { type: string; data: { experimentId?: string } };
+      return event.type === 'experiment.winner' && event.data.experimentId === id;
+    });
+  await expect.poll(() => winnerEvents().length, { timeout: 20_000 }).toBe(1);
+  expect(new Webhook(secret).verify(winnerEvents()[0]!.body, winnerEvents()[0]!.headers)).toMatchObject({
+    type: 'experiment.winner',
+    data: { experimentId: id, promptId: p.id, winner: { variant: 'v2', version: 2 } },
+  });
+
   // A viewer reads the results but has no controls, and a forged promote is refused.
   const viewerContext = await browser.newContext();
   try {
@@ -111,6 +134,7 @@ test('set up an experiment, watch a winner emerge, promote it; a viewer cannot',
     expect(forged).toContain('FORBIDDEN');
   } finally {
     await viewerContext.close();
+    await receiver.close();
   }
 });
 
