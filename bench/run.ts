@@ -3,11 +3,13 @@
 // the same run, so it means the same on a busy or an idle machine. Each suite runs in a process of
 // its own: a suite must not inherit another's heap and compiled code (the registry's microsecond
 // reads ran 3x slower after the executor's 20,000 HTTP calls in one process).
-//   npm run bench [-- render template executor registry optimizer suite suite-cases]
+//   npm run bench [-- render template executor registry optimizer suite suite-cases experiments experiments-aa]
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runExecutorBench } from './executor.bench';
+import { runExperimentsBench } from './experiments.bench';
+import { runExperimentsAaBench } from './experiments-aa.bench';
 import { runOptimizerBench } from './optimizer.bench';
 import { runRegistryBench } from './registry.bench';
 import { runRenderBench } from './render.bench';
@@ -36,6 +38,8 @@ const GOALS: Record<string, { min?: number; max?: number }> = {
   'suite.wall_vs_ideal': { max: 1.2 },
   'suite.progress_lag_p95_ms': { max: 1000 },
   'suite.case_page_p95_ms': { max: 100 },
+  'experiments.results_p95_ms': { max: 150 },
+  'experiments.aa_serving_false_positive_rate': { max: 0.05 },
 };
 
 const SUITES: [string, () => Promise<Record<string, number>>][] = [
@@ -46,6 +50,8 @@ const SUITES: [string, () => Promise<Record<string, number>>][] = [
   ['optimizer', runOptimizerBench],
   ['suite', runSuiteBench],
   ['suite-cases', () => runSuiteCasesBench({ log: (line) => console.error(line) })],
+  ['experiments', () => runExperimentsBench({ log: (line) => console.error(line) })],
+  ['experiments-aa', () => runExperimentsAaBench({ log: (line) => console.error(line) })],
 ];
 
 function verdict(name: string, value: number): string {

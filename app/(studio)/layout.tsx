@@ -16,6 +16,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
     { href: '/', label: 'Overview' },
     { href: '/prompts', label: 'Prompts' },
     { href: '/suites', label: 'Suites' },
+    { href: '/experiments', label: 'Experiments' },
   ];
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/members', label: 'Members' });
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/providers', label: 'Providers' });

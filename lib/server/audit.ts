@@ -26,7 +26,8 @@ export type AuditAction =
   | 'analytics.settings'
   | 'price.save'
   | 'price.delete'
-  | 'budget.save';
+  | 'budget.save'
+  | `experiment.${'create' | 'start' | 'pause' | 'resume' | 'stop' | 'winner' | 'complete'}`;
 
 export interface AuditEntry {
   id: string;

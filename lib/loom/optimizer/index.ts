@@ -45,12 +45,20 @@ export {
   type MixtureTestInput,
   type MixtureTestResult,
 } from './sequential';
-export { plannedSampleSize, sampleSizeInputSchema, type SampleSizeInput } from './plan';
+export {
+  plannedSampleSize,
+  plannedNumericSampleSize,
+  sampleSizeInputSchema,
+  numericSampleSizeInputSchema,
+  type SampleSizeInput,
+  type NumericSampleSizeInput,
+} from './plan';
 export { chiSquareSurvival, regularizedGammaQ, normalCdf, normalQuantile, lnGamma } from '../core/math';
 export {
   promote,
   createExperimentRunner,
-  type LabelSetter,
+  type Promoter,
+  type PromotionRequest,
   type PromoteOptions,
   type Promotion,
   type ExperimentRunner,

@@ -46,3 +46,28 @@ export function plannedSampleSize(input: SampleSizeInput): number {
   const difference = treated - baselineRate;
   return Math.ceil(((zBoundary + zPower) ** 2 * variance) / (difference * difference));
 }
+
+export const numericSampleSizeInputSchema = z.object({
+  /** Mean of the control's metric; must not be 0 (the effect is relative to it). */
+  baselineMean: z.number().refine((mean) => mean !== 0 && Number.isFinite(mean), 'must be a nonzero number'),
+  /** Standard deviation of the metric per unit, assumed equal in every arm. */
+  standardDeviation: z.number().positive(),
+  relativeLift: z.number().refine((lift) => lift !== 0, 'must not be 0'),
+  alpha: z.number().gt(0).lt(0.5).default(0.05),
+  power: z.number().gt(0.5).lt(1).default(0.8),
+  challengers: z.number().int().positive().default(1),
+});
+export type NumericSampleSizeInput = z.input<typeof numericSampleSizeInputSchema>;
+
+/** `plannedSampleSize` for a numeric metric: n = (z_b + z_power)² · 2σ² / (mean · lift)². */
+export function plannedNumericSampleSize(input: NumericSampleSizeInput): number {
+  const parsed = numericSampleSizeInputSchema.safeParse(input);
+  if (!parsed.success)
+    throw new LoomError('INVALID_INPUT', 'Invalid sample size input', { issues: toLoomIssues(parsed.error) });
+  const { baselineMean, standardDeviation, relativeLift, alpha, power, challengers } = parsed.data;
+  const corrected = alpha / challengers;
+  const zBoundary = boundaryZ(corrected, optimalMixingRatio(corrected));
+  const zPower = normalQuantile(power);
+  const difference = baselineMean * relativeLift;
+  return Math.ceil(((zBoundary + zPower) ** 2 * 2 * standardDeviation ** 2) / (difference * difference));
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseExperiment, type Experiment } from './experiment';
-import { createExperimentRunner, promote, type LabelSetter } from './runner';
+import { createExperimentRunner, promote, type Promoter, type PromotionRequest } from './runner';
 import { createMemoryExperimentStore } from './store';
 import type { Verdict } from './analyze';
 
@@ -16,13 +16,13 @@ const experiment: Experiment = parseExperiment({
   plannedSamplesPerArm: 400,
 });
 
-function fakeRegistry(): LabelSetter & { calls: unknown[][] } {
-  const calls: unknown[][] = [];
+function fakePromoter(): Promoter & { calls: PromotionRequest[] } {
+  const calls: PromotionRequest[] = [];
   return {
     calls,
-    async setLabel(promptId, label, version, options) {
-      calls.push([promptId, label, version, options]);
-      return { label, from: 1, to: version };
+    async moveLabel(request) {
+      calls.push(request);
+      return { from: 1, to: request.winner.version };
     },
   };
 }
@@ -84,15 +84,22 @@ describe('promote', () => {
     message: 'challenger wins',
   };
 
-  it('moves the production label to the winning version', async () => {
-    const registry = fakeRegistry();
-    const promotion = await promote(experiment, winner, registry, { actor: 'optimizer' });
-    expect(registry.calls).toEqual([['support-reply', 'production', 4, { actor: 'optimizer' }]]);
+  it('asks the promoter to move production to the winning version', async () => {
+    const registry = fakePromoter();
+    const promotion = await promote(experiment, winner, registry);
+    expect(registry.calls).toEqual([
+      {
+        experimentId: experiment.id,
+        promptId: 'support-reply',
+        label: 'production',
+        winner: { name: 'challenger', version: 4, weight: 1 },
+      },
+    ]);
     expect(promotion).toMatchObject({ promptId: 'support-reply', label: 'production', from: 1, to: 4 });
   });
 
   it('refuses without a winner, or with a winner the experiment does not have', async () => {
-    const registry = fakeRegistry();
+    const registry = fakePromoter();
     await expect(
       promote(experiment, { ...winner, status: 'running', winner: undefined }, registry),
     ).rejects.toMatchObject({

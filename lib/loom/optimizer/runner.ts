@@ -8,20 +8,26 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** The part of PromptRegistry that promotion needs; PromptRegistry satisfies it structurally. */
-export interface LabelSetter {
-  setLabel(
-    promptId: string,
-    label: string,
-    version: number,
-    options?: { signal?: AbortSignal; actor?: string },
-  ): Promise<{ label: string; from?: number; to: number }>;
+/** What the promoter is asked to do: point `label` at the winner's version. */
+export interface PromotionRequest {
+  experimentId: string;
+  promptId: string;
+  label: string;
+  winner: Variant;
+}
+
+/**
+ * Moves the label for `promote`. The host application supplies it, so a promotion passes the same
+ * permission check, audit entry and release gate as a person's promote: deliberately not a
+ * PromptRegistry, whose setLabel would move production around all three.
+ */
+export interface Promoter {
+  moveLabel(request: PromotionRequest, options?: CallOptions): Promise<{ from?: number; to: number }>;
 }
 
 export interface PromoteOptions extends CallOptions {
   /** Defaults to `production`. */
   label?: string;
-  actor?: string;
 }
 
 export interface Promotion {
@@ -33,11 +39,11 @@ export interface Promotion {
   winner: Variant;
 }
 
-/** Points the label (production by default) at the winner's version; CONFLICT without a winner. */
+/** Asks `promoter` to point the label (production by default) at the winner's version; CONFLICT without a winner. */
 export async function promote(
   experimentInput: unknown,
   verdict: Verdict,
-  registry: LabelSetter,
+  promoter: Promoter,
   options: PromoteOptions = {},
 ): Promise<Promotion> {
   const experiment = parseExperiment(experimentInput);
@@ -64,10 +70,10 @@ export async function promote(
     );
   }
   const label = options.label ?? 'production';
-  const move = await registry.setLabel(experiment.promptId, label, winner.version, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.actor ? { actor: options.actor } : {}),
-  });
+  const move = await promoter.moveLabel(
+    { experimentId: experiment.id, promptId: experiment.promptId, label, winner },
+    options.signal ? { signal: options.signal } : {},
+  );
   return {
     promptId: experiment.promptId,
     label,

@@ -5,13 +5,15 @@ import type { PromptData, PromptDataInput } from '@/lib/loom/core';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { API_SCOPES, hashSecret, visiblePrefix } from '../api/keys';
 import type { Env } from '../env';
+import { seedDemoExperiment } from './demo-experiment';
 import { seedDemoSuite } from './demo-suite';
 import { seedDemoTraffic } from './demo-traffic';
 
 // What a new demo workspace starts with, so a newcomer can try the studio offline: the simulator
 // (the fake LLM server `npm start` runs beside the studio) as a provider, and a few prompts with
 // versions and a production label, and the "Intent routing" test suite (demo-suite.ts) whose judge
-// rubric, `intent-judge`, is one of those prompts.
+// rubric, `intent-judge`, is one of those prompts; and an A/B experiment on classify-intent with
+// two weeks of traffic (demo-experiment.ts).
 
 export const SIMULATOR_PROVIDER = 'simulator';
 
@@ -208,7 +210,7 @@ async function seedDemoPrompts(registry: PromptRegistry, author: string): Promis
 }
 
 /**
- * Adds the simulator provider, the demo prompts and the demo suite to a workspace. Each piece is
+ * Adds the simulator provider, the demo prompts, the demo suite and the demo experiment to a workspace. Each piece is
  * skipped when it already exists (an admin's own "simulator", prompt of the same id or suite of the
  * same name is never overwritten), so running it again adds nothing.
  */
@@ -240,6 +242,9 @@ export async function seedDemoWorkspace(
       `[loom] demo traffic: ${traffic.hourlyRows} hourly rollup rows and ${traffic.rawRuns} recent runs in ${Math.round(performance.now() - started)} ms`,
     );
   }
+  // After the traffic: the traffic is seeded only into a workspace without runs, and the
+  // experiment's runs are runs.
+  await seedDemoExperiment(prisma, workspaceId, author);
 }
 
 /** Printed at every boot with a demo key configured: `active`, `revoked` or `absent`; `npm start` reads it. */

@@ -77,6 +77,16 @@ export function setOrdinaryLabel(
   return moveLabel(prisma, actor, input);
 }
 
+/** What a caller such as Promote winner adds to a move, inside its transaction. */
+export interface MoveLabelOptions {
+  /** Runs first: a claim that must hold for the move to happen (throw to abort it). */
+  before?: (tx: Prisma.TransactionClient) => Promise<void>;
+  /** Runs after the move and its audit entry, before commit. */
+  after?: (tx: Prisma.TransactionClient, move: LabelMove) => Promise<void>;
+  /** Merged into the `label.set` audit entry, e.g. the experiment that caused the move. */
+  auditDetails?: Record<string, unknown>;
+}
+
 /**
  * Points `label` at `version` and records who moved it from where to where, atomically. A move of
  * production passes the prompt's release gate (lib/server/suites/gate.ts) or fails GATE_FAILED;
@@ -87,6 +97,7 @@ export async function moveLabel(
   prisma: PrismaClient,
   actor: Actor,
   input: { promptId: string; label: string; version: number; overrideReason?: string },
+  options: MoveLabelOptions = {},
 ): Promise<LabelMove> {
   assertMayMove(actor, input.label);
   const reason =
@@ -102,6 +113,7 @@ export async function moveLabel(
     prisma,
     actor.workspaceId,
     async (registry, tx) => {
+      await options.before?.(tx);
       const move = await registry.setLabel(input.promptId, input.label, input.version, {
         actor: actor.email,
       });
@@ -109,8 +121,10 @@ export async function moveLabel(
         label: move.label,
         from: move.from ?? null,
         to: move.to,
+        ...options.auditDetails,
         ...(overridden ? { gateOverride: { reason, failedChecks: overridden } } : {}),
       });
+      await options.after?.(tx, move);
       return move;
     },
     gateOverride ? { gateOverride } : {},

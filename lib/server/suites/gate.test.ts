@@ -289,7 +289,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('release gate on %s', (k
           registry.setLabel('faq', 'production', 2),
         ),
       ).rejects.toSatisfy(gateFailed);
-      // A path that does not exist in the studio yet: an experiment promoting its winner.
+      // An experiment promoting its winner asks a promoter, which the studio backs with moveLabel.
       const experiment = {
         id: 'exp',
         promptId: 'faq',
@@ -300,11 +300,14 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('release gate on %s', (k
         ],
       };
       await expect(
-        promote(
-          experiment,
-          { status: 'winner', winner: { name: 'b', version: 2 } } as never,
-          createStudioRegistry(db.prisma, workspaceId),
-        ),
+        promote(experiment, { status: 'winner', winner: { name: 'b', version: 2 } } as never, {
+          moveLabel: (request) =>
+            moveLabel(db.prisma, actor('editor'), {
+              promptId: request.promptId,
+              label: request.label,
+              version: request.winner.version,
+            }),
+        }),
       ).rejects.toSatisfy(gateFailed);
       expect(await production()).toBe(1);
       expect(await db.prisma.auditEvent.count()).toBe(auditBefore);
