@@ -50,7 +50,7 @@ export interface RunContext {
   apiKeyId?: string;
 }
 
-/** The analytics store's shape of an executor record. An unknown price is stored as 0 (the store requires a number). */
+/** The analytics store's shape of an executor record. An unknown price is stored as null (unpriced), never as 0. */
 export function toAnalyticsRecord(record: CallRecord, context: RunContext): AnalyticsRecord {
   return {
     source: context.source,
@@ -62,7 +62,7 @@ export function toAnalyticsRecord(record: CallRecord, context: RunContext): Anal
     latencyMs: record.latencyMs,
     inputTokens: record.inputTokens,
     outputTokens: record.outputTokens,
-    costMicros: record.costMicros ?? 0,
+    costMicros: record.costMicros ?? null,
     success: record.success,
     at: record.at,
     ...(record.errorKind ? { errorKind: record.errorKind } : {}),

@@ -11,6 +11,8 @@ import {
 const HOUR = 3_600_000;
 const BASE = Date.UTC(2026, 2, 1);
 
+const SOURCES = ['playground', 'api', 'suite', 'judge'] as const;
+
 /** Deterministic pseudo-random runs over three days, with odd minutes so edges fall mid-hour. */
 function sampleRuns(count: number, seed: number): AnalyticsRecord[] {
   let state = seed;
@@ -20,15 +22,19 @@ function sampleRuns(count: number, seed: number): AnalyticsRecord[] {
   };
   return Array.from({ length: count }, () => {
     const success = next() > 0.1;
+    const source = SOURCES[Math.floor(next() * SOURCES.length)] ?? 'playground';
+    const model = next() > 0.5 ? 'gpt-4o-mini' : next() > 0.3 ? 'llama3' : 'no-price';
     return {
       promptId: `prompt-${Math.floor(next() * 4)}`,
       version: 1 + Math.floor(next() * 3),
-      model: next() > 0.5 ? 'gpt-4o-mini' : 'llama3',
-      provider: 'openai',
+      model,
+      provider: model === 'gpt-4o-mini' ? 'openai' : 'ollama',
+      source,
+      ...(source === 'api' ? { apiKeyId: next() > 0.5 ? 'key-1' : 'key-2' } : {}),
       latencyMs: next() < 0.02 ? 0 : Math.exp(5 + next() * 3),
       inputTokens: Math.floor(next() * 2000),
       outputTokens: Math.floor(next() * 800),
-      costMicros: Math.floor(next() * 5_000_000),
+      costMicros: model === 'no-price' ? null : Math.floor(next() * 5_000_000),
       success,
       ...(success ? {} : { errorKind: 'TIMEOUT' }),
       at: new Date(BASE + Math.floor(next() * 72 * HOUR)),
@@ -62,6 +68,35 @@ const QUERIES: AnalyticsQueryInput[] = [
     latency: false,
   },
   { from: new Date(BASE), to: new Date(BASE + 72 * HOUR), groupBy: ['day', 'model'], latency: false },
+  { from: new Date(BASE - HOUR), to: new Date(BASE + 80 * HOUR), groupBy: ['source', 'apiKey'] },
+  {
+    from: new Date(BASE + 1_234_567),
+    to: new Date(BASE + 70 * HOUR),
+    groupBy: ['day', 'provider', 'model'],
+    filter: { excludeSource: ['suite', 'judge'] },
+    latency: false,
+  },
+  { from: new Date(BASE), to: new Date(BASE + 72 * HOUR), groupBy: ['prompt'], filter: { source: ['api'] } },
+  {
+    from: new Date(BASE),
+    to: new Date(BASE + 72 * HOUR),
+    groupBy: ['apiKey'],
+    filter: { apiKeyId: 'key-1' },
+  },
+  // Days in other zones come from hourly rollups shifted by the zone's offset.
+  {
+    from: new Date(BASE - 5 * HOUR),
+    to: new Date(BASE + 67 * HOUR),
+    groupBy: ['day', 'source'],
+    timeZone: 'America/New_York',
+  },
+  {
+    from: new Date(BASE),
+    to: new Date(BASE + 72 * HOUR),
+    groupBy: ['day', 'prompt'],
+    timeZone: 'Asia/Kolkata',
+    latency: false,
+  },
 ];
 
 function runOn(kind: TestDatabaseKind) {
@@ -131,25 +166,28 @@ function runOn(kind: TestDatabaseKind) {
       );
       for (const s of stores) await s.rollup();
       const raw = await db!.prisma.$queryRawUnsafe<
-        { n: bigint; s: bigint; it: bigint; ot: bigint; c: bigint }[]
+        { n: bigint; s: bigint; it: bigint; ot: bigint; c: bigint; u: bigint }[]
       >(
         `SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE "success") AS s, SUM("inputTokens")::int8 AS it,
-           SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS c
+           SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS c,
+           COUNT(*) FILTER (WHERE "costMicros" IS NULL) AS u
          FROM "AnalyticsRun" WHERE "workspaceId" = $1`,
         workspaceId,
       );
       expect(Number(raw[0]?.n)).toBe(1200);
+      expect(Number(raw[0]?.u)).toBeGreaterThan(0);
       for (const table of [
         'AnalyticsHourly',
         'AnalyticsHourlyTotal',
         'AnalyticsDailyPrompt',
+        'AnalyticsDailyModel',
         'AnalyticsDailyTotal',
       ]) {
         const [sums] = await db!.prisma.$queryRawUnsafe<
-          { n: bigint; s: bigint; it: bigint; ot: bigint; c: bigint; buckets: bigint }[]
+          { n: bigint; s: bigint; it: bigint; ot: bigint; c: bigint; u: bigint; buckets: bigint }[]
         >(
           `SELECT SUM("count")::int8 AS n, SUM("successes")::int8 AS s, SUM("inputTokens")::int8 AS it,
-             SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS c,
+             SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS c, SUM("unpriced")::int8 AS u,
              (SELECT SUM((e->>1)::int8 ) FROM "${table}" t2, jsonb_array_elements(t2."latencyBuckets"::jsonb) e
               WHERE t2."workspaceId" = $1)::int8 + SUM("latencyZero")::int8 AS buckets
            FROM "${table}" WHERE "workspaceId" = $1`,
@@ -212,6 +250,37 @@ function runOn(kind: TestDatabaseKind) {
       await background.close();
       expect(folded).toBe(40);
       expect(await background.rollup()).toEqual({ folded: 0, busy: false });
+    });
+
+    it('prunes only rolled-up raw runs older than the cut-off, and the totals stay whole', async () => {
+      const workspaceId = workspace();
+      const s = createPrismaAnalyticsStore(db!.prisma, workspaceId);
+      const runs = sampleRuns(600, 13);
+      await s.record(runs);
+      const whole: AnalyticsQueryInput = {
+        from: new Date(BASE),
+        to: new Date(BASE + 72 * HOUR),
+        groupBy: ['day', 'source'],
+      };
+      const before = await s.query(whole);
+      const cut = new Date(BASE + 36 * HOUR);
+      // Nothing rolled up yet: nothing may go.
+      expect(await s.prune(cut)).toEqual({ deleted: 0 });
+      await s.rollup();
+      const late = sampleRuns(50, 17);
+      await s.record(late);
+      const expected = await s.query(whole);
+      const older = runs.filter((run) => run.at < cut).length;
+      expect(await s.prune(cut, { batchSize: 64 })).toEqual({ deleted: older });
+      expect(await s.query(whole)).toEqual(expected);
+      expect(expected).not.toEqual(before);
+      // The late, unrolled runs before the cut-off are still there and still counted.
+      const [left] = await db!.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT COUNT(*) AS n FROM "AnalyticsRun" WHERE "workspaceId" = $1 AND "at" < $2::timestamp`,
+        workspaceId,
+        cut.toISOString(),
+      );
+      expect(Number(left?.n)).toBe(late.filter((run) => run.at < cut).length);
     });
 
     it('rejects bad options with the field named', () => {

@@ -5,11 +5,13 @@ import {
   DEFAULT_GAMMA,
   Histogram,
   MIN_TRACKED_VALUE,
+  offsetSegments,
   parseAnalyticsQuery,
   parseAnalyticsRecords,
   sortRows,
   startOfUtcDay,
   startOfUtcHour,
+  zonedMidnight,
   toAnalyticsRow,
   toTotalsRow,
   type AnalyticsCallOptions,
@@ -37,17 +39,30 @@ export interface RollupResult {
   busy: boolean;
 }
 
+export interface PruneResult {
+  /** Raw runs deleted. */
+  deleted: number;
+}
+
 export interface PrismaAnalyticsStore extends AnalyticsStore {
   /**
    * Folds the runs committed so far into the hourly and daily rollups, batch by batch, until none
    * are left. Safe to call from many instances at once: an advisory lock lets one fold at a time.
    */
   rollup(options?: AnalyticsCallOptions): Promise<RollupResult>;
+  /**
+   * Deletes raw runs older than `before` that the rollups already hold, `batchSize` at a time (each
+   * its own short transaction), so totals stay whole. Queries over pruned time then answer from the
+   * rollups alone: whole hours only, as the partial hours at a range's edges came from raw runs.
+   */
+  prune(before: Date, options?: AnalyticsCallOptions & { batchSize?: number }): Promise<PruneResult>;
   /** Stops the background rollup and waits for a running one. */
   close(): Promise<void>;
 }
 
 const DEFAULT_ROLLUP_BATCH_SIZE = 200_000;
+/** Raw runs deleted per pruning statement: short transactions that never hold the table long. */
+const DEFAULT_PRUNE_BATCH_SIZE = 10_000;
 /** A batch of 200k runs folds in a few seconds; a minute leaves room for a busy server. */
 const DEFAULT_ROLLUP_TIMEOUT_MS = 60_000;
 /** A query's transaction: months of hourly rows per model can take seconds; Prisma's default is 5 s. */
@@ -62,8 +77,10 @@ export const ANALYTICS_WRITERS_LOCK_CLASS = 0x6c6f6f77;
 /** Per sort or hash of a rollup batch; a 200k-run batch needs a few tens of MB. */
 const ROLLUP_WORK_MEM = '64MB';
 
-type Dimension = 'promptId' | 'version' | 'model';
-const DIMENSIONS: readonly Dimension[] = ['promptId', 'version', 'model'];
+type Dimension = 'promptId' | 'version' | 'model' | 'provider' | 'source' | 'apiKeyId';
+const DIMENSIONS: readonly Dimension[] = ['promptId', 'version', 'model', 'provider', 'source', 'apiKeyId'];
+/** Rollups keep a call without an API key under "" (key columns cannot be NULL); rows show it as null. */
+const NO_API_KEY = '';
 
 /** A rollup table: its time unit and the dimensions it keeps. */
 interface Level {
@@ -75,10 +92,11 @@ interface Level {
 // Ordered cheapest first: a query uses the first level of the right unit that keeps every
 // dimension it groups or filters by.
 const LEVELS: readonly Level[] = [
-  { table: 'AnalyticsDailyTotal', unit: 'day', dims: [] },
-  { table: 'AnalyticsDailyPrompt', unit: 'day', dims: ['promptId'] },
-  { table: 'AnalyticsHourlyTotal', unit: 'hour', dims: [] },
-  { table: 'AnalyticsHourly', unit: 'hour', dims: ['promptId', 'version', 'model'] },
+  { table: 'AnalyticsDailyTotal', unit: 'day', dims: ['source'] },
+  { table: 'AnalyticsDailyModel', unit: 'day', dims: ['model', 'provider', 'source', 'apiKeyId'] },
+  { table: 'AnalyticsDailyPrompt', unit: 'day', dims: ['promptId', 'source'] },
+  { table: 'AnalyticsHourlyTotal', unit: 'hour', dims: ['source'] },
+  { table: 'AnalyticsHourly', unit: 'hour', dims: DIMENSIONS },
 ];
 
 const q = (name: string) => `"${name}"`;
@@ -111,11 +129,15 @@ interface ResultRow {
   promptId: string | null;
   version: number | null;
   model: string | null;
+  provider: string | null;
+  source: string | null;
+  apiKeyId: string | null;
   count: bigint | number;
   successes: bigint | number;
   inputTokens: bigint | number;
   outputTokens: bigint | number;
   costMicros: bigint | number;
+  unpricedCount: bigint | number;
   /** The latency columns are NULL when the query asked for no percentiles. */
   latencySum: number | null;
   latencyMin: number | null;
@@ -132,6 +154,7 @@ interface Accumulator {
   inputTokens: number;
   outputTokens: number;
   costMicros: number;
+  unpricedCount: number;
   latencySum: number;
   latencyMin: number;
   latencyMax: number;
@@ -188,10 +211,17 @@ function needsOf(query: AnalyticsQuery) {
   if (query.groupBy.includes('prompt') || query.groupBy.includes('version')) dims.add('promptId');
   if (query.groupBy.includes('version')) dims.add('version');
   if (query.groupBy.includes('model')) dims.add('model');
+  if (query.groupBy.includes('provider')) dims.add('provider');
+  if (query.groupBy.includes('source')) dims.add('source');
+  if (query.groupBy.includes('apiKey')) dims.add('apiKeyId');
   const grouped = new Set(dims);
-  if (query.filter.promptId !== undefined) dims.add('promptId');
-  if (query.filter.version !== undefined) dims.add('version');
-  if (query.filter.model !== undefined) dims.add('model');
+  const { filter } = query;
+  if (filter.promptId !== undefined) dims.add('promptId');
+  if (filter.version !== undefined) dims.add('version');
+  if (filter.model !== undefined) dims.add('model');
+  if (filter.provider !== undefined) dims.add('provider');
+  if (filter.source !== undefined || filter.excludeSource !== undefined) dims.add('source');
+  if (filter.apiKeyId !== undefined) dims.add('apiKeyId');
   const grain: 'hour' | 'day' | undefined = query.groupBy.includes('hour')
     ? 'hour'
     : query.groupBy.includes('day')
@@ -262,7 +292,7 @@ export function createPrismaAnalyticsStore(
         records.map((r) => r.latencyMs),
         records.map((r) => r.inputTokens),
         records.map((r) => r.outputTokens),
-        records.map((r) => r.costMicros),
+        records.map((r) => r.costMicros ?? null),
         records.map((r) => r.success),
         records.map((r) => r.errorKind ?? null),
         records.map((r) => r.experimentId ?? null),
@@ -273,24 +303,58 @@ export function createPrismaAnalyticsStore(
     ]);
   }
 
-  /** SELECT list naming the output group of a row, given the level's time and dimension columns. */
+  /**
+   * SELECT list naming the output group of a row, given the level's time and dimension columns. A
+   * day is the local date (as a UTC-midnight timestamp) of the row's hour in the query's zone,
+   * `dayShift` adding the zone's offset in seconds to an hour start; the caller maps it to an instant.
+   */
   function groupColumns(
     grain: 'hour' | 'day' | undefined,
     timeColumn: string,
     grouped: Set<Dimension>,
-    dimensionSql: (d: Dimension) => string,
+    dayShift: (hour: string) => string,
+    raw: boolean,
   ): string {
+    const hour = `date_trunc('hour', ${timeColumn})`;
     const t =
       grain === undefined
         ? 'NULL::timestamp'
         : grain === 'day'
-          ? `date_trunc('day', ${timeColumn})`
-          : `date_trunc('hour', ${timeColumn})`;
-    const casts: Record<Dimension, string> = { promptId: 'text', version: 'int', model: 'text' };
+          ? `date_trunc('day', ${dayShift(hour)})`
+          : hour;
+    const casts: Record<Dimension, string> = {
+      promptId: 'text',
+      version: 'int',
+      model: 'text',
+      provider: 'text',
+      source: 'text',
+      apiKeyId: 'text',
+    };
+    const column = (d: Dimension) =>
+      raw && d === 'apiKeyId' ? `COALESCE("apiKeyId", '${NO_API_KEY}')` : q(d);
     return [
       `${t} AS t`,
-      ...DIMENSIONS.map((d) => `${grouped.has(d) ? dimensionSql(d) : `NULL::${casts[d]}`} AS ${q(d)}`),
+      ...DIMENSIONS.map((d) => `${grouped.has(d) ? column(d) : `NULL::${casts[d]}`} AS ${q(d)}`),
     ].join(', ');
+  }
+
+  /** `hour` plus the zone's offset over the query's range (literal seconds; boundaries as parameters). */
+  function dayShiftSql(query: AnalyticsQuery, params: Params): (hour: string) => string {
+    const segments = offsetSegments(query.from, query.to, query.timeZone);
+    if (segments.every((segment) => segment.offsetMs === 0)) return (hour) => hour;
+    const seconds = (ms: number) => Math.round(ms / 1000);
+    if (segments.length === 1) {
+      const only = seconds(segments[0]?.offsetMs ?? 0);
+      return (hour) => `(${hour} + ${only} * interval '1 second')`;
+    }
+    const bounds = segments.slice(1).map((segment) => params.time(new Date(segment.from)));
+    return (hour) => {
+      const cases = segments
+        .slice(0, -1)
+        .map((segment, i) => `WHEN ${hour} < ${bounds[i]} THEN ${seconds(segment.offsetMs)}`)
+        .join(' ');
+      return `(${hour} + (CASE ${cases} ELSE ${seconds(segments.at(-1)?.offsetMs ?? 0)} END) * interval '1 second')`;
+    };
   }
 
   function filterSql(query: AnalyticsQuery, params: Params): string {
@@ -298,6 +362,12 @@ export function createPrismaAnalyticsStore(
     if (query.filter.promptId !== undefined) parts.push(`"promptId" = ${params.add(query.filter.promptId)}`);
     if (query.filter.version !== undefined) parts.push(`"version" = ${params.add(query.filter.version)}`);
     if (query.filter.model !== undefined) parts.push(`"model" = ${params.add(query.filter.model)}`);
+    if (query.filter.provider !== undefined) parts.push(`"provider" = ${params.add(query.filter.provider)}`);
+    if (query.filter.apiKeyId !== undefined) parts.push(`"apiKeyId" = ${params.add(query.filter.apiKeyId)}`);
+    if (query.filter.source !== undefined)
+      parts.push(`"source" = ANY(${params.add(query.filter.source)}::text[])`);
+    if (query.filter.excludeSource !== undefined)
+      parts.push(`NOT ("source" = ANY(${params.add(query.filter.excludeSource)}::text[]))`);
     return parts.map((p) => ` AND ${p}`).join('');
   }
 
@@ -306,6 +376,10 @@ export function createPrismaAnalyticsStore(
     const params = new Params();
     const ws = params.add(workspaceId);
     const filters = filterSql(query, params);
+    const dayShift = dayShiftSql(query, params);
+    // Daily rollups hold UTC days: they answer only while the zone is at UTC over the whole range.
+    const utcDays = offsetSegments(query.from, query.to, query.timeZone).every((s) => s.offsetMs === 0);
+    const groupBySql = `GROUP BY ${Array.from({ length: 1 + DIMENSIONS.length }, (_, i) => i + 1).join(', ')}`;
     const selects: string[] = [];
     // Without percentiles, rollup rows add up as plain sums and raw runs need no split by bucket.
     const bucketsSql = query.latency ? `string_agg("latencyBuckets", ',')` : 'NULL::text';
@@ -321,13 +395,14 @@ export function createPrismaAnalyticsStore(
          NULL::int8 AS "latencyZero"`;
     const rollupSelect = (level: Level, from: Date, to: Date) => {
       // Scalars add up here; histograms are concatenated text (cheap) that the caller parses once.
-      selects.push(`SELECT ${groupColumns(grain, '"start"', grouped, q)},
+      selects.push(`SELECT ${groupColumns(grain, '"start"', grouped, dayShift, false)},
         SUM("count")::int8 AS "count", SUM("successes")::int8 AS "successes",
         SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
-        SUM("costMicros")::int8 AS "costMicros", ${latencySql}, ${bucketsSql} AS buckets, NULL::int AS bucket
+        SUM("costMicros")::int8 AS "costMicros", SUM("unpriced")::int8 AS "unpricedCount",
+        ${latencySql}, ${bucketsSql} AS buckets, NULL::int AS bucket
         FROM ${q(level.table)}
         WHERE "workspaceId" = ${ws} AND "start" >= ${params.time(from)} AND "start" < ${params.time(to)}${filters}
-        GROUP BY 1, 2, 3, 4`);
+        ${groupBySql}`);
     };
 
     // Whole hours inside the range come from rollups (whole days from daily ones when the query
@@ -335,7 +410,7 @@ export function createPrismaAnalyticsStore(
     const firstHour = ceilTo(query.from, HOUR_MS);
     const endHour = startOfUtcHour(query.to);
     const hourLevel = levelFor('hour', dims);
-    const dayLevel = grain === 'hour' ? undefined : levelFor('day', dims);
+    const dayLevel = grain === 'hour' || !utcDays ? undefined : levelFor('day', dims);
     const useRollups = hourLevel !== undefined && firstHour < endHour;
     if (useRollups) {
       const firstDay = ceilTo(firstHour, DAY_MS);
@@ -354,16 +429,17 @@ export function createPrismaAnalyticsStore(
     // (workspaceId, id) index; hidden in a join, it guessed a third of the table and scanned the
     // whole time range by "at" instead (most of a week's series at 10M runs).
     const rawSelect = (from: string, scope: string) =>
-      selects.push(`SELECT ${groupColumns(grain, '"at"', grouped, q)},
+      selects.push(`SELECT ${groupColumns(grain, '"at"', grouped, dayShift, true)},
         COUNT(*) AS "count", COUNT(*) FILTER (WHERE "success") AS "successes",
         SUM("inputTokens")::int8 AS "inputTokens", SUM("outputTokens")::int8 AS "outputTokens",
-        SUM("costMicros")::int8 AS "costMicros", SUM("latencyMs") AS "latencySum",
+        COALESCE(SUM("costMicros"), 0)::int8 AS "costMicros",
+        COUNT(*) FILTER (WHERE "costMicros" IS NULL) AS "unpricedCount", SUM("latencyMs") AS "latencySum",
         MIN("latencyMs") AS "latencyMin", MAX("latencyMs") AS "latencyMax",
         COUNT(*) FILTER (WHERE "latencyMs" <= ${MIN_TRACKED_VALUE}) AS "latencyZero", NULL::text AS buckets,
         ${bucketSql} AS bucket
         FROM ${from}
         WHERE "workspaceId" = ${ws} AND ${scope}${filters}
-        GROUP BY 1, 2, 3, 4${bucketGroup}`);
+        ${groupBySql}${bucketGroup}`);
     const between = (from: Date, to: Date) => `"at" >= ${params.time(from)} AND "at" < ${params.time(to)}`;
     if (!useRollups) {
       rawSelect('"AnalyticsRun"', between(query.from, query.to));
@@ -400,14 +476,27 @@ export function createPrismaAnalyticsStore(
 
     const groups = new Map<string, Accumulator>();
     for (const row of rows) {
-      const key = `${row.t?.getTime()}|${row.promptId}|${row.version}|${row.model}`;
+      const key = JSON.stringify([
+        row.t?.getTime(),
+        row.promptId,
+        row.version,
+        row.model,
+        row.provider,
+        row.source,
+        row.apiKeyId,
+      ]);
       let acc = groups.get(key);
       if (!acc) {
         const group: AnalyticsGroup = {};
         if (grouped.has('promptId') && row.promptId !== null) group.promptId = row.promptId;
         if (grouped.has('version') && row.version !== null) group.version = row.version;
         if (grouped.has('model') && row.model !== null) group.model = row.model;
-        if (row.t !== null && parsed.groupBy.includes('day')) group.day = startOfUtcDay(row.t);
+        if (grouped.has('provider') && row.provider !== null) group.provider = row.provider;
+        if (grouped.has('source') && row.source !== null) group.source = row.source;
+        if (grouped.has('apiKeyId'))
+          group.apiKeyId = row.apiKeyId === null || row.apiKeyId === NO_API_KEY ? null : row.apiKeyId;
+        // `t` is the local date as UTC midnight: the day starts at that date's midnight in the zone.
+        if (row.t !== null && grain === 'day') group.day = zonedMidnight(row.t.getTime(), parsed.timeZone);
         if (row.t !== null && grain === 'hour') group.hour = row.t;
         acc = {
           group,
@@ -416,6 +505,7 @@ export function createPrismaAnalyticsStore(
           inputTokens: 0,
           outputTokens: 0,
           costMicros: 0,
+          unpricedCount: 0,
           latencySum: 0,
           latencyMin: Infinity,
           latencyMax: -Infinity,
@@ -430,6 +520,7 @@ export function createPrismaAnalyticsStore(
       acc.inputTokens += Number(row.inputTokens);
       acc.outputTokens += Number(row.outputTokens);
       acc.costMicros += Number(row.costMicros);
+      acc.unpricedCount += Number(row.unpricedCount);
       if (!parsed.latency) continue;
       acc.latencySum += Number(row.latencySum);
       acc.latencyMin = Math.min(acc.latencyMin, Number(row.latencyMin));
@@ -460,19 +551,19 @@ export function createPrismaAnalyticsStore(
       ? `(SELECT "hour" AS t, * FROM _loom_rollup_buckets) AS per_bucket`
       : `(SELECT ${level.unit === 'hour' ? '"hour"' : `date_trunc('day', "hour")`} AS t${dims.map((d) => `, ${d}`).join('')},
             bucket, SUM(n) AS n, SUM(successes) AS successes, SUM(it) AS it, SUM(ot) AS ot, SUM(cost) AS cost,
-            SUM(lsum) AS lsum, MIN(lmin) AS lmin, MAX(lmax) AS lmax
+            SUM(unpriced) AS unpriced, SUM(lsum) AS lsum, MIN(lmin) AS lmin, MAX(lmax) AS lmax
           FROM _loom_rollup_buckets GROUP BY ${groupKey}, bucket) AS per_bucket`;
     const target = q(level.table);
     const add = (column: string) => `${q(column)} = ${target}.${q(column)} + EXCLUDED.${q(column)}`;
     return `INSERT INTO ${target} (${keyColumns}, "count", "successes", "inputTokens", "outputTokens",
-        "costMicros", "latencySum", "latencyMin", "latencyMax", "latencyZero", "latencyBuckets")
+        "costMicros", "unpriced", "latencySum", "latencyMin", "latencyMax", "latencyZero", "latencyBuckets")
       SELECT $1, ${groupKey}, SUM(n)::int, SUM(successes)::int, SUM(it)::int8, SUM(ot)::int8, SUM(cost)::int8,
-        SUM(lsum), MIN(lmin), MAX(lmax), COALESCE(SUM(n) FILTER (WHERE bucket IS NULL), 0)::int,
+        SUM(unpriced)::int, SUM(lsum), MIN(lmin), MAX(lmax), COALESCE(SUM(n) FILTER (WHERE bucket IS NULL), 0)::int,
         COALESCE(jsonb_agg(jsonb_build_array(bucket, n) ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL), '[]'::jsonb)::text
       FROM ${source}
       GROUP BY ${groupKey}
       ON CONFLICT (${keyColumns}) DO UPDATE SET
-        ${['count', 'successes', 'inputTokens', 'outputTokens', 'costMicros', 'latencySum', 'latencyZero'].map(add).join(', ')},
+        ${['count', 'successes', 'inputTokens', 'outputTokens', 'costMicros', 'unpriced', 'latencySum', 'latencyZero'].map(add).join(', ')},
         "latencyMin" = LEAST(${target}."latencyMin", EXCLUDED."latencyMin"),
         "latencyMax" = GREATEST(${target}."latencyMax", EXCLUDED."latencyMax"),
         "latencyBuckets" = ${mergeBucketsSql(`${target}."latencyBuckets"::jsonb`, 'EXCLUDED."latencyBuckets"::jsonb')}::text`;
@@ -523,7 +614,8 @@ export function createPrismaAnalyticsStore(
         if (!state) throw new LoomError('INTERNAL', 'Analytics rollup state vanished', { workspaceId });
         await tx.$executeRawUnsafe(
           `CREATE TEMPORARY TABLE _loom_rollup_batch ON COMMIT DROP AS
-           SELECT "id", "at", "promptId", "version", "model", "latencyMs", "inputTokens",
+           SELECT "id", "at", "promptId", "version", "model", "provider", "source",
+                  COALESCE("apiKeyId", '${NO_API_KEY}') AS "apiKeyId", "latencyMs", "inputTokens",
                   "outputTokens", "costMicros", "success"
            FROM "AnalyticsRun"
            WHERE "workspaceId" = $1 AND "id" > $2::int8 AND "id" <= $3::int8
@@ -541,11 +633,13 @@ export function createPrismaAnalyticsStore(
         if (folded === 0) return 0;
         await tx.$executeRawUnsafe(
           `CREATE TEMPORARY TABLE _loom_rollup_buckets ON COMMIT DROP AS
-           SELECT date_trunc('hour', "at") AS "hour", "promptId", "version", "model", ${BUCKET_SQL} AS bucket,
+           SELECT date_trunc('hour', "at") AS "hour", "promptId", "version", "model", "provider", "source",
+             "apiKeyId", ${BUCKET_SQL} AS bucket,
              COUNT(*) AS n, COUNT(*) FILTER (WHERE "success") AS successes, SUM("inputTokens")::int8 AS it,
-             SUM("outputTokens")::int8 AS ot, SUM("costMicros")::int8 AS cost, SUM("latencyMs") AS lsum,
+             SUM("outputTokens")::int8 AS ot, COALESCE(SUM("costMicros"), 0)::int8 AS cost,
+             COUNT(*) FILTER (WHERE "costMicros" IS NULL) AS unpriced, SUM("latencyMs") AS lsum,
              MIN("latencyMs") AS lmin, MAX("latencyMs") AS lmax
-           FROM _loom_rollup_batch GROUP BY 1, 2, 3, 4, 5`,
+           FROM _loom_rollup_batch GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
         );
         for (const sql of upserts) await tx.$executeRawUnsafe(sql, workspaceId);
         await tx.$executeRawUnsafe(
@@ -587,6 +681,30 @@ export function createPrismaAnalyticsStore(
     }
   }
 
+  async function prune(
+    before: Date,
+    callOptions?: AnalyticsCallOptions & { batchSize?: number },
+  ): Promise<PruneResult> {
+    const size = callOptions?.batchSize ?? DEFAULT_PRUNE_BATCH_SIZE;
+    let deleted = 0;
+    for (;;) {
+      throwIfAborted(callOptions?.signal);
+      // Only runs at or below the watermark: the rollups already count them.
+      const batch = await db.$executeRawUnsafe(
+        `DELETE FROM "AnalyticsRun" WHERE "id" IN (
+           SELECT r."id" FROM "AnalyticsRun" r
+           JOIN "AnalyticsRollupState" s ON s."workspaceId" = r."workspaceId"
+           WHERE r."workspaceId" = $1 AND r."at" < $2::timestamp AND r."id" <= s."lastId"
+           LIMIT $3)`,
+        workspaceId,
+        before.toISOString(),
+        size,
+      );
+      deleted += batch;
+      if (batch < size) return { deleted };
+    }
+  }
+
   let timer: ReturnType<typeof setInterval> | undefined;
   if (options.rollupIntervalMs !== undefined) {
     const onError = options.onError ?? (() => undefined);
@@ -601,6 +719,7 @@ export function createPrismaAnalyticsStore(
     record,
     query,
     rollup,
+    prune,
     async close() {
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;

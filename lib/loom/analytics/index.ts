@@ -3,6 +3,7 @@ export {
   parseAnalyticsRecord,
   parseAnalyticsRecords,
   type AnalyticsRecord,
+  type StoredAnalyticsRecord,
 } from './record';
 export {
   Histogram,
@@ -38,6 +39,14 @@ export {
   type LatencyPercentiles,
 } from './store';
 export { createMemoryStore } from './memory-store';
+export {
+  isValidTimeZone,
+  offsetSegments,
+  startOfZonedDay,
+  zonedMidnight,
+  zoneOffsetMs,
+  type OffsetSegment,
+} from './time-zone';
 export {
   createBatchingRecorder,
   batchingOptionsSchema,

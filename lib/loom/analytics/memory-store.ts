@@ -28,7 +28,7 @@ export function createMemoryStore(): AnalyticsStore {
 
     async query(input, options) {
       throwIfAborted(options?.signal);
-      const { from, to, groupBy, filter, latency } = parseAnalyticsQuery(input);
+      const { from, to, groupBy, filter, latency, timeZone } = parseAnalyticsQuery(input);
       const groups = new Map<string, { group: AnalyticsGroup; aggregate: Aggregate }>();
       const start = from.getTime();
       const end = to.getTime();
@@ -38,7 +38,12 @@ export function createMemoryStore(): AnalyticsStore {
         if (filter.promptId !== undefined && record.promptId !== filter.promptId) continue;
         if (filter.version !== undefined && record.version !== filter.version) continue;
         if (filter.model !== undefined && record.model !== filter.model) continue;
-        const group = groupOf(record, groupBy);
+        if (filter.provider !== undefined && record.provider !== filter.provider) continue;
+        if (filter.apiKeyId !== undefined && record.apiKeyId !== filter.apiKeyId) continue;
+        const source = record.source ?? 'playground';
+        if (filter.source !== undefined && !filter.source.includes(source)) continue;
+        if (filter.excludeSource?.includes(source)) continue;
+        const group = groupOf(record, groupBy, timeZone);
         const key = groupKey(group);
         let entry = groups.get(key);
         if (!entry) {

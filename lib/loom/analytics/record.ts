@@ -10,7 +10,8 @@ export const analyticsRecordSchema = z.object({
   latencyMs: z.number().nonnegative(),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
-  costMicros: z.number().int().nonnegative(),
+  /** Null when the model has no known price: an unpriced call is counted apart, never as free. */
+  costMicros: z.number().int().nonnegative().nullable(),
   success: z.boolean(),
   /** A LoomError code such as TIMEOUT when the call failed. */
   errorKind: z.string().min(1).max(100).optional(),

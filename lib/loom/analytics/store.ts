@@ -2,8 +2,18 @@ import { z } from 'zod';
 import { LoomError, promptIdSchema } from '../core';
 import { Histogram } from './histogram';
 import type { AnalyticsRecord } from './record';
+import { isValidTimeZone, startOfZonedDay } from './time-zone';
 
-export const GROUP_BY_KEYS = ['prompt', 'version', 'model', 'day', 'hour'] as const;
+export const GROUP_BY_KEYS = [
+  'prompt',
+  'version',
+  'model',
+  'provider',
+  'source',
+  'apiKey',
+  'day',
+  'hour',
+] as const;
 export type GroupByKey = (typeof GROUP_BY_KEYS)[number];
 
 export const analyticsQuerySchema = z
@@ -18,8 +28,22 @@ export const analyticsQuerySchema = z
         promptId: promptIdSchema.optional(),
         version: z.number().int().nonnegative().optional(),
         model: z.string().min(1).optional(),
+        provider: z.string().min(1).optional(),
+        /** Only calls from these sources (playground, api, ...). */
+        source: z.array(z.string().min(1)).min(1).optional(),
+        /** Leave out calls from these sources: product cost without suite and judge calls. */
+        excludeSource: z.array(z.string().min(1)).min(1).optional(),
+        apiKeyId: z.string().min(1).optional(),
       })
       .default({}),
+    /**
+     * IANA zone whose midnight starts a 'day' group (see time-zone.ts for half-hour zones). Hours
+     * stay UTC hours.
+     */
+    timeZone: z
+      .string()
+      .default('UTC')
+      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' }),
     /**
      * False when the caller needs no latency percentiles (a cost ranking): rows then carry no
      * `latency`, and stores may answer from plain sums without merging histograms.
@@ -33,11 +57,17 @@ export const analyticsQuerySchema = z
 export type AnalyticsQuery = z.infer<typeof analyticsQuerySchema>;
 export type AnalyticsQueryInput = z.input<typeof analyticsQuerySchema>;
 
-/** The group a row belongs to; only the grouped fields are present. Days and hours are UTC starts. */
+/**
+ * The group a row belongs to; only the grouped fields are present. Hours are UTC hour starts; days
+ * are the instants the query's time zone's days start. `apiKeyId` is null for calls made without a key.
+ */
 export interface AnalyticsGroup {
   promptId?: string;
   version?: number;
   model?: string;
+  provider?: string;
+  source?: string;
+  apiKeyId?: string | null;
   day?: Date;
   hour?: Date;
 }
@@ -55,7 +85,10 @@ export interface AnalyticsRow extends AnalyticsGroup {
   successRate: number;
   inputTokens: number;
   outputTokens: number;
+  /** The cost of the priced calls only. */
   costMicros: number;
+  /** Calls whose model had no known price: their cost is unknown, not zero. */
+  unpricedCount: number;
   /**
    * Milliseconds, from the histogram: within 2% of the exact nearest-rank percentile. Absent only
    * when the query asked for `latency: false`.
@@ -103,14 +136,18 @@ export function startOfUtcDay(date: Date): Date {
 
 /** The group of a record under `groupBy` (version implies prompt). */
 export function groupOf(
-  record: Pick<AnalyticsRecord, 'promptId' | 'version' | 'model' | 'at'>,
+  record: Pick<AnalyticsRecord, 'promptId' | 'version' | 'model' | 'provider' | 'source' | 'apiKeyId' | 'at'>,
   groupBy: readonly GroupByKey[],
+  timeZone = 'UTC',
 ): AnalyticsGroup {
   const group: AnalyticsGroup = {};
   if (groupBy.includes('prompt') || groupBy.includes('version')) group.promptId = record.promptId;
   if (groupBy.includes('version')) group.version = record.version;
   if (groupBy.includes('model')) group.model = record.model;
-  if (groupBy.includes('day')) group.day = startOfUtcDay(record.at);
+  if (groupBy.includes('provider')) group.provider = record.provider;
+  if (groupBy.includes('source')) group.source = record.source ?? 'playground';
+  if (groupBy.includes('apiKey')) group.apiKeyId = record.apiKeyId ?? null;
+  if (groupBy.includes('day')) group.day = startOfZonedDay(record.at, timeZone);
   if (groupBy.includes('hour')) group.hour = startOfUtcHour(record.at);
   return group;
 }
@@ -121,6 +158,9 @@ export function groupKey(group: AnalyticsGroup): string {
     group.promptId,
     group.version,
     group.model,
+    group.provider,
+    group.source,
+    group.apiKeyId,
     group.day?.getTime(),
     group.hour?.getTime(),
   ]);
@@ -130,6 +170,9 @@ const FIELD_OF: Record<GroupByKey, keyof AnalyticsGroup> = {
   prompt: 'promptId',
   version: 'version',
   model: 'model',
+  provider: 'provider',
+  source: 'source',
+  apiKey: 'apiKeyId',
   day: 'day',
   hour: 'hour',
 };
@@ -138,7 +181,9 @@ function compareValues(
   a: AnalyticsGroup[keyof AnalyticsGroup],
   b: AnalyticsGroup[keyof AnalyticsGroup],
 ): number {
-  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  // Missing (and a call without an API key) sorts first.
+  if (a === undefined || b === undefined || a === null || b === null)
+    return a === b ? 0 : a === undefined || a === null ? -1 : 1;
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
@@ -168,11 +213,20 @@ export interface Aggregate {
   inputTokens: number;
   outputTokens: number;
   costMicros: number;
+  unpricedCount: number;
   latency: Histogram;
 }
 
 export function createAggregate(): Aggregate {
-  return { count: 0, successes: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, latency: new Histogram() };
+  return {
+    count: 0,
+    successes: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costMicros: 0,
+    unpricedCount: 0,
+    latency: new Histogram(),
+  };
 }
 
 export function addRecord(aggregate: Aggregate, record: AnalyticsRecord): void {
@@ -180,7 +234,8 @@ export function addRecord(aggregate: Aggregate, record: AnalyticsRecord): void {
   if (record.success) aggregate.successes += 1;
   aggregate.inputTokens += record.inputTokens;
   aggregate.outputTokens += record.outputTokens;
-  aggregate.costMicros += record.costMicros;
+  if (record.costMicros === null) aggregate.unpricedCount += 1;
+  else aggregate.costMicros += record.costMicros;
   aggregate.latency.record(record.latencyMs);
 }
 
@@ -190,6 +245,7 @@ export function mergeAggregate(into: Aggregate, other: Aggregate): void {
   into.inputTokens += other.inputTokens;
   into.outputTokens += other.outputTokens;
   into.costMicros += other.costMicros;
+  into.unpricedCount += other.unpricedCount;
   into.latency.merge(other.latency);
 }
 
@@ -205,6 +261,7 @@ export function toTotalsRow(group: AnalyticsGroup, totals: AggregateTotals): Ana
     inputTokens: totals.inputTokens,
     outputTokens: totals.outputTokens,
     costMicros: totals.costMicros,
+    unpricedCount: totals.unpricedCount,
   };
 }
 

@@ -130,6 +130,127 @@ export function runAnalyticsStoreContract(
       expect(await query({ promptId: 'missing' })).toBeUndefined();
     });
 
+    it('counts calls without a price apart instead of as free', async () => {
+      const store = await make();
+      await store.record([
+        run({ model: 'priced', costMicros: 40 }),
+        run({ model: 'unpriced', costMicros: null }),
+        run({ model: 'unpriced', costMicros: null }),
+        run({ model: 'free', costMicros: 0 }),
+      ]);
+      const [total] = await store.query({ ...everything, groupBy: [] });
+      expect(total).toMatchObject({ count: 4, costMicros: 40, unpricedCount: 2 });
+      const byModel = await store.query({ ...everything, groupBy: ['model'], latency: false });
+      expect(byModel.map((row) => [row.model, row.costMicros, row.unpricedCount])).toEqual([
+        ['free', 0, 0],
+        ['priced', 40, 0],
+        ['unpriced', 0, 2],
+      ]);
+    });
+
+    it('groups by source, provider and API key; a call without a key has apiKeyId null', async () => {
+      const store = await make();
+      await store.record([
+        run({ source: 'api', apiKeyId: 'key-b', provider: 'openai' }),
+        run({ source: 'api', apiKeyId: 'key-a', provider: 'ollama' }),
+        run({ source: 'api', apiKeyId: 'key-a', provider: 'openai' }),
+        run({ source: 'judge', provider: 'openai' }),
+        run({ provider: 'openai' }),
+      ]);
+      const bySource = await store.query({ ...everything, groupBy: ['source'] });
+      expect(bySource.map((row) => [row.source, row.count])).toEqual([
+        ['api', 3],
+        ['judge', 1],
+        ['playground', 1],
+      ]);
+      const byKey = await store.query({ ...everything, groupBy: ['apiKey', 'provider'], latency: false });
+      expect(byKey.map((row) => [row.apiKeyId, row.provider, row.count])).toEqual([
+        [null, 'openai', 2],
+        ['key-a', 'ollama', 1],
+        ['key-a', 'openai', 1],
+        ['key-b', 'openai', 1],
+      ]);
+      expect(byKey[0]).not.toHaveProperty('source');
+    });
+
+    it('filters by a list of sources, by excluded sources, by provider and by API key', async () => {
+      const store = await make();
+      await store.record([
+        run({ source: 'playground', costMicros: 1 }),
+        run({ source: 'api', apiKeyId: 'k', costMicros: 10 }),
+        run({ source: 'suite', costMicros: 100, provider: 'ollama' }),
+        run({ source: 'judge', costMicros: 1000 }),
+      ]);
+      const cost = (filter: Record<string, unknown>) =>
+        store.query({ ...everything, filter }).then((rows) => rows[0]?.costMicros);
+      expect(await cost({ source: ['suite', 'judge'] })).toBe(1100);
+      expect(await cost({ excludeSource: ['suite', 'judge'] })).toBe(11);
+      expect(await cost({ provider: 'ollama' })).toBe(100);
+      expect(await cost({ apiKeyId: 'k' })).toBe(10);
+      expect(await cost({ source: ['api'], excludeSource: ['api'] })).toBeUndefined();
+    });
+
+    it("starts days at the time zone's midnight, across a daylight-saving change", async () => {
+      const store = await make();
+      const at = (iso: string) => run({ at: new Date(iso) });
+      await store.record([
+        at('2026-01-10T22:59:00Z'), // 23:59 in Paris, Jan 10
+        at('2026-01-10T23:30:00Z'), // 00:30 in Paris, Jan 11
+        at('2026-03-08T04:30:00Z'), // 23:30 EST in New York, Mar 7
+        at('2026-03-08T05:00:00Z'), // 00:00 EST, Mar 8 (clocks spring forward at 07:00Z)
+        at('2026-03-09T03:30:00Z'), // 23:30 EDT, Mar 8
+        at('2026-03-09T04:10:00Z'), // 00:10 EDT, Mar 9
+      ]);
+      const days = (timeZone: string, from: string, to: string) =>
+        store
+          .query({ from: new Date(from), to: new Date(to), groupBy: ['day'], timeZone })
+          .then((rows) => rows.map((row) => [row.day?.toISOString(), row.count]));
+      expect(await days('Europe/Paris', '2026-01-09T23:00:00Z', '2026-01-11T23:00:00Z')).toEqual([
+        ['2026-01-09T23:00:00.000Z', 1],
+        ['2026-01-10T23:00:00.000Z', 1],
+      ]);
+      expect(await days('UTC', '2026-01-10T00:00:00Z', '2026-01-12T00:00:00Z')).toEqual([
+        ['2026-01-10T00:00:00.000Z', 2],
+      ]);
+      expect(await days('America/New_York', '2026-03-07T05:00:00Z', '2026-03-10T04:00:00Z')).toEqual([
+        ['2026-03-07T05:00:00.000Z', 1],
+        ['2026-03-08T05:00:00.000Z', 2],
+        ['2026-03-09T04:00:00.000Z', 1],
+      ]);
+    });
+
+    it("puts a half-hour zone's runs in the local day of their UTC hour start", async () => {
+      const store = await make();
+      const at = (iso: string) => run({ at: new Date(iso) });
+      // Kolkata is UTC+5:30: local midnight of Jan 11 is 18:30Z. The 18:00Z hour starts at 23:30
+      // local, so all of it (18:40Z too, 00:10 local) counts towards Jan 10: the documented limit.
+      await store.record([
+        at('2026-01-10T18:10:00Z'),
+        at('2026-01-10T18:40:00Z'),
+        at('2026-01-10T19:00:00Z'),
+      ]);
+      const rows = await store.query({
+        from: new Date('2026-01-09T18:30:00Z'),
+        to: new Date('2026-01-11T18:30:00Z'),
+        groupBy: ['day'],
+        timeZone: 'Asia/Kolkata',
+      });
+      expect(rows.map((row) => [row.day?.toISOString(), row.count])).toEqual([
+        ['2026-01-09T18:30:00.000Z', 2],
+        ['2026-01-10T18:30:00.000Z', 1],
+      ]);
+    });
+
+    it('rejects an unknown time zone, naming the field', async () => {
+      const store = await make();
+      await expect(
+        store.query({ ...everything, groupBy: ['day'], timeZone: 'Mars/Olympus' }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        details: { issues: [expect.objectContaining({ path: 'timeZone' })] },
+      });
+    });
+
     it('reports latency percentiles within 2% of the exact ones', async () => {
       const store = await make();
       const latencies = Array.from(
