@@ -14,11 +14,13 @@ export default async function StudioLayout({ children }: { children: ReactNode }
   if (!viewer) redirect('/sign-in');
   const items: NavItem[] = [
     { href: '/', label: 'Overview' },
+    { href: '/cost', label: 'Cost' },
     { href: '/prompts', label: 'Prompts' },
     { href: '/suites', label: 'Suites' },
   ];
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/members', label: 'Members' });
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/providers', label: 'Providers' });
+  if (can(viewer.role, 'manage')) items.push({ href: '/settings/prices', label: 'Prices & budgets' });
   items.push({ href: '/settings/account', label: 'Account' });
 
   return (

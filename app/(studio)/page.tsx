@@ -32,7 +32,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     loadHomeOverview(db, viewer.workspaceId),
     context.parsed.ok ? loadOverview(db, viewer.workspaceId, context.parsed.filters, stackBy) : undefined,
   ]);
-  const problems = !context.parsed.ok ? context.parsed.problems : dashboard?.ok === false ? dashboard.problems : [];
+  const problems = !context.parsed.ok
+    ? context.parsed.problems
+    : dashboard?.ok === false
+      ? dashboard.problems
+      : [];
   const now = new Date().toISOString();
   const canWrite = can(viewer.role, 'write');
   const isSetUp = Object.values(overview.done).every(Boolean);

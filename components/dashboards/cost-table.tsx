@@ -124,13 +124,19 @@ function Cells({ row }: { row: CostRow }) {
   return (
     <>
       <td className="px-3 py-1.5 text-right tabular-nums">{formatValue(row.totals.runs, 'count')}</td>
-      <td className="px-3 py-1.5 text-right tabular-nums">{rate === null ? '—' : formatValue(rate, 'percent')}</td>
+      <td className="px-3 py-1.5 text-right tabular-nums">
+        {rate === null ? '—' : formatValue(rate, 'percent')}
+      </td>
       <td className="px-3 py-1.5 text-right tabular-nums">{formatValue(row.totals.inputTokens, 'tokens')}</td>
-      <td className="px-3 py-1.5 text-right tabular-nums">{formatValue(row.totals.outputTokens, 'tokens')}</td>
+      <td className="px-3 py-1.5 text-right tabular-nums">
+        {formatValue(row.totals.outputTokens, 'tokens')}
+      </td>
       <td className="px-3 py-1.5 text-right tabular-nums" data-testid="cost-cell">
         {formatTotalCost(row.totals)}
       </td>
-      <td className="px-3 py-1.5 text-right tabular-nums">{perCall === null ? 'unknown' : formatValue(perCall, 'usd')}</td>
+      <td className="px-3 py-1.5 text-right tabular-nums">
+        {perCall === null ? 'unknown' : formatValue(perCall, 'usd')}
+      </td>
     </>
   );
 }

@@ -116,7 +116,12 @@ export function FilterBar({
         </Field>
         <form onSubmit={applyCustom} className="flex flex-wrap items-end gap-2" aria-label="Custom range">
           <Field label="From">
-            <Input type="date" value={fromDay} onChange={(event) => setFromDay(event.target.value)} required />
+            <Input
+              type="date"
+              value={fromDay}
+              onChange={(event) => setFromDay(event.target.value)}
+              required
+            />
           </Field>
           <Field label="To">
             <Input type="date" value={toDay} onChange={(event) => setToDay(event.target.value)} required />

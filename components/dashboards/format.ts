@@ -9,7 +9,9 @@ export function formatValue(value: number, format: ValueFormat): string {
     case 'usd':
       return formatDollars(Math.round(value));
     case 'ms':
-      return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value).toLocaleString('en-US')} ms`;
+      return value >= 10_000
+        ? `${(value / 1000).toFixed(1)} s`
+        : `${Math.round(value).toLocaleString('en-US')} ms`;
     case 'percent':
       return `${(Math.round(value * 1000) / 10).toLocaleString('en-US')}%`;
     case 'count':

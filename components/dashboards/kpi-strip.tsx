@@ -14,9 +14,16 @@ interface Kpi {
 function kpis(current: Totals, previous: Totals): Kpi[] {
   const value = (n: number | null | undefined, format: ValueFormat) =>
     n === null || n === undefined ? '—' : formatValue(n, format);
-  const latency = (totals: Totals, key: 'p50Ms' | 'p95Ms') => (totals.runs > 0 ? (totals[key] ?? null) : null);
+  const latency = (totals: Totals, key: 'p50Ms' | 'p95Ms') =>
+    totals.runs > 0 ? (totals[key] ?? null) : null;
   return [
-    { label: 'Runs', text: value(current.runs, 'count'), current: current.runs, previous: previous.runs, rise: 'neutral' },
+    {
+      label: 'Runs',
+      text: value(current.runs, 'count'),
+      current: current.runs,
+      previous: previous.runs,
+      rise: 'neutral',
+    },
     {
       label: 'Cost',
       text: formatTotalCost(current),
@@ -105,7 +112,9 @@ export function KpiStrip({ current, previous }: { current: Totals; previous: Tot
                 'no previous data'
               ) : (
                 <>
-                  <span aria-hidden="true">{direction === 'up' ? '▲ ' : direction === 'down' ? '▼ ' : ''}</span>
+                  <span aria-hidden="true">
+                    {direction === 'up' ? '▲ ' : direction === 'down' ? '▼ ' : ''}
+                  </span>
                   {change} <span className="text-zinc-600 dark:text-zinc-400">vs previous period</span>
                 </>
               )}

@@ -39,7 +39,10 @@ export function OverviewDashboard({
     <div className="space-y-6" data-testid="overview-dashboard">
       <KpiStrip current={data.current} previous={data.previous} />
       {unpriced.length > 0 ? (
-        <UnpricedNotice models={unpriced.map((m) => ({ model: m.model, runs: m.unpricedRuns }))} canSetPrices={canSetPrices} />
+        <UnpricedNotice
+          models={unpriced.map((m) => ({ model: m.model, runs: m.unpricedRuns }))}
+          canSetPrices={canSetPrices}
+        />
       ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <ChartPanel
@@ -144,11 +147,16 @@ export function OverviewDashboard({
                     {data.topPrompts.map((row) => (
                       <tr key={row.promptId}>
                         <th scope="row" className="max-w-48 px-3 py-1.5 text-left font-normal break-words">
-                          <Link href={`/prompts/${encodeURIComponent(row.promptId)}/metrics`} className={LINK}>
+                          <Link
+                            href={`/prompts/${encodeURIComponent(row.promptId)}/metrics`}
+                            className={LINK}
+                          >
                             {row.name}
                           </Link>
                         </th>
-                        <td className="px-3 py-1.5 text-right tabular-nums">{formatValue(row.totals.runs, 'count')}</td>
+                        <td className="px-3 py-1.5 text-right tabular-nums">
+                          {formatValue(row.totals.runs, 'count')}
+                        </td>
                         <td className="px-3 py-1.5 text-right tabular-nums">
                           {formatValue(errorRate(row.totals) ?? 0, 'percent')}
                         </td>

@@ -146,4 +146,6 @@ export interface PromptMetricsData {
   timeline: SeriesPoint[];
   /** Where production moved in the range (audit log). */
   moves: ProductionMove[];
+  /** Models this prompt ran on in the range (the model filter's choices). */
+  models: string[];
 }

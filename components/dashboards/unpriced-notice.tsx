@@ -19,15 +19,18 @@ export function UnpricedNotice({
       className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
     >
       <p className="font-semibold">
-        {runs.toLocaleString('en-US')} {runs === 1 ? 'run' : 'runs'} without a price: their cost is unknown and left
-        out of the totals.
+        {runs.toLocaleString('en-US')} {runs === 1 ? 'run' : 'runs'} without a price: their cost is unknown
+        and left out of the totals.
       </p>
       <ul className="mt-1 space-y-0.5">
         {models.map(({ model, runs: count }) => (
           <li key={model} className="break-words">
             <code>{model}</code> ({count.toLocaleString('en-US')} {count === 1 ? 'run' : 'runs'}){' '}
             {canSetPrices ? (
-              <Link href={`/settings/prices?model=${encodeURIComponent(model)}`} className="font-medium underline">
+              <Link
+                href={`/settings/prices?model=${encodeURIComponent(model)}`}
+                className="font-medium underline"
+              >
                 Set its price
               </Link>
             ) : (

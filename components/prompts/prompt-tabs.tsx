@@ -11,6 +11,7 @@ export function PromptTabs({ promptId }: { promptId: string }) {
     { href: base, label: 'Editor' },
     { href: `${base}/history`, label: 'History' },
     { href: `${base}/playground`, label: 'Playground' },
+    { href: `${base}/metrics`, label: 'Metrics' },
   ];
   return (
     <nav aria-label="Prompt" className="flex gap-1 border-b border-zinc-200 dark:border-zinc-800">

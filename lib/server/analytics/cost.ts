@@ -84,7 +84,9 @@ export async function loadCost(
     workspaceId,
     results.flatMap((rows) => rows.flatMap((row) => (row.promptId ? [row.promptId] : []))),
   );
-  const keyNames = dimensions.includes('apiKey') ? await apiKeyNames(db, workspaceId) : new Map<string, string>();
+  const keyNames = dimensions.includes('apiKey')
+    ? await apiKeyNames(db, workspaceId)
+    : new Map<string, string>();
   const starts = bucketStarts(filters);
   const index = new Map(starts.map((start, i) => [start.getTime(), i]));
 
@@ -94,15 +96,26 @@ export async function loadCost(
       const key = keyOf(dimension, row);
       let entry = rows.get(key);
       if (!entry) {
-        entry = { key, ...describe(dimension, row, names, keyNames), totals: { ...EMPTY_TOTALS }, spark: starts.map(() => 0) };
+        entry = {
+          key,
+          ...describe(dimension, row, names, keyNames),
+          totals: { ...EMPTY_TOTALS },
+          spark: starts.map(() => 0),
+        };
         rows.set(key, entry);
       }
       entry.totals = addTotals(entry.totals, totalsOf(row));
       const at = index.get(bucketOf(row)?.getTime() ?? -1);
       if (at !== undefined) entry.spark[at] = (entry.spark[at] ?? 0) + row.costMicros;
     }
-    const list = [...rows.values()].sort((a, b) => b.totals.costMicros - a.totals.costMicros || b.totals.runs - a.totals.runs);
-    return { dimension, rows: list, total: list.reduce((sum, row) => addTotals(sum, row.totals), { ...EMPTY_TOTALS }) };
+    const list = [...rows.values()].sort(
+      (a, b) => b.totals.costMicros - a.totals.costMicros || b.totals.runs - a.totals.runs,
+    );
+    return {
+      dimension,
+      rows: list,
+      total: list.reduce((sum, row) => addTotals(sum, row.totals), { ...EMPTY_TOTALS }),
+    };
   });
 
   const total = tables[0]?.total ?? { ...EMPTY_TOTALS };
@@ -130,7 +143,10 @@ export async function loadCost(
 
 /** Names of the workspace's API keys (revoked ones too: their past cost still shows). */
 async function apiKeyNames(db: PrismaClient, workspaceId: string): Promise<Map<string, string>> {
-  const keys = await db.apiKey.findMany({ where: { workspaceId }, select: { id: true, name: true, prefix: true } });
+  const keys = await db.apiKey.findMany({
+    where: { workspaceId },
+    select: { id: true, name: true, prefix: true },
+  });
   return new Map(keys.map((key) => [key.id, `${key.name} (${key.prefix}…)`]));
 }
 
@@ -163,7 +179,9 @@ function describe(
       return { label: SOURCE_LABELS[row.source ?? ''] ?? row.source ?? '' };
     case 'apiKey':
       return {
-        label: row.apiKeyId ? (keyNames.get(row.apiKeyId) ?? `Deleted key ${row.apiKeyId}`) : 'No key (studio)',
+        label: row.apiKeyId
+          ? (keyNames.get(row.apiKeyId) ?? `Deleted key ${row.apiKeyId}`)
+          : 'No key (studio)',
       };
   }
 }

@@ -57,7 +57,12 @@ export async function loadOverview(
   const hourStarts = bucketStarts(filters, 'hour');
   const runsPerHour = denseSeries(
     hourStarts,
-    new Map(hourly.map((row) => [bucketOf(row)?.getTime() ?? 0, { runs: row.count, errors: row.count - row.successes }])),
+    new Map(
+      hourly.map((row) => [
+        bucketOf(row)?.getTime() ?? 0,
+        { runs: row.count, errors: row.count - row.successes },
+      ]),
+    ),
     { runs: 0, errors: 0 },
   );
   const latencyRows = shortRange ? hourly : daily;
@@ -89,7 +94,11 @@ export async function loadOverview(
           totals: totalsOf(row),
         })),
       promptNames: names,
-      models: byModel.map((row) => ({ model: row.model ?? '', runs: row.count, unpricedRuns: row.unpricedCount })),
+      models: byModel.map((row) => ({
+        model: row.model ?? '',
+        runs: row.count,
+        unpricedRuns: row.unpricedCount,
+      })),
     },
   };
 }

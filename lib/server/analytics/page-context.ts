@@ -53,7 +53,11 @@ export async function loadDashboardContext(search: SearchParams): Promise<Dashbo
   };
 }
 
-/** Where the workspace's days start. */
-async function workspaceTimeZone(_db: PrismaClient, _workspaceId: string): Promise<string> {
-  return 'UTC';
+/** Where the workspace's days start (its analytics settings; UTC until someone sets it). */
+export async function workspaceTimeZone(db: PrismaClient, workspaceId: string): Promise<string> {
+  const settings = await db.analyticsSettings.findUnique({
+    where: { workspaceId },
+    select: { timeZone: true },
+  });
+  return settings?.timeZone ?? 'UTC';
 }

@@ -2,7 +2,17 @@ import 'server-only';
 import type { ProductionMove, PromptMetricsData, VersionMetrics } from '@/components/dashboards/types';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { DashboardFilters } from './params';
-import { bucketOf, bucketStarts, denseSeries, rangeView, storeFilter, totalsOf, workspaceStore, type Loaded } from './shared';
+import {
+  bucketOf,
+  bucketStarts,
+  denseSeries,
+  rangeView,
+  storeFilter,
+  totalsOf,
+  unknownFilterProblems,
+  workspaceStore,
+  type Loaded,
+} from './shared';
 
 /** Statuses of an evaluation run that has a summary worth showing. */
 const FINISHED = ['completed', 'completed_with_errors'];
@@ -22,8 +32,14 @@ export async function loadPromptMetrics(
   const scoped = { ...filters, promptId };
   const filter = storeFilter(scoped);
   const range = { from: filters.from, to: filters.to, filter, timeZone: filters.timeZone };
-  const [byVersion, timeline, events, evalRuns] = await Promise.all([
+  const [byVersion, byModel, timeline, events, evalRuns] = await Promise.all([
     store.query({ ...range, groupBy: ['version'] }),
+    store.query({
+      ...range,
+      filter: storeFilter({ ...scoped, model: undefined }),
+      groupBy: ['model'],
+      latency: false,
+    }),
     store.query({ ...range, groupBy: [filters.grain] }),
     db.auditEvent.findMany({
       where: {
@@ -37,7 +53,14 @@ export async function loadPromptMetrics(
     }),
     // Latest finished run per version: DISTINCT ON keeps one row per version.
     db.$queryRawUnsafe<
-      { id: string; suiteId: string; suiteName: string; promptVersion: number; summary: unknown; finishedAt: Date }[]
+      {
+        id: string;
+        suiteId: string;
+        suiteName: string;
+        promptVersion: number;
+        summary: unknown;
+        finishedAt: Date;
+      }[]
     >(
       `SELECT DISTINCT ON (r."promptVersion") r."id", r."suiteId", s."name" AS "suiteName", r."promptVersion",
               r."summary", r."finishedAt"
@@ -50,6 +73,9 @@ export async function loadPromptMetrics(
       FINISHED,
     ),
   ]);
+
+  const problems = await unknownFilterProblems(db, workspaceId, filters, byVersion.length === 0);
+  if (problems.length > 0) return { ok: false, problems };
 
   const suiteByVersion = new Map(evalRuns.map((run) => [run.promptVersion, run]));
   const versionNumbers = new Set([
@@ -110,8 +136,15 @@ export async function loadPromptMetrics(
       range: rangeView(scoped),
       promptId,
       versions,
-      timeline: denseSeries(bucketStarts(filters), values, { runs: 0, costPerCall: 0, errorRate: 0, p50: 0, p95: 0 }),
+      timeline: denseSeries(bucketStarts(filters), values, {
+        runs: 0,
+        costPerCall: 0,
+        errorRate: 0,
+        p50: 0,
+        p95: 0,
+      }),
       moves,
+      models: byModel.map((row) => row.model ?? ''),
     },
   };
 }

@@ -77,7 +77,7 @@ export function bucketStarts(filters: DashboardFilters, grain: 'hour' | 'day' = 
     return starts;
   }
   let day = localDayOf(filters.from, filters.timeZone);
-  for (let start = startOfLocalDay(day, filters.timeZone); start < filters.to; ) {
+  for (let start = startOfLocalDay(day, filters.timeZone); start < filters.to;) {
     starts.push(start);
     day = addDays(day, 1);
     start = startOfLocalDay(day, filters.timeZone);
