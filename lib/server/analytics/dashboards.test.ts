@@ -45,7 +45,7 @@ beforeAll(async () => {
   for (const [slug, name] of [
     ['support-reply', 'Support reply'],
     ['summarize', 'Summarize'],
-  ]) {
+  ] as const) {
     await db.prisma.prompt.create({
       data: { workspaceId, slug, name, latestVersion: 2, updatedAt: new Date() },
     });
