@@ -30,6 +30,20 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     },
   },
   {
+    name: 'cost',
+    open: async (page) => {
+      await page.goto('/cost');
+      await expect(heading(page, 'Cost')).toBeVisible();
+    },
+  },
+  {
+    name: 'prompt-metrics',
+    open: async (page) => {
+      await page.goto(`/prompts/${DEMO_PROMPT}/metrics`);
+      await expect(page.getByTestId('prompt-metrics')).toBeVisible();
+    },
+  },
+  {
     name: 'prompts',
     open: async (page) => {
       await page.goto('/prompts');

@@ -149,3 +149,21 @@ export interface PromptMetricsData {
   /** Models this prompt ran on in the range (the model filter's choices). */
   models: string[];
 }
+
+/** A monthly budget and this month's spend against it (month in the workspace's time zone). */
+export interface BudgetView {
+  /** '' for the workspace's budget, else the prompt's id. */
+  promptId: string;
+  /** "Workspace" or the prompt's name. */
+  name: string;
+  /** YYYY-MM */
+  month: string;
+  budgetMicros: number;
+  spentMicros: number;
+  /** Runs this month without a price: the spend leaves them out. */
+  unpricedRuns: number;
+  /** spent / budget */
+  ratio: number;
+  /** 'warning' from 80%, 'exceeded' from 100%. */
+  level: 'ok' | 'warning' | 'exceeded';
+}
