@@ -13,7 +13,11 @@ export type AuditAction =
   | 'member.role'
   | 'member.remove'
   | 'member.unlock'
-  | 'gate.update';
+  | 'gate.update'
+  | 'analytics.settings'
+  | 'price.save'
+  | 'price.delete'
+  | 'budget.save';
 
 export interface AuditEntry {
   id: string;

@@ -3,11 +3,15 @@ import { createPrismaAnalyticsStore, type PrismaAnalyticsStore } from '@/lib/ada
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import { createPrismaRunStore } from '@/lib/adapters/prisma/suite-runs';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { ExecutorSettings } from '@/lib/loom/chain';
 import type { RunStore } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { createTemplateEngine, type TemplateEngine } from '@/lib/loom/template';
+import { costFnFor, getStudioPriceSchedule } from './analytics/prices';
+import { getRunRecorder, type RunContext } from './analytics/recorder';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
+import { logger } from './logger';
 import { productionGateGuard, type GateOverride } from './suites/gate';
 import { warmUpTemplateEngine } from './template-budget';
 
@@ -54,8 +58,30 @@ export function createSuiteRunStore(db: PrismaClient, workspaceId: string): RunS
 
 /**
  * The analytics store of one workspace, for reads (dashboards). Records are written through the
- * batching recorder in lib/server/runs.ts; rollups run as the job queue's periodic task.
+ * batching recorder (lib/server/analytics/recorder.ts); rollups run as the 'analytics-rollup' job.
  */
 export function createStudioAnalyticsStore(db: PrismaClient, workspaceId: string): PrismaAnalyticsStore {
   return createPrismaAnalyticsStore(db, workspaceId);
+}
+
+/**
+ * The executor settings of every LLM call the studio makes (playground, runtime API, suite runs,
+ * judges, experiments): priced with the workspace's prices at the moment of the call, and recorded
+ * as an analytics run tagged with `context` (its source, and the API key of an API call).
+ */
+export async function getCallSettings(
+  workspaceId: string,
+  providerName: string,
+  context: RunContext,
+): Promise<Pick<ExecutorSettings, 'cost' | 'onRecord' | 'onError'>> {
+  const db = await getPrisma();
+  const [schedule, recorder] = await Promise.all([
+    getStudioPriceSchedule(db, workspaceId),
+    getRunRecorder(workspaceId),
+  ]);
+  return {
+    cost: costFnFor(schedule, providerName),
+    onRecord: (record) => recorder.record(record, context),
+    onError: (error) => logger.error({ error, workspaceId, source: context.source }, 'run record rejected'),
+  };
 }

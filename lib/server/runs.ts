@@ -1,28 +1,28 @@
 import 'server-only';
 import { z } from 'zod';
-import { createPrismaAnalyticsStore } from '@/lib/adapters/prisma/analytics';
-import {
-  createBatchingRecorder,
-  type AnalyticsStore,
-  type BatchingRecorder,
-  type AnalyticsRecord,
-} from '@/lib/loom/analytics';
 import { attach, isLoomError, LoomError, type PromptDataInput } from '@/lib/loom/core';
-import { executeStream, type CallRecord } from '@/lib/loom/executor';
+import { executeStream } from '@/lib/loom/executor';
 import type { RunEvent } from '@/components/playground/types';
 import type { Viewer } from './auth/session';
-import { getPrisma } from './db';
-import { getRegistry, getTemplateEngine } from './loom';
+import { getCallSettings, getRegistry, getTemplateEngine } from './loom';
 import { logger } from './logger';
 import { getProvider, providerNameSchema } from './providers';
-import { onShutdown } from './shutdown';
 import { withTemplateBudget } from './template-budget';
 
 // Playground runs: resolve a saved version or an unsaved draft, stream it through the executor,
-// and record every call as a CallRecord without making the caller wait for the database.
+// and record every call (priced with the workspace's prices) without making the caller wait.
 
-/** Records reach the analytics store within this long of the call; the response never waits. */
-const RECORD_FLUSH_MS = 1_000;
+// The recorder moved to ./analytics/recorder.ts (the composition root wires it into every call);
+// these names stay importable from here.
+export {
+  createRunRecorder,
+  getRunRecorder,
+  RUN_SOURCES,
+  toAnalyticsRecord,
+  type RunContext,
+  type RunRecorder,
+  type RunSource,
+} from './analytics/recorder';
 
 export const runRequestSchema = z.object({
   source: z.discriminatedUnion('kind', [
@@ -38,74 +38,6 @@ export const runRequestSchema = z.object({
 export type RunRequestInput = z.input<typeof runRequestSchema>;
 
 export type { RunEvent } from '@/components/playground/types';
-
-/** Where a call came from: dashboards split cost by it, and evaluation cost is kept apart from product cost. */
-export const RUN_SOURCES = ['playground', 'api', 'suite', 'judge', 'experiment'] as const;
-export type RunSource = (typeof RUN_SOURCES)[number];
-
-/** What the executor does not know about a call: who made it. */
-export interface RunContext {
-  source: RunSource;
-  /** The runtime API key that made the call. */
-  apiKeyId?: string;
-}
-
-/** The analytics store's shape of an executor record. An unknown price is stored as null (unpriced), never as 0. */
-export function toAnalyticsRecord(record: CallRecord, context: RunContext): AnalyticsRecord {
-  return {
-    source: context.source,
-    ...(context.apiKeyId ? { apiKeyId: context.apiKeyId } : {}),
-    promptId: record.promptId,
-    version: record.version,
-    model: record.model,
-    provider: record.provider,
-    latencyMs: record.latencyMs,
-    inputTokens: record.inputTokens,
-    outputTokens: record.outputTokens,
-    costMicros: record.costMicros ?? null,
-    success: record.success,
-    at: record.at,
-    ...(record.errorKind ? { errorKind: record.errorKind } : {}),
-    ...(record.experimentId ? { experimentId: record.experimentId } : {}),
-    ...(record.variant ? { variant: record.variant } : {}),
-  };
-}
-
-export interface RunRecorder {
-  /** The executor's onRecord hook: queues the record and returns at once. */
-  record(record: CallRecord, context: RunContext): void;
-  /** Waits until everything queued is stored (tests). */
-  flush(): Promise<void>;
-  /** Writes what is left, reports what cannot be written, refuses further records (shutdown). */
-  close(): Promise<void>;
-}
-
-export function createRunRecorder(store: AnalyticsStore, options: { flushMs?: number } = {}): RunRecorder {
-  const batching: BatchingRecorder = createBatchingRecorder(store, {
-    flushMs: options.flushMs ?? RECORD_FLUSH_MS,
-    onError: (error, records) =>
-      logger.error({ error, records: records.length }, 'run records were not stored'),
-  });
-  return {
-    record: (record, context) => batching.record(toAnalyticsRecord(record, context)),
-    flush: () => batching.flush(),
-    close: () => batching.close(),
-  };
-}
-
-const globalForRuns = globalThis as unknown as { __loomRunRecorders?: Map<string, RunRecorder> };
-
-/** One batching recorder per workspace and process, so concurrent runs share batches. */
-export async function getRunRecorder(workspaceId: string): Promise<RunRecorder> {
-  const recorders = (globalForRuns.__loomRunRecorders ??= new Map());
-  let recorder = recorders.get(workspaceId);
-  if (!recorder) {
-    recorder = createRunRecorder(createPrismaAnalyticsStore(await getPrisma(), workspaceId));
-    recorders.set(workspaceId, recorder);
-    onShutdown(`analytics of workspace ${workspaceId}`, recorder.close);
-  }
-  return recorder;
-}
 
 /** Fields a registry stamps; a draft's copies of them are meaningless and `createdAt` arrives as text. */
 function draftData(promptId: string, draft: Record<string, unknown>): Record<string, unknown> {
@@ -138,9 +70,9 @@ export async function prepareRun(viewer: Viewer, promptId: string, body: unknown
   // The render runs inside the stream, within the request's template budget.
   const prompt = attach(data, withTemplateBudget(getTemplateEngine()));
   const providerName = request.provider ?? prompt.data.model.provider;
-  const [provider, recorder] = await Promise.all([
+  const [provider, calls] = await Promise.all([
     getProvider(viewer, providerName),
-    getRunRecorder(viewer.workspaceId),
+    getCallSettings(viewer.workspaceId, providerName, { source: 'playground' }),
   ]);
   const model = request.model ?? prompt.data.model.model;
 
@@ -163,8 +95,7 @@ export async function prepareRun(viewer: Viewer, promptId: string, body: unknown
         provider,
         signal,
         overrides: { model },
-        onRecord: (record) => recorder.record(record, { source: 'playground' }),
-        onError: (error) => logger.error({ error, promptId }, 'run record rejected'),
+        ...calls,
       });
       for await (const event of stream) {
         if (event.type === 'delta') {

@@ -21,3 +21,10 @@ export {
   type UsageRecord,
   type UsageTotals,
 } from './tracker';
+export {
+  createPriceSchedule,
+  scheduledPriceSchema,
+  MAX_PRICE_PER_MILLION_MICROS,
+  type PriceSchedule,
+  type ScheduledPrice,
+} from './price-schedule';

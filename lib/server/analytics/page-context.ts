@@ -4,7 +4,8 @@ import type { FilterValues } from '@/components/dashboards/view-href';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { getViewer, type Viewer } from '../auth/session';
 import { getPrisma } from '../db';
-import { RUN_SOURCES } from '../runs';
+import { RUN_SOURCES } from './recorder';
+import { getAnalyticsSettings } from './settings';
 import { parseDashboardParams, type ParsedFilters, type SearchParams } from './params';
 
 export interface DashboardContext {

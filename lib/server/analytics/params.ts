@@ -1,7 +1,7 @@
 import 'server-only';
 import { DEFAULT_PRESET, RANGE_PRESETS, type RangePreset } from '@/components/dashboards/types';
 import { viewHref } from '@/components/dashboards/view-href';
-import { RUN_SOURCES, type RunSource } from '../runs';
+import { RUN_SOURCES, type RunSource } from './recorder';
 
 // The dashboards' filters as they travel in the URL (so a view can be shared): a range preset or
 // a custom from/to in calendar days of the workspace's time zone, and optional prompt, model and

@@ -31,6 +31,15 @@ export const QUEUE_SETTINGS = {
     retryBackoff: true,
     leaseSeconds: 10 * 60,
   },
+  // Queued every 10 s with one singletonKey; a failed round is simply the next round's work, so
+  // no retry. A first rollup of a big backlog folds 200k runs per transaction: minutes at most.
+  'analytics-rollup': {
+    policy: 'short',
+    retryLimit: 0,
+    retryDelaySeconds: 10,
+    retryBackoff: false,
+    leaseSeconds: 15 * 60,
+  },
 } as const satisfies Record<JobName, QueueSettings>;
 
 /** Every job name, at run time (types.ts only has the type). */

@@ -5,6 +5,8 @@ import 'server-only';
 export interface JobPayloads {
   /** Execute (or resume) one evaluation run (EvalRun/SuiteRun of this id). */
   'eval-run': { workspaceId: string; runId: string };
+  /** Fold new analytics runs into the rollups, prune past retention, fire budget alerts (every workspace). */
+  'analytics-rollup': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

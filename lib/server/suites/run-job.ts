@@ -13,7 +13,7 @@ import type { Renderable } from '@/lib/loom/executor';
 import { getPrisma } from '../db';
 import type { JobHandler } from '../jobs/types';
 import { logger } from '../logger';
-import { createStudioRegistry, createSuiteRunStore, getTemplateEngine } from '../loom';
+import { createStudioRegistry, createSuiteRunStore, getCallSettings, getTemplateEngine } from '../loom';
 import { getProvider } from '../providers';
 import { type EvalRunJudge, type JudgeSnapshot, loadSuiteRevision, toLoomSuite } from './runs';
 
@@ -80,22 +80,29 @@ async function prepare(prisma: PrismaClient, run: EvalRun) {
   };
   // Background work is not a request: the engine's own render limit applies, not a request budget.
   const engine = getTemplateEngine();
-  const [loaded, data, provider, judgeList] = await Promise.all([
+  // Every call is priced with the workspace's prices and recorded: the run's calls as 'suite', the
+  // judges' as 'judge', so dashboards keep evaluation cost apart from product cost.
+  const [loaded, data, provider, calls, judgeList] = await Promise.all([
     loadSuiteRevision(prisma, workspaceId, run.suiteId, run.suiteRevision),
     registry
       .get(run.promptId, run.promptVersion)
       .catch(gone(`Version ${run.promptVersion} of prompt "${run.promptId}"`)),
     getProvider({ workspaceId }, run.provider),
+    getCallSettings(workspaceId, run.provider, { source: 'suite' }),
     Promise.all(
       judgesOf(run).map(async (snapshot) => {
-        const [rubric, judgeProvider] = await Promise.all([
+        const [rubric, judgeProvider, judgeCalls] = await Promise.all([
           registry
             .get(snapshot.promptId, snapshot.version)
             .catch(gone(`Version ${snapshot.version} of rubric prompt "${snapshot.promptId}"`)),
           getProvider({ workspaceId }, snapshot.provider),
+          getCallSettings(workspaceId, snapshot.provider, { source: 'judge' }),
         ]);
         const judge: LLMJudge = createLLMJudge({
-          executor: { provider: judgeProvider, settings: { overrides: { model: snapshot.model } } },
+          executor: {
+            provider: judgeProvider,
+            settings: { ...judgeCalls, overrides: { model: snapshot.model } },
+          },
           prompt: declaredOnly(attach(rubric, engine)),
           threshold: snapshot.threshold,
           samples: snapshot.samples,
@@ -110,7 +117,7 @@ async function prepare(prisma: PrismaClient, run: EvalRun) {
     suite,
     target: {
       prompt: attach(data, engine),
-      executor: { provider, settings: { overrides: { model: run.model } } },
+      executor: { provider, settings: { ...calls, overrides: { model: run.model } } },
     },
     judge: (name: string) => judges.get(name),
   };

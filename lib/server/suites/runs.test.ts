@@ -16,6 +16,8 @@ const { startRuns, cancelRun } = await import('./runs');
 const { createEvalRunHandler } = await import('./run-job');
 const { recoverStaleRuns } = await import('./run-recovery');
 const { getRunProgress } = await import('./run-progress');
+const { getRunRecorder } = await import('../analytics/recorder');
+const { saveModelPrice } = await import('../analytics/prices');
 
 const handler = createEvalRunHandler({ cancelPollMs: 40, heartbeatMs: 100 });
 
@@ -345,6 +347,42 @@ function runOn(kind: TestDatabaseKind) {
         judgeUnpricedCases: 0,
       });
       expect((await runRow(unpriced.runs[0]!.id)).summary).toMatchObject({ unpricedCases: 2 });
+    });
+
+    it("records each call for the dashboards, target as 'suite' and judge as 'judge', at the workspace's price", async () => {
+      fake.addRule({ model: /^gpt-4o$/, judge: { score: 0.9, verdict: 'PASS' } });
+      // $1,000 per million tokens from today on: 1,000 micro-dollars a token for the target's model.
+      await saveModelPrice(prisma, as('admin'), {
+        provider: 'simulator',
+        model: 'gpt-4o-mini',
+        inputPerMillionUsd: 1000,
+        outputPerMillionUsd: 1000,
+        effectiveFrom: new Date().toISOString().slice(0, 10),
+      });
+      const suiteId = await seedSuite(fruit(2), [
+        { kind: 'contains' },
+        { kind: 'llmJudge', name: 'quality', rubricPromptId: 'rubric' },
+      ]);
+      const { runs } = await startRuns(as('editor'), { suiteId, versions: [1] }, recordingQueue());
+      // Earlier tests' calls are written first, so only this run's calls are after `started`.
+      await (await getRunRecorder(workspaceId)).flush();
+      const started = new Date();
+      await job(runs[0]!.id);
+      await (await getRunRecorder(workspaceId)).flush();
+      const recorded = await prisma.analyticsRun.findMany({
+        where: { workspaceId, at: { gte: started } },
+      });
+      const suite = recorded.filter((r) => r.source === 'suite');
+      const judge = recorded.filter((r) => r.source === 'judge');
+      expect(suite).toHaveLength(2);
+      expect(judge).toHaveLength(2);
+      expect(suite.every((r) => r.promptId === 'classify' && r.model === 'gpt-4o-mini')).toBe(true);
+      expect(judge.every((r) => r.promptId === 'rubric' && r.model === 'gpt-4o')).toBe(true);
+      for (const r of suite) expect(Number(r.costMicros)).toBe(1000 * (r.inputTokens + r.outputTokens));
+      // The judge's model has no workspace price: the built-in one applies.
+      for (const r of judge)
+        expect(Number(r.costMicros)).toBeLessThan(1000 * (r.inputTokens + r.outputTokens));
+      await prisma.analyticsModelPrice.deleteMany({ where: { workspaceId } });
     });
 
     it('records a provider failing mid-run as ERROR cases and ends "completed with errors"', async () => {
