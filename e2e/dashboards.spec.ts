@@ -30,6 +30,7 @@ test('the overview charts a prompt’s week; the range and a filter change the U
   await expect(dashboard.kpi('Runs')).toHaveText(String(traffic.lastDay));
 
   await dashboard.preset('7d').click();
+  await expect(dashboard.kpi('Runs')).toHaveText(String(traffic.lastWeek));
   await dashboard.filter('Model').selectOption('gpt-4o');
   await expect(page).toHaveURL(/[?&]model=gpt-4o(&|$)/);
   await expect(dashboard.kpi('Runs')).toHaveText('7');
@@ -115,6 +116,33 @@ test('a cost table exports as CSV with the total the page shows', async ({ page,
   expect(pageTotal).toContain(`+ ${total[6]} runs without a price`);
 });
 
+test('a budget set below this month’s spend raises the banner on the overview', async ({
+  page,
+  signInAs,
+}) => {
+  const traffic = await seedDashboardTraffic();
+  await signInAs('admin');
+  await page.goto('/settings/analytics');
+  const form = page.getByRole('form', { name: 'Set a budget' });
+  await form.getByLabel('For').selectOption(traffic.prompt.id);
+  // The newest runs (within 16 hours, so this month on any day but the first) cost $0.006.
+  await form.getByLabel('Budget, $ per month').fill('0.001');
+  await form.getByRole('button', { name: 'Save budget' }).click();
+  await expect(page.getByRole('progressbar', { name: `${traffic.prompt.name} budget used` })).toBeVisible();
+
+  await page.goto('/');
+  const banner = page.getByTestId('budget-banner');
+  await expect(banner).toContainText(`Over budget: ${traffic.prompt.name}`);
+  await expect(banner).toContainText('of $0.0010');
+
+  // Other tests share the workspace: take the budget away again, and the banner with it.
+  await page.goto('/settings/analytics');
+  await page.getByRole('button', { name: `Remove the budget of ${traffic.prompt.name}` }).click();
+  await expect(page.getByRole('progressbar', { name: `${traffic.prompt.name} budget used` })).toHaveCount(0);
+  await page.goto('/');
+  await expect(page.getByTestId('budget-banner').filter({ hasText: traffic.prompt.name })).toHaveCount(0);
+});
+
 test.describe('dashboard screens', () => {
   for (const theme of THEMES) {
     test(`overview, cost and a prompt's metrics in the ${theme} theme`, async ({ page, signInAs }) => {
@@ -127,14 +155,14 @@ test.describe('dashboard screens', () => {
         await page.setViewportSize(viewport);
         await page.goto(`/?prompt=${traffic.prompt.id}`);
         await dashboard.chartsDrawn();
-        await checkScreen(page, 'overview', theme);
+        await checkScreen(page, 'dashboard-overview', theme);
         await page.goto(`/cost?prompt=${traffic.prompt.id}`);
         await expect(page.getByTestId('cost-table-prompt')).toBeVisible();
-        await checkScreen(page, 'cost', theme);
+        await checkScreen(page, 'dashboard-cost', theme);
         await page.goto(`/prompts/${traffic.prompt.id}/metrics`);
         await expect(page.getByTestId('version-metrics')).toBeVisible();
         await dashboard.chartsDrawn();
-        await checkScreen(page, 'prompt-metrics', theme);
+        await checkScreen(page, 'dashboard-prompt-metrics', theme);
       }
     });
   }

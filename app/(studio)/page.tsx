@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { BudgetBanner, BudgetProgress } from '@/components/dashboards/budget';
 import { FilterBar } from '@/components/dashboards/filter-bar';
 import { FilterProblems } from '@/components/dashboards/filter-problems';
 import { OverviewDashboard } from '@/components/dashboards/overview-dashboard';
@@ -8,6 +9,7 @@ import { formatAge, formatTime } from '@/components/prompts/format';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
+import { loadBudgetViews } from '@/lib/server/analytics/budget-views';
 import { loadOverview } from '@/lib/server/analytics/overview';
 import { loadDashboardContext } from '@/lib/server/analytics/page-context';
 import type { SearchParams } from '@/lib/server/analytics/params';
@@ -28,8 +30,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const context = await loadDashboardContext(search);
   const { viewer, db } = context;
   const stackBy = search.stack === 'prompt' ? 'prompt' : 'model';
-  const [overview, dashboard] = await Promise.all([
+  const [overview, budgets, dashboard] = await Promise.all([
     loadHomeOverview(db, viewer.workspaceId),
+    loadBudgetViews(db, viewer.workspaceId),
     context.parsed.ok ? loadOverview(db, viewer.workspaceId, context.parsed.filters, stackBy) : undefined,
   ]);
   const problems = !context.parsed.ok
@@ -64,6 +67,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         }
       />
 
+      <BudgetBanner budgets={budgets} canManage={can(viewer.role, 'manage')} />
       {isSetUp ? null : <GettingStarted overview={overview} viewer={viewer} />}
 
       <FilterBar
@@ -79,6 +83,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           data={dashboard.data}
           playgroundHref={firstPrompt ? `/prompts/${firstPrompt}/playground` : '/prompts'}
           canSetPrices={can(viewer.role, 'manage')}
+          budgets={<BudgetProgress budgets={budgets} canManage={can(viewer.role, 'manage')} />}
         />
       ) : (
         <FilterProblems problems={problems} resetHref="/" />

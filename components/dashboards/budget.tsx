@@ -41,7 +41,7 @@ export function BudgetBanner({ budgets, canManage }: { budgets: BudgetView[]; ca
         ))}
       </ul>
       {canManage ? (
-        <Link href="/settings/prices#budgets" className="mt-1 inline-block font-medium underline">
+        <Link href="/settings/analytics#budgets" className="mt-1 inline-block font-medium underline">
           Review budgets
         </Link>
       ) : null}
@@ -63,7 +63,7 @@ export function BudgetProgress({ budgets, canManage }: { budgets: BudgetView[]; 
         </h2>
         {canManage ? (
           <Link
-            href="/settings/prices#budgets"
+            href="/settings/analytics#budgets"
             className="text-xs font-medium text-accent hover:underline dark:text-accent-soft"
           >
             {budgets.length === 0 ? 'Set a budget' : 'Change budgets'}

@@ -65,9 +65,11 @@ export function ChartPanel({
         </div>
       </header>
       <div className="space-y-2 p-4">
-        <p id={summaryId} className="text-sm text-zinc-600 dark:text-zinc-400">
-          {summary}
-        </p>
+        {empty ? null : (
+          <p id={summaryId} className="text-sm text-zinc-600 dark:text-zinc-400">
+            {summary}
+          </p>
+        )}
         {empty ? (
           <div className="rounded-md border border-dashed border-zinc-300 px-4 py-8 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
             {empty}

@@ -58,7 +58,7 @@ export function Chart({ spec }: { spec: ChartSpec }) {
         tickFormatter={(value: number) => formatAxis(value, spec.format)}
         stroke={ink.axis}
         tick={{ fill: ink.axis, fontSize: 11 }}
-        width={56}
+        width={68}
       />
       <Tooltip
         labelFormatter={(label) => tick(String(label))}

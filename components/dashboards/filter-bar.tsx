@@ -72,9 +72,9 @@ export function FilterBar({
           </span>
         ) : null}
       </nav>
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(3,minmax(0,1fr))_auto]">
+      <div className="flex flex-wrap items-end gap-3">
         {prompts ? (
-          <Field label="Prompt">
+          <Field label="Prompt" className="min-w-44 flex-1">
             <Select
               value={values.promptId ?? ''}
               onChange={(event) => go({ ...values, promptId: event.target.value || undefined })}
@@ -88,7 +88,7 @@ export function FilterBar({
             </Select>
           </Field>
         ) : null}
-        <Field label="Model">
+        <Field label="Model" className="min-w-44 flex-1">
           <Select
             value={values.model ?? ''}
             onChange={(event) => go({ ...values, model: event.target.value || undefined })}
@@ -101,7 +101,7 @@ export function FilterBar({
             ))}
           </Select>
         </Field>
-        <Field label="Source">
+        <Field label="Source" className="min-w-44 flex-1">
           <Select
             value={values.source ?? ''}
             onChange={(event) => go({ ...values, source: event.target.value || undefined })}

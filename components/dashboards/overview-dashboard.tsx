@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { TableScroll } from '@/components/ui/table';
 import { ChartPanel } from './chart-panel';
 import { errorRate, formatTotalCost, formatValue } from './format';
@@ -14,10 +15,13 @@ export function OverviewDashboard({
   data,
   playgroundHref,
   canSetPrices,
+  budgets,
 }: {
   data: OverviewData;
   playgroundHref: string;
   canSetPrices: boolean;
+  /** This month's budget progress (it does not follow the range). */
+  budgets: ReactNode;
 }) {
   const { range } = data;
   const hasRuns = data.current.runs > 0;
@@ -38,6 +42,7 @@ export function OverviewDashboard({
   return (
     <div className="space-y-6" data-testid="overview-dashboard">
       <KpiStrip current={data.current} previous={data.previous} />
+      {budgets}
       {unpriced.length > 0 ? (
         <UnpricedNotice
           models={unpriced.map((m) => ({ model: m.model, runs: m.unpricedRuns }))}
@@ -81,7 +86,7 @@ export function OverviewDashboard({
           title="Runs per hour"
           summary={runsSummary(range, data.runsPerHour)}
           spec={{
-            kind: 'area',
+            kind: 'bar',
             points: data.runsPerHour,
             series: [
               { key: 'runs', label: 'Runs' },

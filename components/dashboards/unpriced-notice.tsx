@@ -28,13 +28,13 @@ export function UnpricedNotice({
             <code>{model}</code> ({count.toLocaleString('en-US')} {count === 1 ? 'run' : 'runs'}){' '}
             {canSetPrices ? (
               <Link
-                href={`/settings/prices?model=${encodeURIComponent(model)}`}
+                href={`/settings/analytics?model=${encodeURIComponent(model)}`}
                 className="font-medium underline"
               >
                 Set its price
               </Link>
             ) : (
-              <span>: an admin can set its price under Settings → Prices.</span>
+              <span>: an admin can set its price under Prices &amp; budgets.</span>
             )}
           </li>
         ))}

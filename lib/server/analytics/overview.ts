@@ -22,9 +22,10 @@ const TOP_PROMPTS = 8;
 export const OTHER = 'Other';
 
 /**
- * The whole overview in seven store queries run together: the range's totals with percentiles,
+ * The whole overview in six store queries run together: the range's totals with percentiles,
  * the previous period's, cost per bucket split by model or prompt, runs per hour, latency per
- * bucket (the hourly query serves both when the range is short), cost per prompt and per model.
+ * bucket (the hourly query serves both when the range is short), cost per prompt, and per model unless the
+ * cost series already split by model; with the workspace's prompt names alongside.
  */
 export async function loadOverview(
   db: PrismaClient,
@@ -36,23 +37,23 @@ export async function loadOverview(
   const filter = storeFilter(filters);
   const range = { from: filters.from, to: filters.to, filter, timeZone: filters.timeZone };
   const shortRange = filters.grain === 'hour';
-  const [current, previous, costRows, hourly, daily, byPrompt, byModel] = await Promise.all([
+  // Prompt names are read with the figures (all of the workspace's: a few hundred rows at most),
+  // so the page waits for one round of queries, not two.
+  const [current, previous, costRows, hourly, daily, byPrompt, byModel, names] = await Promise.all([
     store.query({ ...range, groupBy: [] }),
     store.query({ ...range, from: filters.previousFrom, to: filters.from, groupBy: [] }),
     store.query({ ...range, groupBy: [filters.grain, stackBy], latency: false }),
     store.query({ ...range, groupBy: ['hour'], latency: shortRange }),
     shortRange ? Promise.resolve([]) : store.query({ ...range, groupBy: ['day'] }),
     store.query({ ...range, groupBy: ['prompt'], latency: false }),
-    store.query({ ...range, groupBy: ['model'], latency: false }),
+    stackBy === 'model'
+      ? Promise.resolve(undefined)
+      : store.query({ ...range, groupBy: ['model'], latency: false }),
+    promptNames(db, workspaceId),
   ]);
 
   const problems = await unknownFilterProblems(db, workspaceId, filters, current.length === 0);
   if (problems.length > 0) return { ok: false, problems };
-
-  const names = await promptNames(db, workspaceId, [
-    ...byPrompt.flatMap((row) => (row.promptId ? [row.promptId] : [])),
-    ...(filters.promptId ? [filters.promptId] : []),
-  ]);
 
   const hourStarts = bucketStarts(filters, 'hour');
   const runsPerHour = denseSeries(
@@ -94,13 +95,22 @@ export async function loadOverview(
           totals: totalsOf(row),
         })),
       promptNames: names,
-      models: byModel.map((row) => ({
-        model: row.model ?? '',
-        runs: row.count,
-        unpricedRuns: row.unpricedCount,
-      })),
+      models: modelTotals(byModel ?? costRows),
     },
   };
+}
+
+/** Runs and unpriced runs per model (rows grouped by model, and perhaps by time too). */
+function modelTotals(rows: AnalyticsRow[]): OverviewData['models'] {
+  const models = new Map<string, { model: string; runs: number; unpricedRuns: number }>();
+  for (const row of rows) {
+    const model = row.model ?? '';
+    const entry = models.get(model) ?? { model, runs: 0, unpricedRuns: 0 };
+    entry.runs += row.count;
+    entry.unpricedRuns += row.unpricedCount;
+    models.set(model, entry);
+  }
+  return [...models.values()].sort((a, b) => b.runs - a.runs || a.model.localeCompare(b.model));
 }
 
 /** Cost per bucket stacked by the largest series; the rest are summed into "Other". */
@@ -114,7 +124,11 @@ function stackedCost(
     stackBy === 'model' ? (row.model ?? '') : (names[row.promptId ?? ''] ?? row.promptId ?? '');
   const totals = new Map<string, number>();
   for (const row of rows) totals.set(keyOf(row), (totals.get(keyOf(row)) ?? 0) + row.costMicros);
-  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([key]) => key);
+  // Series with no priced cost (unpriced models) would be flat lines of $0: the notice counts them.
+  const ranked = [...totals.entries()]
+    .filter(([, cost]) => cost > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key]) => key);
   const shown = new Set(ranked.length > STACK_SERIES ? ranked.slice(0, STACK_SERIES - 1) : ranked);
   const keys = ranked.filter((key) => shown.has(key));
   if (ranked.length > shown.size) keys.push(OTHER);
@@ -123,6 +137,7 @@ function stackedCost(
   for (const row of rows) {
     const start = bucketOf(row)?.getTime();
     if (start === undefined) continue;
+    if (row.costMicros === 0) continue;
     const key = shown.has(keyOf(row)) ? keyOf(row) : OTHER;
     const values = byBucket.get(start) ?? {};
     values[key] = (values[key] ?? 0) + row.costMicros;

@@ -54,11 +54,7 @@ export async function loadDashboardContext(search: SearchParams): Promise<Dashbo
   };
 }
 
-/** Where the workspace's days start (its analytics settings; UTC until someone sets it). */
+/** Where the workspace's days start (its analytics settings). */
 export async function workspaceTimeZone(db: PrismaClient, workspaceId: string): Promise<string> {
-  const settings = await db.analyticsSettings.findUnique({
-    where: { workspaceId },
-    select: { timeZone: true },
-  });
-  return settings?.timeZone ?? 'UTC';
+  return (await getAnalyticsSettings(db, workspaceId)).timeZone;
 }

@@ -137,19 +137,22 @@ export async function unknownFilterProblems(
   return problems;
 }
 
-/** Display names of prompts by id (slug); an id with no prompt left keeps its id. */
+/**
+ * Display names of prompts by id (slug): the given ones (an id with no prompt left keeps its id),
+ * or every prompt of the workspace, archived ones too, when no ids are given.
+ */
 export async function promptNames(
   db: PrismaClient,
   workspaceId: string,
-  ids: Iterable<string>,
+  ids?: Iterable<string>,
 ): Promise<Record<string, string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return {};
+  const unique = ids === undefined ? undefined : [...new Set(ids)];
+  if (unique?.length === 0) return {};
   const prompts = await db.prompt.findMany({
-    where: { workspaceId, slug: { in: unique } },
+    where: { workspaceId, ...(unique ? { slug: { in: unique } } : {}) },
     select: { slug: true, name: true },
   });
-  const names: Record<string, string> = Object.fromEntries(unique.map((id) => [id, id]));
+  const names: Record<string, string> = Object.fromEntries((unique ?? []).map((id) => [id, id]));
   for (const prompt of prompts) names[prompt.slug] = prompt.name;
   return names;
 }
