@@ -5,6 +5,7 @@ import type { PromptData, PromptDataInput } from '@/lib/loom/core';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import type { Env } from '../env';
 import { seedDemoSuite } from './demo-suite';
+import { seedDemoTraffic } from './demo-traffic';
 
 // What a new demo workspace starts with, so a newcomer can try the studio offline: the simulator
 // (the fake LLM server `npm start` runs beside the studio) as a provider, and a few prompts with
@@ -231,4 +232,11 @@ export async function seedDemoWorkspace(
   });
   await seedDemoPrompts(createPrismaRegistry(prisma, workspaceId), author);
   await seedDemoSuite(prisma, workspaceId, author);
+  const started = performance.now();
+  const traffic = await seedDemoTraffic(prisma, workspaceId, { author, demoSlug: 'demo' });
+  if (traffic.seeded) {
+    console.log(
+      `[loom] demo traffic: ${traffic.hourlyRows} hourly rollup rows and ${traffic.rawRuns} recent runs in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
 }
