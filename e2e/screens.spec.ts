@@ -27,6 +27,8 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
       await expect(
         page.getByRole('list', { name: 'Prompts in production' }).getByRole('listitem').first(),
       ).toBeVisible();
+      // The demo's 90 days of traffic: the charts arrive in a lazy chunk.
+      await expect(page.getByText('Loading chart…')).toHaveCount(0, { timeout: 20_000 });
     },
   },
   {
@@ -41,6 +43,7 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     open: async (page) => {
       await page.goto(`/prompts/${DEMO_PROMPT}/metrics`);
       await expect(page.getByTestId('prompt-metrics')).toBeVisible();
+      await expect(page.getByText('Loading chart…')).toHaveCount(0, { timeout: 20_000 });
     },
   },
   {
