@@ -34,7 +34,8 @@ function cells(totals: Totals): string[] {
     String(totals.outputTokens),
     dollars(totals.costMicros, totals),
     String(totals.unpricedRuns),
-    priced > 0 ? (totals.costMicros / priced / 1_000_000).toFixed(6) : 'unknown',
+    // Rounded to the micro-dollar in integers, so the figure never depends on float rounding.
+    priced > 0 ? dollars(Math.round(totals.costMicros / priced), totals) : 'unknown',
   ];
 }
 
