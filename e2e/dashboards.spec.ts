@@ -133,7 +133,7 @@ test('a budget set below this month’s spend raises the banner on the overview'
   await page.goto('/');
   const banner = page.getByTestId('budget-banner');
   await expect(banner).toContainText(`Over budget: ${traffic.prompt.name}`);
-  await expect(banner).toContainText('of $0.0010');
+  await expect(banner).toContainText('$0.006000 of $0.001000');
 
   // Other tests share the workspace: take the budget away again, and the banner with it.
   await page.goto('/settings/analytics');
