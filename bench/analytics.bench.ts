@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPrismaAnalyticsStore } from '@/lib/adapters/prisma/analytics';
 import { createBatchingRecorder, type AnalyticsQueryInput, type AnalyticsRow } from '@/lib/loom/analytics';
+import { loadOverview } from '@/lib/server/analytics/overview';
+import { parseDashboardParams } from '@/lib/server/analytics/params';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
 
 const WORKSPACE = 'bench';
@@ -293,6 +295,7 @@ export async function runAnalyticsBench(
       worstSpeedup = Math.min(worstSpeedup, speedup);
       worstError = Math.max(worstError, error);
     }
+    const overviewP95 = await timeOverview(db, repetitions, log);
     const freshness = await measureFreshness(db, log);
     await store.close();
     const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -303,11 +306,48 @@ export async function runAnalyticsBench(
       'analytics.panel_p95_ms': round(worstP95, 1),
       'analytics.speedup_vs_raw': round(worstSpeedup, 1),
       'analytics.p95_relative_error': round(worstError, 4),
+      'dashboard.overview_p95_ms': round(overviewP95, 1),
       'dashboard.freshness_p95_s': round(freshness, 2),
     };
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The whole overview's data as the landing page loads it (KPIs and the previous period's, cost
+ * stacked by model, runs per hour, latency, top prompts, models), server time, for every range
+ * preset; the figure is the worst preset's p95.
+ */
+async function timeOverview(
+  db: TestDatabase,
+  repetitions: number,
+  log: (line: string) => void,
+): Promise<number> {
+  let worst = 0;
+  for (const range of ['24h', '7d', '30d', '90d']) {
+    const parsed = parseDashboardParams({ range }, new Date(NOW), 'UTC');
+    if (!parsed.ok) throw new Error(parsed.problems.join(' '));
+    const load = async () => {
+      const result = await loadOverview(db.prisma, WORKSPACE, parsed.filters);
+      if (!result.ok) throw new Error(result.problems.join(' '));
+      return result.data;
+    };
+    for (let i = 0; i < 5; i++) await load();
+    const samples: number[] = [];
+    let runs = 0;
+    for (let i = 0; i < repetitions; i++) {
+      const timed = await time(load);
+      samples.push(timed.ms);
+      runs = timed.value.current.runs;
+    }
+    const p95 = percentile(samples, 0.95);
+    log(
+      `  overview ${range}: ${runs.toLocaleString('en')} runs, p50 ${percentile(samples, 0.5).toFixed(1)} ms p95 ${p95.toFixed(1)} ms`,
+    );
+    worst = Math.max(worst, p95);
+  }
+  return worst;
 }
 
 async function recordResults(figures: Record<string, number>): Promise<string> {

@@ -27,6 +27,23 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
       await expect(
         page.getByRole('list', { name: 'Prompts in production' }).getByRole('listitem').first(),
       ).toBeVisible();
+      // The demo's 90 days of traffic: the charts arrive in a lazy chunk.
+      await expect(page.getByText('Loading chart…')).toHaveCount(0, { timeout: 20_000 });
+    },
+  },
+  {
+    name: 'cost',
+    open: async (page) => {
+      await page.goto('/cost');
+      await expect(heading(page, 'Cost')).toBeVisible();
+    },
+  },
+  {
+    name: 'prompt-metrics',
+    open: async (page) => {
+      await page.goto(`/prompts/${DEMO_PROMPT}/metrics`);
+      await expect(page.getByTestId('prompt-metrics')).toBeVisible();
+      await expect(page.getByText('Loading chart…')).toHaveCount(0, { timeout: 20_000 });
     },
   },
   {

@@ -14,6 +14,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
   if (!viewer) redirect('/sign-in');
   const items: NavItem[] = [
     { href: '/', label: 'Overview' },
+    { href: '/cost', label: 'Cost' },
     { href: '/prompts', label: 'Prompts' },
     { href: '/suites', label: 'Suites' },
     { href: '/experiments', label: 'Experiments' },
@@ -25,6 +26,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
     { href: '/api-reference', label: 'API reference' },
   );
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/webhooks', label: 'Webhooks' });
+  if (can(viewer.role, 'manage')) items.push({ href: '/settings/analytics', label: 'Prices & budgets' });
   items.push({ href: '/settings/account', label: 'Account' });
 
   return (

@@ -1,34 +1,60 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { BudgetBanner, BudgetProgress } from '@/components/dashboards/budget';
+import { FilterBar } from '@/components/dashboards/filter-bar';
+import { FilterProblems } from '@/components/dashboards/filter-problems';
+import { OverviewDashboard } from '@/components/dashboards/overview-dashboard';
 import { formatAge, formatTime } from '@/components/prompts/format';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
+import { loadBudgetViews } from '@/lib/server/analytics/budget-views';
+import { loadOverview } from '@/lib/server/analytics/overview';
+import { loadDashboardContext } from '@/lib/server/analytics/page-context';
+import type { SearchParams } from '@/lib/server/analytics/params';
 import { can } from '@/lib/server/auth/permissions';
-import { getViewer, type Viewer } from '@/lib/server/auth/session';
-import { getPrisma } from '@/lib/server/db';
+import type { Viewer } from '@/lib/server/auth/session';
 import { loadHomeOverview, type ChecklistStep, type HomeOverview } from '@/lib/server/home';
 
 export const metadata: Metadata = { title: 'Overview' };
 
 const LINK = 'font-medium text-accent hover:underline dark:text-accent-soft';
 
-export default async function OverviewPage() {
-  const viewer = await getViewer();
-  if (!viewer) return null;
-  const overview = await loadHomeOverview(await getPrisma(), viewer.workspaceId);
+/**
+ * The studio's landing page: the cost and usage dashboard for the range in the URL, then what
+ * serves production and what changed lately (and the first steps, until they are done).
+ */
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const search = await searchParams;
+  const context = await loadDashboardContext(search);
+  const { viewer, db } = context;
+  const stackBy = search.stack === 'prompt' ? 'prompt' : 'model';
+  const [overview, budgets, dashboard] = await Promise.all([
+    loadHomeOverview(db, viewer.workspaceId),
+    loadBudgetViews(db, viewer.workspaceId),
+    context.parsed.ok ? loadOverview(db, viewer.workspaceId, context.parsed.filters, stackBy) : undefined,
+  ]);
+  const problems = !context.parsed.ok
+    ? context.parsed.problems
+    : dashboard?.ok === false
+      ? dashboard.problems
+      : [];
   const now = new Date().toISOString();
   const canWrite = can(viewer.role, 'write');
   const isSetUp = Object.values(overview.done).every(Boolean);
+  const firstPrompt = overview.production[0]?.promptId;
 
   return (
-    <div className="mx-auto max-w-5xl space-y-6">
+    <div className="mx-auto max-w-7xl space-y-6">
       <PageHeader
         title={viewer.workspaceName}
         description={`Your prompts, what serves production and what changed lately. Signed in as ${viewer.name} (${viewer.role}).`}
         actions={
           <>
+            <Link href="/cost" className={buttonClasses('secondary')}>
+              Cost
+            </Link>
             <Link href="/prompts" className={buttonClasses('secondary')}>
               All prompts
             </Link>
@@ -41,17 +67,27 @@ export default async function OverviewPage() {
         }
       />
 
-      <ul className="grid grid-cols-3 gap-3" aria-label="Workspace figures">
-        <Stat label="Prompts" value={overview.counts.prompts} href="/prompts" />
-        <Stat label="In production" value={overview.counts.inProduction} href="/prompts" />
-        <Stat
-          label="Members"
-          value={overview.counts.members}
-          href={can(viewer.role, 'manage') ? '/settings/members' : undefined}
-        />
-      </ul>
-
+      <BudgetBanner budgets={budgets} canManage={can(viewer.role, 'manage')} />
       {isSetUp ? null : <GettingStarted overview={overview} viewer={viewer} />}
+
+      <FilterBar
+        basePath="/"
+        values={context.values}
+        prompts={context.prompts}
+        models={dashboard?.ok ? dashboard.data.models.map((m) => m.model) : []}
+        sources={context.sources}
+        extra={stackBy === 'prompt' ? { stack: 'prompt' } : {}}
+      />
+      {dashboard?.ok ? (
+        <OverviewDashboard
+          data={dashboard.data}
+          playgroundHref={firstPrompt ? `/prompts/${firstPrompt}/playground` : '/prompts'}
+          canSetPrices={can(viewer.role, 'manage')}
+          budgets={<BudgetProgress budgets={budgets} canManage={can(viewer.role, 'manage')} />}
+        />
+      ) : (
+        <FilterProblems problems={problems} resetHref="/" />
+      )}
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="In production">
@@ -119,28 +155,6 @@ export default async function OverviewPage() {
         </Card>
       </div>
     </div>
-  );
-}
-
-function Stat({ label, value, href }: { label: string; value: number; href?: string }) {
-  const body = (
-    <>
-      <span className="block text-2xl font-semibold tabular-nums sm:text-3xl">{value}</span>
-      <span className="block text-xs font-medium text-zinc-600 sm:text-sm dark:text-zinc-400">{label}</span>
-    </>
-  );
-  const box =
-    'block h-full rounded-lg border border-zinc-200 bg-white px-3 py-3 sm:px-4 dark:border-zinc-800 dark:bg-zinc-900';
-  return (
-    <li>
-      {href ? (
-        <Link href={href} className={`${box} hover:border-zinc-400 dark:hover:border-zinc-600`}>
-          {body}
-        </Link>
-      ) : (
-        <div className={box}>{body}</div>
-      )}
-    </li>
   );
 }
 

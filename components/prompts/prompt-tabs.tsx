@@ -12,6 +12,7 @@ export function PromptTabs({ promptId }: { promptId: string }) {
     { href: `${base}/history`, label: 'History' },
     { href: `${base}/playground`, label: 'Playground' },
     { href: `${base}/experiments`, label: 'Experiments' },
+    { href: `${base}/metrics`, label: 'Metrics' },
   ];
   return (
     <nav aria-label="Prompt" className="flex gap-1 border-b border-zinc-200 dark:border-zinc-800">

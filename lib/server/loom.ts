@@ -1,4 +1,5 @@
 import 'server-only';
+import { createPrismaAnalyticsStore, type PrismaAnalyticsStore } from '@/lib/adapters/prisma/analytics';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import { createPrismaRunStore } from '@/lib/adapters/prisma/suite-runs';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
@@ -103,6 +104,14 @@ export async function getRegistry(viewer: Pick<Viewer, 'workspaceId'>): Promise<
 /** Where a workspace's evaluation runs keep their case results, so an interrupted run resumes. */
 export function createSuiteRunStore(db: PrismaClient, workspaceId: string): RunStore {
   return createPrismaRunStore(db, workspaceId);
+}
+
+/**
+ * The analytics store of one workspace, for reads (dashboards). Records are written through the
+ * batching recorder (lib/server/analytics/recorder.ts); rollups run as the 'analytics-rollup' job.
+ */
+export function createStudioAnalyticsStore(db: PrismaClient, workspaceId: string): PrismaAnalyticsStore {
+  return createPrismaAnalyticsStore(db, workspaceId);
 }
 
 /**
