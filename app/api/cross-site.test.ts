@@ -26,6 +26,8 @@ const routeFiles = (readdirSync(API_DIR, { recursive: true, encoding: 'utf8' }) 
   .map((file) => file.split(path.sep).join('/'))
   .filter((file) => !OWN_CSRF_CHECK.has(file))
   .sort();
+/** The runtime API authenticates by API key only: a session cookie opens nothing there. */
+const isKeyAuthenticated = (file: string) => file.startsWith('v1/') || file.startsWith('public/');
 
 const FORGED: Record<string, Record<string, string>> = {
   'cross-site text/plain': {
@@ -46,8 +48,31 @@ it('finds the state-changing routes it guards', () => {
   );
 });
 
-describe.each(routeFiles)('state-changing handlers in app/api/%s', (file) => {
-  it.each(Object.keys(FORGED))('refuse a %s request with 403', async (label) => {
+describe.each(routeFiles.filter((file) => !isKeyAuthenticated(file)))(
+  'state-changing handlers in app/api/%s',
+  (file) => {
+    it.each(Object.keys(FORGED))('refuse a %s request with 403', async (label) => {
+      const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
+      for (const method of STATE_CHANGING.filter((m) => typeof mod[m] === 'function')) {
+        const handler = mod[method] as (req: Request, ctx: unknown) => Promise<Response>;
+        const request = new Request(`http://127.0.0.1/api/${file}`, {
+          method,
+          headers: { host: '127.0.0.1', ...FORGED[label] },
+          body: '{}',
+        });
+        const response = await handler(request, { params: Promise.resolve({ id: 'x', name: 'x' }) });
+        expect(response.status, `${method} ${file}`).toBe(403);
+        expect(await response.json()).toMatchObject({
+          code: 'FORBIDDEN',
+          message: expect.stringMatching(/^Refused: /),
+        });
+      }
+    });
+  },
+);
+
+describe.each(routeFiles.filter(isKeyAuthenticated))('API-key handlers in app/api/%s', (file) => {
+  it.each(Object.keys(FORGED))('answer a %s request without a key with 401', async (label) => {
     const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
     for (const method of STATE_CHANGING.filter((m) => typeof mod[m] === 'function')) {
       const handler = mod[method] as (req: Request, ctx: unknown) => Promise<Response>;
@@ -57,11 +82,7 @@ describe.each(routeFiles)('state-changing handlers in app/api/%s', (file) => {
         body: '{}',
       });
       const response = await handler(request, { params: Promise.resolve({ id: 'x', name: 'x' }) });
-      expect(response.status, `${method} ${file}`).toBe(403);
-      expect(await response.json()).toMatchObject({
-        code: 'FORBIDDEN',
-        message: expect.stringMatching(/^Refused: /),
-      });
+      expect(response.status, `${method} ${file}`).toBe(401);
     }
   });
 });

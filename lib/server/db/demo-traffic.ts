@@ -223,6 +223,8 @@ const DEMO_KEYS = {
   web: { id: 'demo-key-website', name: 'Website chat (demo)' },
   zap: { id: 'demo-key-zapier', name: 'Zapier (demo)' },
 } as const;
+/** Ids of the demo traffic's keys: not keys anyone holds, so they do not count as the workspace having one. */
+export const DEMO_TRAFFIC_KEY_IDS: string[] = Object.values(DEMO_KEYS).map((key) => key.id);
 
 /** How busy an hour is, 0..1, by pattern: the same rule for seeded history and the raw tail. */
 function shapeOf(pattern: Pattern, at: Date): number {

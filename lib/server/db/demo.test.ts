@@ -7,6 +7,7 @@ import { createTemplateEngine } from '@/lib/loom/template';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
 import { hashSecret } from '../api/keys';
 import { ensureDemoApiKey } from './demo';
+import { DEMO_TRAFFIC_KEY_IDS } from './demo-traffic';
 import { ensureSeed } from './seed';
 
 let db: TestDatabase;
@@ -90,7 +91,8 @@ describe('ensureDemoApiKey', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     expect(await ensureDemoApiKey(db.prisma, keyEnv, 'demo')).toBe('active');
     expect(await ensureDemoApiKey(db.prisma, keyEnv, 'demo')).toBe('active');
-    const rows = await db.prisma.apiKey.findMany();
+    // The demo traffic's made-up keys (nobody holds their secrets) are not the workspace's own.
+    const rows = await db.prisma.apiKey.findMany({ where: { id: { notIn: DEMO_TRAFFIC_KEY_IDS } } });
     expect(rows).toEqual([
       expect.objectContaining({
         id: keyEnv.LOOM_DEMO_API_KEY_ID,
@@ -104,7 +106,7 @@ describe('ensureDemoApiKey', () => {
       data: { revokedAt: new Date() },
     });
     expect(await ensureDemoApiKey(db.prisma, keyEnv, 'demo')).toBe('revoked');
-    expect(await db.prisma.apiKey.count()).toBe(1);
+    expect(await db.prisma.apiKey.count({ where: { id: { notIn: DEMO_TRAFFIC_KEY_IDS } } })).toBe(1);
     expect(log).toHaveBeenCalledWith('[loom] demo API key: revoked');
     log.mockRestore();
   });

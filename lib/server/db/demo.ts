@@ -7,7 +7,7 @@ import { API_SCOPES, hashSecret, visiblePrefix } from '../api/keys';
 import type { Env } from '../env';
 import { seedDemoExperiment } from './demo-experiment';
 import { seedDemoSuite } from './demo-suite';
-import { seedDemoTraffic } from './demo-traffic';
+import { DEMO_TRAFFIC_KEY_IDS, seedDemoTraffic } from './demo-traffic';
 
 // What a new demo workspace starts with, so a newcomer can try the studio offline: the simulator
 // (the fake LLM server `npm start` runs beside the studio) as a provider, and a few prompts with
@@ -271,7 +271,11 @@ export async function ensureDemoApiKey(
     const existing = await prisma.apiKey.findUnique({ where: { id } });
     if (existing) {
       status = existing.revokedAt || existing.secretHash !== hashSecret(secret) ? 'revoked' : 'active';
-    } else if ((await prisma.apiKey.count({ where: { workspaceId: workspace.id } })) === 0) {
+    } else if (
+      (await prisma.apiKey.count({
+        where: { workspaceId: workspace.id, id: { notIn: DEMO_TRAFFIC_KEY_IDS } },
+      })) === 0
+    ) {
       await prisma.apiKey.create({
         data: {
           id,
