@@ -1,19 +1,27 @@
 import 'server-only';
+import path from 'node:path';
+import { createFileBlobStore } from '@/lib/adapters/file-blob';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import { createPrismaRunStore } from '@/lib/adapters/prisma/suite-runs';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { createS3BlobStore, createS3Client } from '@/lib/adapters/s3';
+import type { BlobStore } from '@/lib/loom/blob';
 import type { RunStore } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { createTemplateEngine, type TemplateEngine } from '@/lib/loom/template';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
+import { getEnv } from './env';
 import { productionGateGuard, type GateOverride } from './suites/gate';
 import { warmUpTemplateEngine } from './template-budget';
 
 // The composition root: loom's packages wired with this deployment's adapters. Nothing else in
 // the app constructs a registry, run store, engine or provider.
 
-const globalForLoom = globalThis as unknown as { __loomTemplateEngine?: TemplateEngine };
+const globalForLoom = globalThis as unknown as {
+  __loomTemplateEngine?: TemplateEngine;
+  __loomBlobStore?: BlobStore;
+};
 
 /** One engine per process, so its parsed-template cache is shared by every request. */
 export function getTemplateEngine(): TemplateEngine {
@@ -49,4 +57,29 @@ export async function getRegistry(viewer: Pick<Viewer, 'workspaceId'>): Promise<
 /** Where a workspace's evaluation runs keep their case results, so an interrupted run resumes. */
 export function createSuiteRunStore(db: PrismaClient, workspaceId: string): RunStore {
   return createPrismaRunStore(db, workspaceId);
+}
+
+/**
+ * Where large files (suite exports) live: the S3 bucket when S3_BUCKET is set (what several
+ * instances share), else files under LOOM_DATA_DIR/blobs. One store per process.
+ */
+export function getBlobStore(): BlobStore {
+  if (globalForLoom.__loomBlobStore === undefined) {
+    const env = getEnv();
+    globalForLoom.__loomBlobStore = env.S3_BUCKET
+      ? createS3BlobStore({
+          client: createS3Client({
+            region: env.S3_REGION,
+            ...(env.S3_URL ? { endpoint: env.S3_URL } : {}),
+            ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+              : {}),
+            forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_URL !== undefined,
+          }),
+          bucket: env.S3_BUCKET,
+          keyPrefix: env.S3_KEY_PREFIX,
+        })
+      : createFileBlobStore({ root: path.resolve(env.LOOM_DATA_DIR, 'blobs') });
+  }
+  return globalForLoom.__loomBlobStore;
 }

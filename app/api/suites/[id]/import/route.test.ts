@@ -1,4 +1,7 @@
 // The import and export routes against a real PostgreSQL database; only the session is faked.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import type { Viewer } from '@/lib/server/auth/session';
@@ -7,6 +10,10 @@ import { createTestDatabase, type TestDatabase } from '@/test/db';
 const session = vi.hoisted(() => ({ viewer: null as Viewer | null, prisma: undefined as unknown }));
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
 vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
+
+// Exports are files of the blob store: the file-system default, under a data directory of this test's own.
+const dataDir = await mkdtemp(path.join(tmpdir(), 'loom-route-test-'));
+process.env.LOOM_DATA_DIR = dataDir;
 
 const { POST } = await import('./route');
 const { GET } = await import('../export/route');
@@ -49,7 +56,10 @@ beforeAll(async () => {
     )
   ).id;
 });
-afterAll(() => db.close());
+afterAll(async () => {
+  await db.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
 beforeEach(() => as('editor'));
 
 function post(body: string, query: string, headers: Record<string, string> = {}) {
