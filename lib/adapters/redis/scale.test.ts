@@ -116,3 +116,29 @@ describe('Redis going away and coming back', () => {
     expect(fallback.calls).toBe(20);
   }, 30_000);
 });
+
+describe('shared response cache', () => {
+  it('lets one instance serve what another cached, and misses quietly while Redis is away', async () => {
+    const { createRedisCompletionCacheStore } = await import('./completion-cache');
+    const [a, b] = [link(), link()];
+    await until(() => a.isUp() && b.isUp());
+    const prefix = `cc-${Date.now()}:`;
+    const entry = {
+      key: 'model|user "hi"',
+      completion: {
+        text: 'hello',
+        usage: { inputTokens: 1, outputTokens: 1 },
+        finishReason: 'stop' as const,
+        model: 'm',
+      },
+      chunks: ['hel', 'lo'],
+    };
+    await createRedisCompletionCacheStore(a, prefix).set(entry, 5_000);
+    expect(await createRedisCompletionCacheStore(b, prefix).get(entry.key)).toEqual(entry);
+    expect(await createRedisCompletionCacheStore(b, prefix).get('other')).toBeUndefined();
+    const ttl = await b.redis.pttl(
+      `${prefix}${(await import('node:crypto')).createHash('sha256').update(entry.key).digest('base64url')}`,
+    );
+    expect(ttl).toBeGreaterThan(4_000);
+  });
+});
