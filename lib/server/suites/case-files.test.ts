@@ -126,3 +126,30 @@ describe.each(stores)('suite exports on %s', (kind, makeStore) => {
     expect((await blobs.list(`workspaces/${workspaceId}/suites/${suiteId}/exports/r99`)).length).toBe(0);
   });
 });
+
+describe('imported files', () => {
+  it('keeps the file of each import with its revision and gives it back; other revisions have none', async () => {
+    const { keepImportSource, listImportSources, getImportSource } = await import('./case-files');
+    const blobs = createFileBlobStore({ root: path.join(root, 'imports') });
+    const jsonl = '{"id":"c","input":{"q":"third"}}\n';
+    const result = await importSuiteCases(db.prisma, actor(), {
+      suiteId,
+      expectedRevision: (await db.prisma.suite.findFirstOrThrow({ where: { id: suiteId } })).revision,
+      format: 'jsonl',
+      mode: 'append',
+      text: jsonl,
+    });
+    await keepImportSource(blobs, workspaceId, suiteId, result.revision, 'jsonl', jsonl);
+    expect([...(await listImportSources(blobs, workspaceId, suiteId))]).toEqual([[result.revision, 'jsonl']]);
+    const file = await getImportSource(db.prisma, blobs, workspaceId, suiteId, result.revision);
+    expect(file.filename).toBe(`my-suite-r${result.revision}-imported.jsonl`);
+    const response = await suiteExportResponse(blobs, file);
+    expect(await response.text()).toBe(jsonl);
+    await expect(getImportSource(db.prisma, blobs, workspaceId, suiteId, 1)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(getImportSource(db.prisma, blobs, 'other', suiteId, result.revision)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+});

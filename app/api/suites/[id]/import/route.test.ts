@@ -15,7 +15,7 @@ vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
 const dataDir = await mkdtemp(path.join(tmpdir(), 'loom-route-test-'));
 process.env.LOOM_DATA_DIR = dataDir;
 
-const { POST } = await import('./route');
+const { POST, GET: GET_IMPORTED } = await import('./route');
 const { GET } = await import('../export/route');
 const { createSuite, createSuiteSchema } = await import('@/lib/server/suites/suites');
 
@@ -111,5 +111,17 @@ describe('POST /api/suites/[id]/import', () => {
     expect(await exported.text()).toBe(
       'id,q,n,expected,tags,notes\r\ncase-1,ok,1,,,\r\ncase-2,fine,2,,,\r\n',
     );
+
+    // The imported file is kept with revision 2; revision 1 was not imported.
+    const imported = (revision: number) =>
+      GET_IMPORTED(new Request(`http://127.0.0.1/api/suites/${suiteId}/import?revision=${revision}`), {
+        params: Promise.resolve({ id: suiteId }),
+      });
+    const source = await imported(2);
+    expect(source.headers.get('content-disposition')).toBe('attachment; filename="s-r2-imported.csv"');
+    expect(await source.text()).toBe('q,n\nok,1\nfine,2');
+    expect((await imported(1)).status).toBe(404);
+    session.viewer = null;
+    expect((await imported(2)).status).toBe(401);
   });
 });
