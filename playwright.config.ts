@@ -55,6 +55,9 @@ export default defineConfig({
       NEXTAUTH_SECRET: 'e2e-secret-that-is-long-enough-for-production-use',
       LOOM_ADMIN_EMAIL: E2E_ADMIN.email,
       LOOM_ADMIN_PASSWORD: E2E_ADMIN.password,
+      // Webhook receivers of the tests listen on 127.0.0.2 (e2e/support/webhook-receiver.ts); other
+      // specs check that 127.0.0.1 (anything but the simulator) stays refused, so only .2 is allowed.
+      LOOM_PROVIDER_ALLOWLIST: '127.0.0.2',
     },
   },
 });

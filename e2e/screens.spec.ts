@@ -120,6 +120,13 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     },
   },
   {
+    name: 'webhooks',
+    open: async (page) => {
+      await page.goto('/settings/webhooks');
+      await expect(heading(page, 'Webhooks')).toBeVisible();
+    },
+  },
+  {
     name: 'not-found',
     open: async (page) => {
       await page.goto('/prompts/no-such-prompt-here');

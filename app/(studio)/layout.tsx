@@ -19,6 +19,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
   ];
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/members', label: 'Members' });
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/providers', label: 'Providers' });
+  if (can(viewer.role, 'manage')) items.push({ href: '/settings/webhooks', label: 'Webhooks' });
   items.push({ href: '/settings/account', label: 'Account' });
 
   return (

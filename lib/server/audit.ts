@@ -13,7 +13,14 @@ export type AuditAction =
   | 'member.role'
   | 'member.remove'
   | 'member.unlock'
-  | 'gate.update';
+  | 'gate.update'
+  | 'webhook.create'
+  | 'webhook.update'
+  | 'webhook.delete'
+  | 'webhook.secret_reveal'
+  | 'webhook.secret_rotate'
+  | 'webhook.test'
+  | 'webhook.redeliver';
 
 export interface AuditEntry {
   id: string;

@@ -14,6 +14,8 @@ import { getPrisma } from './db';
 import { getEnv } from './env';
 import { productionGateGuard, type GateOverride } from './suites/gate';
 import { warmUpTemplateEngine } from './template-budget';
+import { emitLabelMoved, emitVersionCreated } from './webhooks/events';
+import { flushWebhookBatch, type WebhookBatch } from './webhooks/nudge';
 
 // The composition root: loom's packages wired with this deployment's adapters. Nothing else in
 // the app constructs a registry, run store, engine or provider.
@@ -38,15 +40,38 @@ export function getTemplateEngine(): TemplateEngine {
  * `production` label passes the prompt's release gate inside the move's transaction (the one choke
  * point: whatever path moves production goes through here). Only an admin's override, passed by
  * `moveLabel`, lets a failing version through.
+ *
+ * Every save and label move also writes its webhook event (`version.created`, `label.moved`) to
+ * the outbox in its own transaction, so the editor, imports, promotions and experiments all emit.
+ * Delivery is nudged once the change committed: after the call returns, or, when the registry
+ * runs inside the caller's transaction (`webhooks`, see inRegistryTransaction), by the caller
+ * after its commit.
  */
 export function createStudioRegistry(
   db: PrismaClient,
   workspaceId: string,
-  options: { gateOverride?: GateOverride } = {},
+  options: { gateOverride?: GateOverride; webhooks?: WebhookBatch } = {},
 ): PromptRegistry {
-  return createPrismaRegistry(db, workspaceId, {
+  const batch = options.webhooks ?? { queued: 0 };
+  const registry = createPrismaRegistry(db, workspaceId, {
     beforeLabelMove: productionGateGuard(options.gateOverride),
+    afterSave: async (tx, saved) => void (batch.queued += await emitVersionCreated(tx, saved)),
+    afterLabelMove: async (tx, move) => void (batch.queued += await emitLabelMoved(tx, move)),
   });
+  if (options.webhooks) return registry;
+  const committed = <T>(result: T) => {
+    flushWebhookBatch(batch);
+    return result;
+  };
+  const rolledBack = (error: unknown): never => {
+    batch.queued = 0;
+    throw error;
+  };
+  return {
+    ...registry,
+    save: (...args) => registry.save(...args).then(committed, rolledBack),
+    setLabel: (...args) => registry.setLabel(...args).then(committed, rolledBack),
+  };
 }
 
 /** The prompt registry of the viewer's workspace; every query it makes is scoped to it. */

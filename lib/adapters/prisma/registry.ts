@@ -38,6 +38,25 @@ export interface PrismaRegistryOptions {
    * studio's release gate for `production`) decides here; the adapter itself decides nothing.
    */
   beforeLabelMove?: (tx: Prisma.TransactionClient, move: LabelMoveAttempt) => Promise<void>;
+  /**
+   * Called inside a save's transaction once the new version is written; throwing rolls the save
+   * back. For work that must commit with the version (e.g. an outbox row announcing it).
+   */
+  afterSave?: (tx: Prisma.TransactionClient, saved: SavedVersion) => Promise<void>;
+  /**
+   * Called inside a label move's transaction once the label points at its new version (not when it
+   * already pointed there); throwing rolls the move back.
+   */
+  afterLabelMove?: (
+    tx: Prisma.TransactionClient,
+    move: LabelMoveAttempt & { actor?: string },
+  ) => Promise<void>;
+}
+
+/** A version a save just wrote, with the workspace it belongs to. */
+export interface SavedVersion {
+  workspaceId: string;
+  prompt: PromptData;
 }
 
 /** A label move about to happen: prompt (registry id), label, target version, where it points now. */
@@ -211,6 +230,7 @@ export function createPrismaRegistry(
           updatedBy: stamped.author ?? null,
         },
       });
+      if (options.afterSave) await options.afterSave(tx, { workspaceId, prompt: stamped });
       return stamped;
     });
   }
@@ -341,6 +361,16 @@ export function createPrismaRegistry(
           create: { promptId: locked.id, label, ...change },
           update: change,
         });
+        if (options.afterLabelMove && previous?.version !== version) {
+          await options.afterLabelMove(tx, {
+            workspaceId,
+            promptId: id,
+            label,
+            version,
+            ...(previous ? { from: previous.version } : {}),
+            ...(labelOptions?.actor ? { actor: labelOptions.actor } : {}),
+          });
+        }
         return previous ? { label, from: previous.version, to: version } : { label, to: version };
       });
     },

@@ -43,3 +43,11 @@ export function getJobQueue(): Promise<JobQueue> {
   });
   return globalForJobs.__loomJobQueue;
 }
+
+/**
+ * The queue when this process has already opened it, else undefined: for cheap, optional sends
+ * (a delivery nudge) that must not open a connection of their own.
+ */
+export function peekJobQueue(): Promise<JobQueue> | undefined {
+  return globalForJobs.__loomJobQueue;
+}

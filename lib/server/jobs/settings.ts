@@ -31,6 +31,15 @@ export const QUEUE_SETTINGS = {
     retryBackoff: true,
     leaseSeconds: 10 * 60,
   },
+  // A sweep of the due outbox rows: every row carries its own retry schedule (24 hours of
+  // backoff), so the job itself is never retried, and one queued nudge at a time is enough.
+  'webhook-deliver': {
+    policy: 'short',
+    retryLimit: 0,
+    retryDelaySeconds: 5,
+    retryBackoff: false,
+    leaseSeconds: 5 * 60,
+  },
 } as const satisfies Record<JobName, QueueSettings>;
 
 /** Every job name, at run time (types.ts only has the type). */

@@ -5,6 +5,8 @@ import 'server-only';
 export interface JobPayloads {
   /** Execute (or resume) one evaluation run (EvalRun/SuiteRun of this id). */
   'eval-run': { workspaceId: string; runId: string };
+  /** Deliver the webhook outbox rows that are due now (any workspace); a nudge after a commit. */
+  'webhook-deliver': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

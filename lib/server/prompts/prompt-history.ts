@@ -10,13 +10,15 @@ import { createStudioRegistry } from '../loom';
 import { assertMayOverride, type GateOverride, type OverriddenCheck } from '../suites/gate';
 import type { Viewer } from '../auth/session';
 import { sortKeys } from '../sort-keys';
+import { flushWebhookBatch, type WebhookBatch } from '../webhooks/nudge';
 
 type Actor = Pick<Viewer, 'workspaceId' | 'userId' | 'email' | 'role'>;
 
 /**
  * Runs `fn` with a registry whose writes join ONE database transaction, together with whatever
- * `fn` writes through `tx` (the audit event): both commit, or neither does. The Prisma registry
- * opens its own transaction per call; inside ours, that call simply runs on our transaction client.
+ * `fn` writes through `tx` (the audit event, the webhook outbox rows): all commit, or none does.
+ * The Prisma registry opens its own transaction per call; inside ours, that call simply runs on our
+ * transaction client. Webhook delivery is nudged after the commit.
  */
 export async function inRegistryTransaction<T>(
   prisma: PrismaClient,
@@ -24,7 +26,8 @@ export async function inRegistryTransaction<T>(
   fn: (registry: PromptRegistry, tx: Prisma.TransactionClient) => Promise<T>,
   options: { gateOverride?: GateOverride } = {},
 ): Promise<T> {
-  return prisma.$transaction(async (tx) => {
+  const webhooks: WebhookBatch = { queued: 0 };
+  const result = await prisma.$transaction(async (tx) => {
     const joined = new Proxy(tx, {
       get(target, property) {
         if (property === '$transaction') {
@@ -33,8 +36,10 @@ export async function inRegistryTransaction<T>(
         return Reflect.get(target, property, target) as unknown;
       },
     }) as unknown as PrismaClient;
-    return fn(createStudioRegistry(joined, workspaceId, options), tx);
+    return fn(createStudioRegistry(joined, workspaceId, { ...options, webhooks }), tx);
   });
+  flushWebhookBatch(webhooks);
+  return result;
 }
 
 export const promptSubject = (id: string) => `prompt:${id}`;

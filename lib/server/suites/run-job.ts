@@ -15,6 +15,8 @@ import type { JobHandler } from '../jobs/types';
 import { logger } from '../logger';
 import { createStudioRegistry, createSuiteRunStore, getTemplateEngine } from '../loom';
 import { getProvider } from '../providers';
+import { emitSuiteRunCompleted, type FinishedRunStatus } from '../webhooks/events';
+import { flushWebhookBatch } from '../webhooks/nudge';
 import { type EvalRunJudge, type JudgeSnapshot, loadSuiteRevision, toLoomSuite } from './runs';
 
 // The 'eval-run' job: executes (or resumes) one EvalRun with loom's runSuite and the PostgreSQL
@@ -173,15 +175,31 @@ export function createEvalRunHandler(options: EvalRunJobOptions = {}): JobHandle
     const finish = async (data: Prisma.EvalRunUpdateManyMutationInput) => {
       await prisma.evalRun.updateMany({ where: { ...where, status: 'running' }, data });
     };
+    /** Ends the run and, in the same transaction, announces it (suite_run.completed) once. */
+    const end = async (
+      status: FinishedRunStatus,
+      fields: { summary?: RunSummary; error?: string | null } = {},
+    ) => {
+      const finishedAt = new Date();
+      const queued = await prisma.$transaction(async (tx) => {
+        const { count } = await tx.evalRun.updateMany({
+          where: { ...where, status: 'running' },
+          data: {
+            status,
+            finishedAt,
+            heartbeatAt: null,
+            ...(fields.summary ? { summary: asJson(fields.summary) } : {}),
+            ...(fields.error !== undefined ? { error: fields.error } : {}),
+          },
+        });
+        return count === 0 ? 0 : emitSuiteRunCompleted(tx, run, { status, finishedAt, ...fields });
+      });
+      flushWebhookBatch({ queued });
+    };
     const partialSummary = async () => summarizeRun(await store.listCaseResults(runId));
 
     if (run.cancelRequested) {
-      await finish({
-        status: 'cancelled',
-        finishedAt: new Date(),
-        heartbeatAt: null,
-        summary: asJson(await partialSummary()),
-      });
+      await end('cancelled', { summary: await partialSummary() });
       return;
     }
     const controller = new AbortController();
@@ -205,22 +223,11 @@ export function createEvalRunHandler(options: EvalRunJobOptions = {}): JobHandle
         signal: controller.signal,
       });
       const { summary } = result.run;
-      await finish({
-        status: summary.errored > 0 ? 'completed_with_errors' : 'completed',
-        finishedAt: new Date(),
-        heartbeatAt: null,
-        summary: asJson(summary),
-        error: null,
-      });
+      await end(summary.errored > 0 ? 'completed_with_errors' : 'completed', { summary, error: null });
       logger.info({ runId, passed: summary.passed, total: summary.total }, 'eval run finished');
     } catch (error) {
       if (reason === 'cancel') {
-        await finish({
-          status: 'cancelled',
-          finishedAt: new Date(),
-          heartbeatAt: null,
-          summary: asJson(await partialSummary()),
-        });
+        await end('cancelled', { summary: await partialSummary() });
       } else if (reason === 'shutdown') {
         // Resumable: back in the queue with no heartbeat, so recovery (or the next worker) takes it.
         await finish({ status: 'queued', heartbeatAt: null });
@@ -231,12 +238,7 @@ export function createEvalRunHandler(options: EvalRunJobOptions = {}): JobHandle
           ? error.message
           : 'The run failed on the server; the error has been logged.';
         if (!isLoomError(error)) logger.error({ error, runId }, 'eval run failed');
-        await finish({
-          status: 'failed',
-          finishedAt: new Date(),
-          heartbeatAt: null,
-          error: message.slice(0, 2000),
-        });
+        await end('failed', { error: message.slice(0, 2000) });
       }
     } finally {
       unwatch();

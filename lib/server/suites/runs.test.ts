@@ -243,6 +243,47 @@ function runOn(kind: TestDatabaseKind) {
       );
     });
 
+    it('announces a finished run to webhook endpoints (suite_run.completed) in the transaction that ends it', async () => {
+      const endpoint = await prisma.webhookEndpoint.create({
+        data: {
+          workspaceId,
+          url: 'https://hooks.example.test/',
+          secretCipher: 'unused',
+          events: ['suite_run.completed'],
+        },
+      });
+      try {
+        const suiteId = await seedSuite([...fruit(1), { text: 'kiwi', expected: 'banana' }]);
+        const { runs } = await startRuns(as('editor'), { suiteId, versions: [1] }, recordingQueue());
+        const runId = runs[0]!.id;
+        await job(runId);
+        const deliveries = await prisma.webhookDelivery.findMany({ where: { endpointId: endpoint.id } });
+        expect(deliveries.map((d) => d.payload)).toEqual([
+          {
+            type: 'suite_run.completed',
+            timestamp: expect.any(String),
+            data: expect.objectContaining({
+              runId,
+              suiteId,
+              promptId: 'classify',
+              version: 1,
+              status: 'completed',
+              total: 2,
+              passed: 1,
+              passRate: 0.5,
+              costMicros: expect.any(Number),
+              link: `/suites/${suiteId}/runs/${runId}`,
+            }),
+          },
+        ]);
+        // A second handler call for the finished run announces nothing more.
+        await job(runId);
+        expect(await prisma.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(1);
+      } finally {
+        await prisma.webhookEndpoint.delete({ where: { id: endpoint.id } });
+      }
+    });
+
     it('refuses viewers: no start, no cancel', async () => {
       const suiteId = await seedSuite(fruit(1));
       await expect(

@@ -1,0 +1,28 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { secretBoxFromEnv } from '../providers';
+
+// Endpoint secrets in the Standard Webhooks format ("whsec_" + base64 of random bytes), sealed at
+// rest with the deployment's secret box like provider API keys.
+
+/** 32 random bytes: the middle of the 24–64 the Standard Webhooks specification asks for. */
+const SECRET_BYTES = 32;
+
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
+}
+
+/** The sealed secret is bound to its endpoint: copied to another row or workspace, it does not open. */
+const sealContext = (workspaceId: string, endpointId: string) => `webhook:${workspaceId}/${endpointId}`;
+
+export function sealWebhookSecret(secret: string, workspaceId: string, endpointId: string): string {
+  return secretBoxFromEnv().seal(secret, sealContext(workspaceId, endpointId));
+}
+
+export function openWebhookSecret(endpoint: {
+  workspaceId: string;
+  id: string;
+  secretCipher: string;
+}): string {
+  return secretBoxFromEnv().open(endpoint.secretCipher, sealContext(endpoint.workspaceId, endpoint.id));
+}
