@@ -13,7 +13,13 @@ vi.mock('next-auth', async (original) => ({
 }));
 
 /** Route handlers that are public by design. */
-const PUBLIC_ROUTES = new Set(['api/auth/[...nextauth]/route.ts', 'api/health/route.ts']);
+const PUBLIC_ROUTES = new Set([
+  'api/auth/[...nextauth]/route.ts',
+  'api/health/route.ts',
+  // The runtime API's reachability check and its description: neither reveals workspace data.
+  'api/v1/ping/route.ts',
+  'api/v1/openapi.json/route.ts',
+]);
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 const APP_DIR = path.resolve(import.meta.dirname);

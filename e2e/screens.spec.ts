@@ -133,6 +133,13 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
       await expect(heading(page, 'This page does not exist')).toBeVisible();
     },
   },
+  {
+    name: 'api-reference',
+    open: async (page) => {
+      await page.goto('/api-reference');
+      await expect(heading(page, 'API reference')).toBeVisible();
+    },
+  },
 ];
 
 for (const viewport of VIEWPORTS) {

@@ -21,6 +21,10 @@ const DATA_DIR = path.resolve(ROOT, process.env.LOOM_DATA_DIR ?? '.data');
 const SECRETS_FILE = path.join(DATA_DIR, 'secrets.json');
 /** What the server prints when it creates the admin account (lib/server/db/seed.ts). */
 const ADMIN_CREATED_LINE = '[loom] admin account created:';
+/** What the server prints at boot about the demo API key (lib/server/db/demo.ts): active, revoked or absent. */
+const DEMO_API_KEY_LINE = '[loom] demo API key:';
+/** The demo prompt the printed curl line fetches. */
+const DEMO_PROMPT = 'support-reply';
 const DEFAULT_ADMIN_EMAIL = 'admin@loom.local';
 const BUILD_STAMP = path.join(ROOT, '.next', 'loom-build-stamp');
 const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -64,6 +68,9 @@ function loadSecrets() {
     NEXTAUTH_SECRET: randomBytes(32).toString('base64'),
     LOOM_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOOM_ADMIN_EMAIL: DEFAULT_ADMIN_EMAIL,
+    // The demo workspace's API key: the server stores only its hash; this file keeps it to print.
+    LOOM_DEMO_API_KEY: `loom_sk_${randomBytes(32).toString('base64url')}`,
+    LOOM_DEMO_API_KEY_ID: `loom_pk_${randomBytes(16).toString('base64url')}`,
     ...saved,
   };
   writeFileSync(SECRETS_FILE, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
@@ -71,15 +78,20 @@ function loadSecrets() {
   return secrets;
 }
 
-/** Forwards the server's output and notes whether it created the admin account on this start. */
-function watchForAdminCreation(stream) {
-  const seen = { created: false };
+/**
+ * Forwards the server's output and notes whether it created the admin account on this start, and
+ * whether the demo API key can be used.
+ */
+function watchServerOutput(stream) {
+  const seen = { created: false, demoKey: undefined };
   let pending = '';
   stream.on('data', (chunk) => {
     process.stdout.write(chunk);
     const lines = (pending + chunk.toString('utf8')).split('\n');
     pending = lines.pop() ?? '';
     if (lines.some((line) => line.startsWith(ADMIN_CREATED_LINE))) seen.created = true;
+    const keyLine = lines.find((line) => line.startsWith(DEMO_API_KEY_LINE));
+    if (keyLine) seen.demoKey = keyLine.slice(DEMO_API_KEY_LINE.length).trim();
   });
   return seen;
 }
@@ -94,6 +106,17 @@ function signInLines(created) {
   return `  Sign in:  ${email} / ${password}
   This password is shown only now and is not stored: change it under Account after signing in
   (if it is lost: ${reset}).`;
+}
+
+/** The demo key and a curl line that uses it, while the key is active; a note when an admin revoked it. */
+function apiKeyLines(status, url) {
+  if (status === 'revoked')
+    return '\n  API key:  the demo key was revoked; create keys under Settings → API keys';
+  if (status !== 'active') return '';
+  const key = env.LOOM_DEMO_API_KEY;
+  return `
+  API key:  ${key}  (public id ${env.LOOM_DEMO_API_KEY_ID})
+  curl -H "Authorization: Bearer ${key}" ${url}/api/v1/prompts/${DEMO_PROMPT}`;
 }
 
 async function checkDatabaseUrl(url) {
@@ -213,6 +236,8 @@ async function main() {
   env.LOOM_ENCRYPTION_KEY ??= secrets.LOOM_ENCRYPTION_KEY;
   // Used only if the account does not exist yet; a fresh one each start, never written down.
   env.LOOM_ADMIN_EMAIL ??= secrets.LOOM_ADMIN_EMAIL;
+  env.LOOM_DEMO_API_KEY ??= secrets.LOOM_DEMO_API_KEY;
+  env.LOOM_DEMO_API_KEY_ID ??= secrets.LOOM_DEMO_API_KEY_ID;
   env.LOOM_ADMIN_PASSWORD ??= randomBytes(12).toString('base64url');
   if (!env.NEXTAUTH_URL) env.AUTH_TRUST_HOST = 'true'; // one machine: the origin is whatever host the browser used
 
@@ -231,7 +256,7 @@ async function main() {
     stdio: ['inherit', 'pipe', 'inherit'],
     detached: true,
   });
-  const admin = watchForAdminCreation(child.stdout);
+  const server = watchServerOutput(child.stdout);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -263,7 +288,7 @@ async function main() {
   Loom Studio is running at ${url}
   Database: ${database}
   Simulator: ${env.LOOM_SIMULATOR_URL ?? 'off'} (the "simulator" provider of the demo workspace)
-${signInLines(admin.created)}
+${signInLines(server.created)}${apiKeyLines(server.demoKey, url)}
   (generated secrets, never passwords, are kept in ${path.relative(ROOT, SECRETS_FILE)}; Ctrl-C stops the studio)
 `);
   } else if (child.exitCode === null) {

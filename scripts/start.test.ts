@@ -66,4 +66,21 @@ describe('npm start keeps its data directory private', () => {
     expect(readFileSync(secretsFile, 'utf8')).not.toContain('plain-text-password');
     expect(secrets.NEXTAUTH_SECRET).toBe('s'.repeat(44));
   });
+
+  it('generates the demo API key once and keeps it in the owner-only secrets file', () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'loom-start-')), '.data');
+    const secretsFile = path.join(dataDir, 'secrets.json');
+    const stopEarly = {
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    };
+    start(stopEarly, dataDir);
+    const first = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+    expect(first.LOOM_DEMO_API_KEY).toMatch(/^loom_sk_[A-Za-z0-9_-]{43}$/);
+    expect(first.LOOM_DEMO_API_KEY_ID).toMatch(/^loom_pk_[A-Za-z0-9_-]{22}$/);
+    expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
+    start(stopEarly, dataDir);
+    const second = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+    expect(second.LOOM_DEMO_API_KEY).toBe(first.LOOM_DEMO_API_KEY);
+    expect(second.LOOM_DEMO_API_KEY_ID).toBe(first.LOOM_DEMO_API_KEY_ID);
+  });
 });

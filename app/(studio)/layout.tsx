@@ -19,6 +19,10 @@ export default async function StudioLayout({ children }: { children: ReactNode }
   ];
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/members', label: 'Members' });
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/providers', label: 'Providers' });
+  items.push(
+    { href: '/settings/api-keys', label: 'API keys' },
+    { href: '/api-reference', label: 'API reference' },
+  );
   if (can(viewer.role, 'manage')) items.push({ href: '/settings/webhooks', label: 'Webhooks' });
   items.push({ href: '/settings/account', label: 'Account' });
 

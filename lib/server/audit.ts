@@ -14,6 +14,8 @@ export type AuditAction =
   | 'member.remove'
   | 'member.unlock'
   | 'gate.update'
+  | 'api_key.create'
+  | 'api_key.revoke'
   | 'webhook.create'
   | 'webhook.update'
   | 'webhook.delete'

@@ -9,6 +9,7 @@ import type { BlobStore } from '@/lib/loom/blob';
 import type { RunStore } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { createTemplateEngine, type TemplateEngine } from '@/lib/loom/template';
+import { getPromptDocumentCache } from './api/prompt-cache';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
 import { getEnv } from './env';
@@ -58,7 +59,7 @@ export function createStudioRegistry(
     afterSave: async (tx, saved) => void (batch.queued += await emitVersionCreated(tx, saved)),
     afterLabelMove: async (tx, move) => void (batch.queued += await emitLabelMoved(tx, move)),
   });
-  if (options.webhooks) return registry;
+  if (options.webhooks) return servedPromptsFollow(registry, workspaceId);
   const committed = <T>(result: T) => {
     flushWebhookBatch(batch);
     return result;
@@ -67,10 +68,34 @@ export function createStudioRegistry(
     batch.queued = 0;
     throw error;
   };
+  return servedPromptsFollow(
+    {
+      ...registry,
+      save: (...args) => registry.save(...args).then(committed, rolledBack),
+      setLabel: (...args) => registry.setLabel(...args).then(committed, rolledBack),
+    },
+    workspaceId,
+  );
+}
+
+/**
+ * The runtime API serves prompts from a short-lived per-process cache: a label move or a new
+ * version made through this registry clears the prompt's entries in this process at once.
+ */
+function servedPromptsFollow(registry: PromptRegistry, workspaceId: string): PromptRegistry {
+  const changed = <T>(promptId: string, result: T): Promise<T> =>
+    getPromptDocumentCache()
+      .invalidate(workspaceId, promptId)
+      .then(() => result);
   return {
     ...registry,
-    save: (...args) => registry.save(...args).then(committed, rolledBack),
-    setLabel: (...args) => registry.setLabel(...args).then(committed, rolledBack),
+    save: async (input, options) => {
+      const saved = await registry.save(input, options);
+      return changed(saved.id, saved);
+    },
+    setLabel: async (id, label, version, options) =>
+      changed(id, await registry.setLabel(id, label, version, options)),
+    removeLabel: async (id, label, options) => changed(id, await registry.removeLabel(id, label, options)),
   };
 }
 

@@ -113,7 +113,8 @@ export function secretBoxFromEnv(
   return createSecretBox(parseKeyring(env.LOOM_ENCRYPTION_KEY, env.LOOM_ENCRYPTION_KEY_PREVIOUS));
 }
 
-function notConfigured(name: string): LoomError {
+/** NOT_FOUND for a provider name the workspace has not configured, saying where to add it. */
+export function notConfigured(name: string): LoomError {
   return new LoomError(
     'NOT_FOUND',
     `No provider named "${name}" is configured in this workspace. An admin can add it under Settings → Providers.`,

@@ -1,10 +1,12 @@
 // The first-start seed on a real PostgreSQL database: a new demo workspace gets the simulator and
 // demo prompts that render with their own defaults and example, and its demo suite.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import { attach } from '@/lib/loom/core';
 import { createTemplateEngine } from '@/lib/loom/template';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
+import { hashSecret } from '../api/keys';
+import { ensureDemoApiKey } from './demo';
 import { ensureSeed } from './seed';
 
 let db: TestDatabase;
@@ -74,5 +76,36 @@ describe('ensureSeed', () => {
     expect(await db.prisma.promptVersion.count()).toBe(6);
     expect(await db.prisma.suite.count()).toBe(1);
     expect(await db.prisma.providerConfig.count()).toBe(1);
+  });
+});
+
+describe('ensureDemoApiKey', () => {
+  const keyEnv = {
+    LOOM_DEMO_API_KEY: `loom_sk_${'k'.repeat(43)}`,
+    LOOM_DEMO_API_KEY_ID: `loom_pk_${'p'.repeat(22)}`,
+  };
+
+  it('stores the demo key (all scopes, only its hash) once, and reports a revocation', async () => {
+    await ensureSeed(db.prisma, env);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await ensureDemoApiKey(db.prisma, keyEnv, 'demo')).toBe('active');
+    expect(await ensureDemoApiKey(db.prisma, keyEnv, 'demo')).toBe('active');
+    const rows = await db.prisma.apiKey.findMany();
+    expect(rows).toEqual([
+      expect.objectContaining({
+        id: keyEnv.LOOM_DEMO_API_KEY_ID,
+        secretHash: hashSecret(keyEnv.LOOM_DEMO_API_KEY),
+        scopes: ['prompts:read', 'prompts:execute', 'experiments:write', 'prompts:write'],
+      }),
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(keyEnv.LOOM_DEMO_API_KEY);
+    await db.prisma.apiKey.update({
+      where: { id: keyEnv.LOOM_DEMO_API_KEY_ID },
+      data: { revokedAt: new Date() },
+    });
+    expect(await ensureDemoApiKey(db.prisma, keyEnv, 'demo')).toBe('revoked');
+    expect(await db.prisma.apiKey.count()).toBe(1);
+    expect(log).toHaveBeenCalledWith('[loom] demo API key: revoked');
+    log.mockRestore();
   });
 });

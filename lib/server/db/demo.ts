@@ -3,6 +3,7 @@ import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { PromptData, PromptDataInput } from '@/lib/loom/core';
 import type { PromptRegistry } from '@/lib/loom/registry';
+import { API_SCOPES, hashSecret, visiblePrefix } from '../api/keys';
 import type { Env } from '../env';
 import { seedDemoSuite } from './demo-suite';
 
@@ -231,4 +232,47 @@ export async function seedDemoWorkspace(
   });
   await seedDemoPrompts(createPrismaRegistry(prisma, workspaceId), author);
   await seedDemoSuite(prisma, workspaceId, author);
+}
+
+/** Printed at every boot with a demo key configured: `active`, `revoked` or `absent`; `npm start` reads it. */
+export const DEMO_API_KEY_LINE = '[loom] demo API key:';
+
+/**
+ * The demo workspace's API key (all scopes), whose secret `npm start` generated and keeps in the
+ * secrets file: stored as its hash when the workspace has no key yet. A key an admin revoked stays
+ * revoked. Prints whether it can be used, so the start command only advertises a working key.
+ */
+export async function ensureDemoApiKey(
+  prisma: PrismaClient,
+  env: Pick<Env, 'LOOM_DEMO_API_KEY' | 'LOOM_DEMO_API_KEY_ID'>,
+  workspaceSlug: string,
+): Promise<'active' | 'revoked' | 'absent' | undefined> {
+  const secret = env.LOOM_DEMO_API_KEY;
+  const id = env.LOOM_DEMO_API_KEY_ID;
+  if (!secret || !id) return undefined;
+  const workspace =
+    (await prisma.workspace.findUnique({ where: { slug: workspaceSlug } })) ??
+    (await prisma.workspace.findFirst({ orderBy: { createdAt: 'asc' } }));
+  let status: 'active' | 'revoked' | 'absent' = 'absent';
+  if (workspace) {
+    const existing = await prisma.apiKey.findUnique({ where: { id } });
+    if (existing) {
+      status = existing.revokedAt || existing.secretHash !== hashSecret(secret) ? 'revoked' : 'active';
+    } else if ((await prisma.apiKey.count({ where: { workspaceId: workspace.id } })) === 0) {
+      await prisma.apiKey.create({
+        data: {
+          id,
+          workspaceId: workspace.id,
+          name: 'Demo key',
+          prefix: visiblePrefix(secret),
+          secretHash: hashSecret(secret),
+          scopes: [...API_SCOPES],
+          createdBy: 'npm start',
+        },
+      });
+      status = 'active';
+    }
+  }
+  console.log(`${DEMO_API_KEY_LINE} ${status}`);
+  return status;
 }

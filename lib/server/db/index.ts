@@ -2,7 +2,8 @@ import 'server-only';
 import { getEnv } from '../env';
 import { migrate, readMigrations } from './migrator';
 import { openEmbedded, openPostgres, type OpenDatabase } from './open';
-import { ensureSeed } from './seed';
+import { ensureDemoApiKey } from './demo';
+import { DEMO_WORKSPACE, ensureSeed } from './seed';
 
 export type { OpenDatabase } from './open';
 
@@ -15,6 +16,7 @@ async function openAndPrepare(): Promise<OpenDatabase> {
     const migrations = await readMigrations();
     await db.withSession((conn) => migrate(conn, migrations));
     await ensureSeed(db.prisma, env);
+    await ensureDemoApiKey(db.prisma, env, DEMO_WORKSPACE.slug);
     return db;
   } catch (error) {
     await db.close();

@@ -57,7 +57,7 @@ export async function readJsonBody(request: Request, options: ReadJsonBodyOption
 }
 
 /** The body's bytes, or undefined (and the stream cancelled, the rest unread) once it passes `maxBytes`. */
-async function readCapped(
+export async function readCapped(
   body: ReadableStream<Uint8Array> | null,
   maxBytes: number,
 ): Promise<Uint8Array | undefined> {

@@ -1,0 +1,14 @@
+import { buildOpenApiDocument } from '@/lib/server/api/openapi';
+import { getEnv } from '@/lib/server/env';
+
+// GET /api/v1/openapi.json: the OpenAPI 3.1 description of the runtime API, generated from the
+// zod schemas its routes validate with. Public: it describes the API, not any workspace's data.
+
+export const dynamic = 'force-dynamic';
+
+export function GET(request: Request): Response {
+  const origin = getEnv().NEXTAUTH_URL ?? new URL(request.url).origin;
+  return Response.json(buildOpenApiDocument(origin.replace(/\/+$/, '')), {
+    headers: { 'cache-control': 'public, max-age=300' },
+  });
+}

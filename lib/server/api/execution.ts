@@ -1,0 +1,92 @@
+import 'server-only';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import { cache, circuitBreaker, rateLimit, type Middleware } from '@/lib/loom/middleware';
+import type { Provider } from '@/lib/loom/provider';
+import { getEnv } from '../env';
+import { logger } from '../logger';
+import { getProvider, notConfigured } from '../providers';
+
+// The providers the runtime API executes through: the workspace's configured provider
+// (providers.ts) wrapped in loom's middleware, one stack per workspace and provider so their state
+// lasts across requests: a per-provider circuit breaker, a per-key rate limit on provider calls,
+// and an opt-in response cache. A changed configuration (its updatedAt, checked at most once a
+// second) builds a fresh stack.
+
+/** Cached answers kept per workspace and provider, and for how long. */
+const RESPONSE_CACHE = { max: 500, ttlMs: 5 * 60_000 };
+/** Opens after half of at least 10 calls in a minute failed (outages, not bad requests); retries after 30 s. */
+const BREAKER = { failureThreshold: 0.5, minRequests: 10, windowMs: 60_000, cooldownMs: 30_000 };
+/** Burst of provider calls a key may make at once: ten seconds' worth of its per-minute limit. */
+const BURST_SECONDS = 10;
+
+/** How long a stack is used without checking its configuration is unchanged (a saved change applies within this). */
+const CONFIG_CHECK_MS = 1_000;
+
+interface ProviderStack {
+  updatedAt: number;
+  checkedAt: number;
+  plain: Provider;
+  cached: Provider;
+}
+
+const globalForExecution = globalThis as unknown as {
+  __loomApiProviderStacks?: Map<string, ProviderStack>;
+  __loomApiCallLimit?: Middleware;
+};
+
+/** Per API key (the request's metadata carries it), shared by every stack of the process. */
+function callLimit(): Middleware {
+  if (!globalForExecution.__loomApiCallLimit) {
+    const perMinute = getEnv().LOOM_API_EXECUTE_RATE_LIMIT;
+    globalForExecution.__loomApiCallLimit = rateLimit({
+      capacity: Math.max(1, Math.round((perMinute * BURST_SECONDS) / 60)),
+      refillPerSec: perMinute / 60,
+      mode: 'reject',
+      key: (request) => `api key ${request.metadata?.apiKeyId ?? 'unknown'}`,
+    });
+  }
+  return globalForExecution.__loomApiCallLimit;
+}
+
+/**
+ * The provider `name` of a workspace, ready for the executor; NOT_FOUND when none is configured.
+ * Requests must carry `metadata.apiKeyId` (the rate limit's key).
+ */
+export async function getApiProvider(
+  db: PrismaClient,
+  workspaceId: string,
+  name: string,
+  options: { cache: boolean },
+): Promise<Provider> {
+  const stacks = (globalForExecution.__loomApiProviderStacks ??= new Map());
+  const key = `${workspaceId}/${name}`;
+  let stack = stacks.get(key);
+  if (stack && Date.now() - stack.checkedAt < CONFIG_CHECK_MS) {
+    return options.cache ? stack.cached : stack.plain;
+  }
+  const row = await db.providerConfig.findUnique({
+    where: { workspaceId_name: { workspaceId, name } },
+    select: { updatedAt: true },
+  });
+  if (!row) {
+    stacks.delete(key);
+    throw notConfigured(name);
+  }
+  if (!stack || stack.updatedAt !== row.updatedAt.getTime()) {
+    const breaker = circuitBreaker({
+      ...BREAKER,
+      onStateChange: (state, provider) => logger.warn({ workspaceId, provider, state }, 'provider circuit'),
+    })(await getProvider({ workspaceId }, name));
+    const plain = callLimit()(breaker);
+    stack = {
+      updatedAt: row.updatedAt.getTime(),
+      checkedAt: Date.now(),
+      plain,
+      cached: cache(RESPONSE_CACHE)(plain),
+    };
+    stacks.set(key, stack);
+  } else {
+    stack.checkedAt = Date.now();
+  }
+  return options.cache ? stack.cached : stack.plain;
+}
