@@ -36,6 +36,8 @@ const GOALS: Record<string, { min?: number; max?: number }> = {
   'suite.wall_vs_ideal': { max: 1.2 },
   'suite.progress_lag_p95_ms': { max: 1000 },
   'suite.case_page_p95_ms': { max: 100 },
+  'scale.invalidation_p99_ms': { max: 100 },
+  'scale.cached_get_prompt_vs_uncached_rps': { min: 3 },
 };
 
 const SUITES: [string, () => Promise<Record<string, number>>][] = [
