@@ -59,7 +59,9 @@ export function createStudioRegistry(
     afterSave: async (tx, saved) => void (batch.queued += await emitVersionCreated(tx, saved)),
     afterLabelMove: async (tx, move) => void (batch.queued += await emitLabelMoved(tx, move)),
   });
-  if (options.webhooks) return servedPromptsFollow(registry, workspaceId);
+  // Inside the caller's transaction (inRegistryTransaction): it flushes the webhooks and drops the
+  // served prompts after its commit; dropping them earlier would let a reader cache the old version.
+  if (options.webhooks) return registry;
   const committed = <T>(result: T) => {
     flushWebhookBatch(batch);
     return result;
@@ -79,14 +81,13 @@ export function createStudioRegistry(
 }
 
 /**
- * The runtime API serves prompts from a short-lived per-process cache: a label move or a new
- * version made through this registry clears the prompt's entries in this process at once.
+ * The runtime API serves prompts from a short-lived per-process cache (its invalidations reach
+ * every instance through Redis when REDIS_URL is set): a label move or a new version made through
+ * this registry drops the prompt's entries once it is committed.
  */
 function servedPromptsFollow(registry: PromptRegistry, workspaceId: string): PromptRegistry {
   const changed = <T>(promptId: string, result: T): Promise<T> =>
-    getPromptDocumentCache()
-      .invalidate(workspaceId, promptId)
-      .then(() => result);
+    invalidateServedPrompts(workspaceId, [promptId]).then(() => result);
   return {
     ...registry,
     save: async (input, options) => {
@@ -96,6 +97,37 @@ function servedPromptsFollow(registry: PromptRegistry, workspaceId: string): Pro
     setLabel: async (id, label, version, options) =>
       changed(id, await registry.setLabel(id, label, version, options)),
     removeLabel: async (id, label, options) => changed(id, await registry.removeLabel(id, label, options)),
+  };
+}
+
+/** Drops the served documents of these prompts, here and (with Redis) on every instance. */
+export async function invalidateServedPrompts(
+  workspaceId: string,
+  promptIds: Iterable<string>,
+): Promise<void> {
+  const cache = getPromptDocumentCache();
+  for (const id of new Set(promptIds)) await cache.invalidate(workspaceId, id);
+}
+
+/** Notes the prompts a registry changes, so a caller can drop their served documents after its commit. */
+export function trackChangedPrompts(registry: PromptRegistry, changed: Set<string>): PromptRegistry {
+  return {
+    ...registry,
+    save: async (input, options) => {
+      const saved = await registry.save(input, options);
+      changed.add(saved.id);
+      return saved;
+    },
+    setLabel: async (id, ...rest) => {
+      const move = await registry.setLabel(id, ...rest);
+      changed.add(id);
+      return move;
+    },
+    removeLabel: async (id, ...rest) => {
+      const removal = await registry.removeLabel(id, ...rest);
+      changed.add(id);
+      return removal;
+    },
   };
 }
 

@@ -9,6 +9,8 @@ vi.mock('@/lib/server/db', () => ({ getPrisma: async () => state.prisma }));
 
 const { createApiKey } = await import('@/lib/server/api/keys');
 const { createStudioRegistry } = await import('@/lib/server/loom');
+const { createMemoryPromptDocumentCache, setPromptDocumentCache } =
+  await import('@/lib/server/api/prompt-cache');
 const { PUT } = await import('./route');
 const promptRoute = await import('../../route');
 
@@ -64,6 +66,31 @@ describe('PUT /api/v1/prompts/{id}/labels/{label}', () => {
       orderBy: { createdAt: 'desc' },
     });
     expect(audit).toMatchObject({ actorId: null, actorEmail: 'api key deploy', subject: 'prompt:greet' });
+  });
+
+  it('drops served prompts only once the move is committed (an earlier reader would cache the old version)', async () => {
+    const seenAtInvalidation: number[] = [];
+    const inner = createMemoryPromptDocumentCache();
+    setPromptDocumentCache({
+      ...inner,
+      get: inner.get,
+      set: inner.set,
+      invalidate: async (workspace, prompt) => {
+        // What another connection (another instance reloading) sees at this moment.
+        const label = await db.prisma.promptLabel.findFirstOrThrow({
+          where: { label: 'production', prompt: { workspaceId: workspace, slug: prompt } },
+        });
+        seenAtInvalidation.push(label.version);
+        await inner.invalidate(workspace, prompt);
+      },
+    });
+    try {
+      expect((await move('production', { version: 1 })).status).toBe(200);
+      expect(seenAtInvalidation).toEqual([1]);
+    } finally {
+      setPromptDocumentCache(createMemoryPromptDocumentCache());
+    }
+    expect((await move('production', { version: 2 })).status).toBe(200);
   });
 
   it('refuses a key without prompts:write, a missing version, `latest` and a bad body', async () => {
