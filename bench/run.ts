@@ -40,6 +40,8 @@ const GOALS: Record<string, { min?: number; max?: number }> = {
   'suite.case_page_p95_ms': { max: 100 },
   'experiments.results_p95_ms': { max: 150 },
   'experiments.aa_serving_false_positive_rate': { max: 0.05 },
+  'scale.invalidation_p99_ms': { max: 100 },
+  'scale.cached_get_prompt_vs_uncached_rps': { min: 3 },
 };
 
 const SUITES: [string, () => Promise<Record<string, number>>][] = [

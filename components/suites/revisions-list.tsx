@@ -3,19 +3,23 @@ import { formatAge, formatTime } from '../prompts/format';
 import { TableScroll } from '../ui/table';
 import type { RevisionRow } from './types';
 
-/** A suite's revisions, newest first; each links to its cases, read-only. */
+/** A suite's revisions, newest first; each links to its cases, read-only, and to the file it was imported from. */
 export function RevisionsList({
   suiteId,
   latest,
   revisions,
+  importedRevisions,
   now,
 }: {
   suiteId: string;
   latest: number;
   revisions: RevisionRow[];
+  /** Revisions made by an import whose file is kept. */
+  importedRevisions: number[];
   now: string;
 }) {
   const base = `/suites/${encodeURIComponent(suiteId)}`;
+  const imported = new Set(importedRevisions);
   return (
     <TableScroll label="Revisions">
       <table className="w-full min-w-[40rem] table-fixed text-sm">
@@ -60,6 +64,16 @@ export function RevisionsList({
               </td>
               <td className="px-4 py-2 break-words">
                 {r.message || <span className="text-zinc-500">—</span>}
+                {imported.has(r.revision) ? (
+                  <a
+                    href={`/api/suites/${encodeURIComponent(suiteId)}/import?revision=${r.revision}`}
+                    download
+                    className="ml-2 text-xs whitespace-nowrap text-accent hover:underline dark:text-accent-soft"
+                    aria-label={`Download the file revision ${r.revision} was imported from`}
+                  >
+                    imported file
+                  </a>
+                ) : null}
               </td>
               <td className="truncate px-4 py-2" title={r.author ?? undefined}>
                 {r.author ?? 'unknown'}

@@ -43,7 +43,8 @@ type Db = PrismaClient | Prisma.TransactionClient;
 /** Appends one event; pass a transaction client to make it part of the change it records. */
 export async function writeAudit(
   db: Db,
-  viewer: Pick<Viewer, 'workspaceId' | 'userId' | 'email'>,
+  /** A member, or an API key (`userId` null, `email` naming the key). */
+  viewer: Pick<Viewer, 'workspaceId' | 'email'> & { userId: string | null },
   action: AuditAction,
   subject: string,
   details: Record<string, unknown> = {},

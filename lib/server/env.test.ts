@@ -37,3 +37,27 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ LOOM_WORKER: 'separate' })).toThrow(/LOOM_WORKER/);
   });
 });
+
+describe('scale-out settings', () => {
+  it('reads S3 settings, path style on by default with an endpoint, and wants a bucket with them', () => {
+    const env = parseEnv({
+      S3_URL: 'http://127.0.0.1:9000',
+      S3_BUCKET: 'loom',
+      S3_ACCESS_KEY_ID: 'a',
+      S3_SECRET_ACCESS_KEY: 'b',
+    });
+    expect(env).toMatchObject({ S3_URL: 'http://127.0.0.1:9000', S3_BUCKET: 'loom', S3_REGION: 'us-east-1' });
+    expect(parseEnv({ S3_BUCKET: 'b', S3_FORCE_PATH_STYLE: 'false' }).S3_FORCE_PATH_STYLE).toBe(false);
+    expect(() => parseEnv({ S3_URL: 'http://x' })).toThrow(/S3_BUCKET: must be set/);
+    expect(() => parseEnv({ S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'a' })).toThrow(/S3_SECRET_ACCESS_KEY/);
+    expect(() => parseEnv({ S3_BUCKET: 'b', S3_KEY_PREFIX: 'loom' })).toThrow(
+      /S3_KEY_PREFIX: must end with "\/"/,
+    );
+  });
+
+  it('takes a redis:// URL and nothing else', () => {
+    expect(parseEnv({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).REDIS_URL).toBe('redis://127.0.0.1:6379/2');
+    expect(parseEnv({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
+    expect(() => parseEnv({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+  });
+});

@@ -7,6 +7,13 @@ import { parseKeyring } from './secret-box';
 /** Secrets shorter than this are guessable; `openssl rand -base64 32` gives 44 characters. */
 const MIN_SECRET_LENGTH = 32;
 
+/** An optional setting where an empty value means unset. */
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,6 +47,36 @@ const envSchema = z
      * process; `off` only when separate `npm run worker` processes take them (needs DATABASE_URL).
      */
     LOOM_WORKER: z.enum(['in-process', 'off']).default('in-process'),
+    /**
+     * Redis shared by every instance (`redis://` or `rediss://`): prompt-cache invalidation, API rate
+     * limits and response cache, key revocation. Unset: each instance keeps these to itself.
+     */
+    REDIS_URL: optionalText.refine(
+      (v) => v === undefined || /^rediss?:\/\//.test(v),
+      'must be a redis:// or rediss:// URL',
+    ),
+    /** An S3 bucket for large files (suite exports); unset: files under LOOM_DATA_DIR/blobs. */
+    S3_BUCKET: optionalText,
+    /** The endpoint of an S3-compatible server (MinIO, Ceph, R2...); unset with AWS S3 itself. */
+    S3_URL: optionalText.refine(
+      (v) => v === undefined || /^https?:\/\//.test(v),
+      'must be an http(s):// URL',
+    ),
+    S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    /** Unset: the AWS SDK's default chain (environment, profile, instance role). */
+    S3_ACCESS_KEY_ID: optionalText,
+    S3_SECRET_ACCESS_KEY: optionalText,
+    /** Path-style URLs (`host/bucket/key`): what most S3-compatible servers need; default on with S3_URL. */
+    S3_FORCE_PATH_STYLE: z
+      .enum(['true', 'false', '1', '0'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+    /** Keys are stored under this prefix, so a bucket can be shared (e.g. `loom/`). */
+    S3_KEY_PREFIX: z
+      .string()
+      .trim()
+      .default('')
+      .refine((v) => v === '' || /^[A-Za-z0-9._\/-]*\/$/.test(v), 'must end with "/" (e.g. loom/)'),
     /** The offline simulator (lib/adapters/fake-llm) that `npm start` runs beside the studio. */
     LOOM_SIMULATOR_URL: z.url().optional(),
     /**
@@ -106,6 +143,20 @@ const envSchema = z
         path: ['LOOM_WORKER'],
         message:
           'can be off only with DATABASE_URL: the embedded database belongs to the studio process, so its worker must run there',
+      });
+    }
+    if ((env.S3_URL || env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY) && !env.S3_BUCKET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_BUCKET'],
+        message: 'must be set with the other S3_ settings',
+      });
+    }
+    if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_SECRET_ACCESS_KEY'],
+        message: 'set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither',
       });
     }
     if (Boolean(env.LOOM_ADMIN_EMAIL) !== Boolean(env.LOOM_ADMIN_PASSWORD)) {

@@ -3,10 +3,12 @@ import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { getDatabase, type OpenDatabase } from './db';
 import { pendingMigrations, readMigrations, type SqlConnection } from './db/migrator';
 import { logger } from './logger';
+import { redisHealth } from './redis';
 
 /**
  * ok: serving. degraded: serving, but the database schema is behind this build (features that need
- * the new tables fail; an admin should look). error: the database cannot be reached.
+ * the new tables fail; an admin should look), or the configured Redis is unreachable (every request
+ * is still answered, from PostgreSQL and per-instance state). error: the database cannot be reached.
  */
 export type HealthStatus = 'ok' | 'degraded' | 'error';
 
@@ -14,6 +16,8 @@ export interface Health {
   status: HealthStatus;
   database: { kind?: OpenDatabase['kind']; reachable: boolean; latencyMs?: number; error?: string };
   migrations: { current: boolean; pending: string[] };
+  /** Present when REDIS_URL is set. */
+  redis?: { reachable: boolean };
 }
 
 /** What anyone may read: the status only, never hosts, paths or driver messages. */
@@ -28,6 +32,7 @@ let migrationsCache: { at: number; pending: Promise<string[]> } | undefined;
 
 /** The database round trip through the app's own pool, and the migration check cached briefly. */
 export async function getHealth(): Promise<Health> {
+  const redis = redisHealth();
   try {
     const db = await withTimeout(getDatabase());
     const started = performance.now();
@@ -35,9 +40,10 @@ export async function getHealth(): Promise<Health> {
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const pending = await withTimeout(cachedPendingMigrations(db.prisma));
     return {
-      status: pending.length > 0 ? 'degraded' : 'ok',
+      status: pending.length > 0 || redis?.reachable === false ? 'degraded' : 'ok',
       database: { kind: db.kind, reachable: true, latencyMs },
       migrations: { current: pending.length === 0, pending },
+      ...(redis ? { redis } : {}),
     };
   } catch (error) {
     logger.error({ error }, 'health check: the database cannot be reached');
@@ -45,6 +51,7 @@ export async function getHealth(): Promise<Health> {
       status: 'error',
       database: { reachable: false, error: (error as Error).message || String(error) },
       migrations: { current: false, pending: [] },
+      ...(redis ? { redis } : {}),
     };
   }
 }

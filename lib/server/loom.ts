@@ -1,8 +1,12 @@
 import 'server-only';
+import path from 'node:path';
+import { createFileBlobStore } from '@/lib/adapters/file-blob';
 import { createPrismaAnalyticsStore, type PrismaAnalyticsStore } from '@/lib/adapters/prisma/analytics';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import { createPrismaRunStore } from '@/lib/adapters/prisma/suite-runs';
+import { createS3BlobStore, createS3Client } from '@/lib/adapters/s3';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { BlobStore } from '@/lib/loom/blob';
 import type { ExecutorSettings } from '@/lib/loom/chain';
 import type { RunStore } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
@@ -13,6 +17,7 @@ import { getRunRecorder, type RunContext } from './analytics/recorder';
 import type { Viewer } from './auth/session';
 import { getPrisma } from './db';
 import { logger } from './logger';
+import { getEnv } from './env';
 import { productionGateGuard, type GateOverride } from './suites/gate';
 import { warmUpTemplateEngine } from './template-budget';
 import { emitLabelMoved, emitVersionCreated } from './webhooks/events';
@@ -21,7 +26,10 @@ import { flushWebhookBatch, type WebhookBatch } from './webhooks/nudge';
 // The composition root: loom's packages wired with this deployment's adapters. Nothing else in
 // the app constructs a registry, run store, engine or provider.
 
-const globalForLoom = globalThis as unknown as { __loomTemplateEngine?: TemplateEngine };
+const globalForLoom = globalThis as unknown as {
+  __loomTemplateEngine?: TemplateEngine;
+  __loomBlobStore?: BlobStore;
+};
 
 /** One engine per process, so its parsed-template cache is shared by every request. */
 export function getTemplateEngine(): TemplateEngine {
@@ -56,7 +64,9 @@ export function createStudioRegistry(
     afterSave: async (tx, saved) => void (batch.queued += await emitVersionCreated(tx, saved)),
     afterLabelMove: async (tx, move) => void (batch.queued += await emitLabelMoved(tx, move)),
   });
-  if (options.webhooks) return servedPromptsFollow(registry, workspaceId);
+  // Inside the caller's transaction (inRegistryTransaction): it flushes the webhooks and drops the
+  // served prompts after its commit; dropping them earlier would let a reader cache the old version.
+  if (options.webhooks) return registry;
   const committed = <T>(result: T) => {
     flushWebhookBatch(batch);
     return result;
@@ -76,14 +86,13 @@ export function createStudioRegistry(
 }
 
 /**
- * The runtime API serves prompts from a short-lived per-process cache: a label move or a new
- * version made through this registry clears the prompt's entries in this process at once.
+ * The runtime API serves prompts from a short-lived per-process cache (its invalidations reach
+ * every instance through Redis when REDIS_URL is set): a label move or a new version made through
+ * this registry drops the prompt's entries once it is committed.
  */
 function servedPromptsFollow(registry: PromptRegistry, workspaceId: string): PromptRegistry {
   const changed = <T>(promptId: string, result: T): Promise<T> =>
-    getPromptDocumentCache()
-      .invalidate(workspaceId, promptId)
-      .then(() => result);
+    invalidateServedPrompts(workspaceId, [promptId]).then(() => result);
   return {
     ...registry,
     save: async (input, options) => {
@@ -93,6 +102,37 @@ function servedPromptsFollow(registry: PromptRegistry, workspaceId: string): Pro
     setLabel: async (id, label, version, options) =>
       changed(id, await registry.setLabel(id, label, version, options)),
     removeLabel: async (id, label, options) => changed(id, await registry.removeLabel(id, label, options)),
+  };
+}
+
+/** Drops the served documents of these prompts, here and (with Redis) on every instance. */
+export async function invalidateServedPrompts(
+  workspaceId: string,
+  promptIds: Iterable<string>,
+): Promise<void> {
+  const cache = getPromptDocumentCache();
+  for (const id of new Set(promptIds)) await cache.invalidate(workspaceId, id);
+}
+
+/** Notes the prompts a registry changes, so a caller can drop their served documents after its commit. */
+export function trackChangedPrompts(registry: PromptRegistry, changed: Set<string>): PromptRegistry {
+  return {
+    ...registry,
+    save: async (input, options) => {
+      const saved = await registry.save(input, options);
+      changed.add(saved.id);
+      return saved;
+    },
+    setLabel: async (id, ...rest) => {
+      const move = await registry.setLabel(id, ...rest);
+      changed.add(id);
+      return move;
+    },
+    removeLabel: async (id, ...rest) => {
+      const removal = await registry.removeLabel(id, ...rest);
+      changed.add(id);
+      return removal;
+    },
   };
 }
 
@@ -134,4 +174,29 @@ export async function getCallSettings(
     onRecord: (record) => recorder.record(record, context),
     onError: (error) => logger.error({ error, workspaceId, source: context.source }, 'run record rejected'),
   };
+}
+
+/**
+ * Where large files (suite exports) live: the S3 bucket when S3_BUCKET is set (what several
+ * instances share), else files under LOOM_DATA_DIR/blobs. One store per process.
+ */
+export function getBlobStore(): BlobStore {
+  if (globalForLoom.__loomBlobStore === undefined) {
+    const env = getEnv();
+    globalForLoom.__loomBlobStore = env.S3_BUCKET
+      ? createS3BlobStore({
+          client: createS3Client({
+            region: env.S3_REGION,
+            ...(env.S3_URL ? { endpoint: env.S3_URL } : {}),
+            ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+              : {}),
+            forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_URL !== undefined,
+          }),
+          bucket: env.S3_BUCKET,
+          keyPrefix: env.S3_KEY_PREFIX,
+        })
+      : createFileBlobStore({ root: path.resolve(env.LOOM_DATA_DIR, 'blobs') });
+  }
+  return globalForLoom.__loomBlobStore;
 }

@@ -13,6 +13,24 @@ export interface CacheOptions {
   max: number;
   ttlMs: number;
   clock?: Clock;
+  /**
+   * A cache shared with other processes (e.g. Redis), asked after this process's own entries miss
+   * and written with every new answer. It may forget, fail or be away: that is only a miss.
+   */
+  store?: CompletionCacheStore;
+}
+
+/** A cached answer as a shared store keeps it: with its full key, so a hashed lookup is checked. */
+export interface SharedCompletion {
+  key: string;
+  completion: Completion;
+  chunks: string[];
+}
+
+/** The port of a shared response cache. `key` is `cacheKey(request)`; a store may hash it. */
+export interface CompletionCacheStore {
+  get(key: string): Promise<SharedCompletion | undefined>;
+  set(entry: SharedCompletion, ttlMs: number): Promise<void>;
 }
 
 interface Entry {
@@ -58,20 +76,32 @@ export function cache(options: CacheOptions): Middleware {
   const clock = options.clock ?? systemClock;
   const entries = new LruCache<string, Entry>(max);
 
-  const lookup = (key: string): Entry | undefined => {
+  const shared = options.store;
+
+  const lookupLocal = (key: string): Entry | undefined => {
     const entry = entries.get(key);
     if (entry === undefined || entry.expiresAt > clock.now()) return entry;
     entries.delete(key);
     return undefined;
   };
-  const store = (key: string, completion: Completion, chunks: string[]) =>
+  const lookup = async (key: string): Promise<Omit<Entry, 'expiresAt'> | undefined> => {
+    const local = lookupLocal(key);
+    if (local || !shared) return local;
+    const found = await shared.get(key).catch(() => undefined);
+    // A store that hashes keys could in theory collide: the full key decides.
+    return found?.key === key ? { completion: found.completion, chunks: found.chunks } : undefined;
+  };
+  const store = (key: string, completion: Completion, chunks: string[]) => {
     entries.set(key, { completion: copy(completion), chunks, expiresAt: clock.now() + ttlMs });
+    // Not awaited: the answer is already here; a store that fails just misses next time.
+    shared?.set({ key, completion: copy(completion), chunks }, ttlMs).catch(() => undefined);
+  };
 
   return (next) =>
     wrapProvider(next, {
       async complete(request, callOptions) {
         const key = cacheKey(request);
-        const hit = lookup(key);
+        const hit = await lookup(key);
         if (hit) return { ...copy(hit.completion), cached: true, latencyMs: 0 };
         const completion = await next.complete(request, callOptions);
         if (!callOptions?.signal?.aborted) store(key, completion, [completion.text]);
@@ -79,7 +109,7 @@ export function cache(options: CacheOptions): Middleware {
       },
       async *stream(request, callOptions): AsyncGenerator<StreamEvent, void, undefined> {
         const key = cacheKey(request);
-        const hit = lookup(key);
+        const hit = await lookup(key);
         if (hit) {
           for (const text of hit.chunks) yield { type: 'delta', text };
           const { usage, finishReason, model } = hit.completion;

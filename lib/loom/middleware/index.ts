@@ -22,6 +22,12 @@ export {
   type HistogramSnapshot,
   type Labels,
 } from './metrics';
-export { cache, cacheKey, type CacheOptions } from './cache';
+export {
+  cache,
+  cacheKey,
+  type CacheOptions,
+  type CompletionCacheStore,
+  type SharedCompletion,
+} from './cache';
 export { rateLimit, type RateLimitOptions } from './rate-limit';
 export { circuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker';

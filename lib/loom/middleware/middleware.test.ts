@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LoomError } from '../core';
 import type { CompletionRequest, Provider } from '../provider';
 import { createFakeProvider } from '../testing/fake-provider';
-import { cache, cacheKey } from './cache';
+import { cache, cacheKey, type CompletionCacheStore, type SharedCompletion } from './cache';
 import { circuitBreaker, type CircuitState } from './circuit-breaker';
 import { logging, type LogEntry } from './logging';
 import { createMemoryMetricsSink, metrics, METRIC_LATENCY, METRIC_REQUESTS, METRIC_TOKENS } from './metrics';
@@ -122,6 +122,36 @@ describe('metrics', () => {
 });
 
 describe('cache', () => {
+  it('shares answers between processes through a store, and treats a failing store as a miss', async () => {
+    const entries = new Map<string, SharedCompletion>();
+    const store: CompletionCacheStore = {
+      get: async (key) => entries.get(key.slice(0, 8)),
+      set: async (entry) => void entries.set(entry.key.slice(0, 8), entry),
+    };
+    const fakeA = createFakeProvider();
+    const fakeB = createFakeProvider();
+    const a = chain(fakeA, cache({ max: 10, ttlMs: 1000, store }));
+    const b = chain(fakeB, cache({ max: 10, ttlMs: 1000, store }));
+    const first = await a.complete(request('shared question'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await b.complete(request('shared question'))).toMatchObject({ text: first.text, cached: true });
+    expect(fakeB.calls).toHaveLength(0);
+    // This store keys by 8 characters, so every request collides: the full key is checked, so no wrong answer.
+    expect((await b.complete(request('shared other'))).cached).toBeUndefined();
+    expect(fakeB.calls).toHaveLength(1);
+
+    const broken = chain(
+      createFakeProvider(),
+      cache({
+        max: 10,
+        ttlMs: 1000,
+        store: { get: () => Promise.reject(new Error('down')), set: () => Promise.reject(new Error('down')) },
+      }),
+    );
+    expect((await broken.complete(request('x'))).cached).toBeUndefined();
+    expect((await broken.complete(request('x'))).cached).toBe(true);
+  });
+
   it('serves a repeated request from memory, whatever the key order', async () => {
     const fake = createFakeProvider();
     const provider = chain(fake, cache({ max: 10, ttlMs: 1000 }));

@@ -5,6 +5,7 @@ import type { Provider } from '@/lib/loom/provider';
 import { getEnv } from '../env';
 import { logger } from '../logger';
 import { getProvider, notConfigured } from '../providers';
+import { getCompletionCacheStore } from '../scale';
 
 // The providers the runtime API executes through: the workspace's configured provider
 // (providers.ts) wrapped in loom's middleware, one stack per workspace and provider so their state
@@ -78,11 +79,13 @@ export async function getApiProvider(
       onStateChange: (state, provider) => logger.warn({ workspaceId, provider, state }, 'provider circuit'),
     })(await getProvider({ workspaceId }, name));
     const plain = callLimit()(breaker);
+    // With Redis the answers are shared by every instance, per workspace, provider and configuration.
+    const store = getCompletionCacheStore(`${key}/${row.updatedAt.getTime()}`);
     stack = {
       updatedAt: row.updatedAt.getTime(),
       checkedAt: Date.now(),
       plain,
-      cached: cache(RESPONSE_CACHE)(plain),
+      cached: cache({ ...RESPONSE_CACHE, ...(store ? { store } : {}) })(plain),
     };
     stacks.set(key, stack);
   } else {

@@ -6,6 +6,9 @@ import {
   executeRequestSchema,
   executeResponseSchema,
   experimentParamsSchema,
+  labelMoveResponseSchema,
+  labelParamsSchema,
+  moveLabelRequestSchema,
   getPromptQuerySchema,
   listPromptsQuerySchema,
   outcomeRequestSchema,
@@ -76,7 +79,7 @@ const BODY_ERRORS = {
 };
 
 export interface Operation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   operationId: string;
   summary: string;
@@ -123,6 +126,24 @@ export const API_OPERATIONS: Operation[] = [
       '404': problem('No such prompt, label or version (the detail names it).'),
     },
     extraResponses: { '304': { description: 'Not modified: the ETag in If-None-Match is current.' } },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/prompts/{id}/labels/{label}',
+    operationId: 'moveLabel',
+    summary: 'Move a label',
+    description:
+      'Points the label at a version, as a deploy pipeline promotes one. Moving `production` passes the prompt’s release gate; the move is audited under the key’s name, fires the `label.moved` webhook, and every instance serves the new version at once. `latest` cannot be moved.',
+    scope: 'prompts:write',
+    params: labelParamsSchema,
+    body: moveLabelRequestSchema,
+    response: labelMoveResponseSchema,
+    successStatus: '200',
+    errors: {
+      ...BODY_ERRORS,
+      '404': problem('No such prompt or version.'),
+      '409': problem('The release gate refused the move (the detail lists the failed checks).'),
+    },
   },
   {
     method: 'post',

@@ -15,7 +15,7 @@ import { createMemoryRateLimiter, type RateLimiter } from './rate-limit';
 
 /** Bodies larger than this are refused (413) before they are read: prompts' variables are small. */
 export const MAX_API_BODY_BYTES = 256 * 1024;
-const RATE_WINDOW_MS = 60_000;
+export const RATE_WINDOW_MS = 60_000;
 
 export interface ApiContext<P, Q, B> {
   request: Request;

@@ -33,6 +33,21 @@ const oneSelectorError = { message: 'give either label or version, not both', pa
 export const promptParamsSchema = z.object({
   id: promptIdSchema.meta({ description: 'The prompt id (its slug).' }),
 });
+export const labelParamsSchema = promptParamsSchema.extend({ label: labelSchema });
+export const moveLabelRequestSchema = z
+  .object({
+    version: z.number().int().positive().meta({ description: 'The version the label points at afterwards.' }),
+  })
+  .strict();
+export const labelMoveResponseSchema = z.object({
+  label: z.string(),
+  from: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: 'Where the label pointed before; absent when it was new.' }),
+  to: z.number().int(),
+});
 export const experimentParamsSchema = z.object({
   id: z.string().min(1).max(100).meta({ description: 'The experiment id.' }),
 });

@@ -6,7 +6,7 @@ import type { LabelMove, LabelRemoval, PromptRegistry } from '@/lib/loom/registr
 import { isProtectedLabel, type AuditRow, type VersionRow } from '@/components/prompts/types';
 import { listAudit, writeAudit } from '../audit';
 import { can } from '../auth/permissions';
-import { createStudioRegistry } from '../loom';
+import { createStudioRegistry, invalidateServedPrompts, trackChangedPrompts } from '../loom';
 import { assertMayOverride, type GateOverride, type OverriddenCheck } from '../suites/gate';
 import type { Viewer } from '../auth/session';
 import { sortKeys } from '../sort-keys';
@@ -18,7 +18,8 @@ type Actor = Pick<Viewer, 'workspaceId' | 'userId' | 'email' | 'role'>;
  * Runs `fn` with a registry whose writes join ONE database transaction, together with whatever
  * `fn` writes through `tx` (the audit event, the webhook outbox rows): all commit, or none does.
  * The Prisma registry opens its own transaction per call; inside ours, that call simply runs on our
- * transaction client. Webhook delivery is nudged after the commit.
+ * transaction client. Webhook delivery is nudged, and the prompts' served documents dropped, after
+ * the commit.
  */
 export async function inRegistryTransaction<T>(
   prisma: PrismaClient,
@@ -27,6 +28,7 @@ export async function inRegistryTransaction<T>(
   options: { gateOverride?: GateOverride } = {},
 ): Promise<T> {
   const webhooks: WebhookBatch = { queued: 0 };
+  const changed = new Set<string>();
   const result = await prisma.$transaction(async (tx) => {
     const joined = new Proxy(tx, {
       get(target, property) {
@@ -36,9 +38,14 @@ export async function inRegistryTransaction<T>(
         return Reflect.get(target, property, target) as unknown;
       },
     }) as unknown as PrismaClient;
-    return fn(createStudioRegistry(joined, workspaceId, { ...options, webhooks }), tx);
+    return fn(
+      trackChangedPrompts(createStudioRegistry(joined, workspaceId, { ...options, webhooks }), changed),
+      tx,
+    );
   });
   flushWebhookBatch(webhooks);
+  // Only now, committed, may readers reload the changed prompts (before, they would cache the old ones).
+  await invalidateServedPrompts(workspaceId, changed);
   return result;
 }
 

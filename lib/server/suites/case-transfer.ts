@@ -504,14 +504,24 @@ export async function exportSuiteCases(
       );
     },
   });
+  return {
+    filename: exportFilename(suite.name, data.revision, format),
+    contentType: EXPORT_CONTENT_TYPES[format],
+    body,
+  };
+}
+
+export const EXPORT_CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+} as const satisfies Record<ImportFormat, string>;
+
+/** `<suite name as a slug>-r<revision>.<format>`: what the browser saves an export as. */
+export function exportFilename(suiteName: string, revision: number, format: ImportFormat): string {
   const slug =
-    suite.name
+    suiteName
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '') || 'suite';
-  return {
-    filename: `${slug}-r${data.revision}.${format}`,
-    contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-    body,
-  };
+  return `${slug}-r${revision}.${format}`;
 }

@@ -1,4 +1,6 @@
 import { RevisionsList } from '@/components/suites/revisions-list';
+import { getBlobStore } from '@/lib/server/loom';
+import { listImportSources } from '@/lib/server/suites/case-files';
 import { listSuiteRevisions } from '@/lib/server/suites/suites';
 import { loadSuitePage, suitePageMetadata } from '@/lib/server/suites/suites-page';
 
@@ -6,7 +8,10 @@ export const generateMetadata = suitePageMetadata('Revisions');
 
 export default async function SuiteRevisionsPage({ params }: { params: Promise<{ id: string }> }) {
   const { suite, prisma, viewer } = await loadSuitePage(decodeURIComponent((await params).id));
-  const revisions = await listSuiteRevisions(prisma, viewer.workspaceId, suite.id);
+  const [revisions, sources] = await Promise.all([
+    listSuiteRevisions(prisma, viewer.workspaceId, suite.id),
+    listImportSources(getBlobStore(), viewer.workspaceId, suite.id),
+  ]);
   return (
     <div className="space-y-3">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -17,6 +22,7 @@ export default async function SuiteRevisionsPage({ params }: { params: Promise<{
         suiteId={suite.id}
         latest={suite.revision}
         revisions={revisions}
+        importedRevisions={[...sources.keys()]}
         now={new Date().toISOString()}
       />
     </div>

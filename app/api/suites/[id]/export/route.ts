@@ -3,10 +3,13 @@ import { getViewer } from '@/lib/server/auth/session';
 import { getPrisma } from '@/lib/server/db';
 import { withErrorResponse } from '@/lib/server/error-response';
 import { problem } from '@/lib/server/http/problem';
-import { exportSuiteCases } from '@/lib/server/suites/case-transfer';
+import { getBlobStore } from '@/lib/server/loom';
+import { prepareSuiteExport, suiteExportResponse } from '@/lib/server/suites/case-files';
 
 // Downloads a suite revision's cases: GET /api/suites/<id>/export?format=csv|jsonl&revision=N
-// (the latest revision without `revision`). Streamed in batches; the file imports back as it is.
+// (the latest revision without `revision`). The file imports back as it is. It is made once per
+// revision into the blob store; with S3 the answer is a 303 to a signed link valid for a minute,
+// otherwise the studio streams the file. Either way only a signed-in member of the workspace gets it.
 
 export const dynamic = 'force-dynamic';
 
@@ -25,20 +28,16 @@ async function exportCases(request: Request, { params }: { params: Promise<{ id:
   });
   if (!query.success)
     return problem(400, 'INVALID_INPUT', 'Say ?format=csv|jsonl and optionally ?revision=N.');
-  const file = await exportSuiteCases(
+  const blobs = getBlobStore();
+  const file = await prepareSuiteExport(
     await getPrisma(),
+    blobs,
     viewer.workspaceId,
     decodeURIComponent((await params).id),
     query.data.format,
     query.data.revision,
   );
-  return new Response(file.body, {
-    headers: {
-      'content-type': file.contentType,
-      'content-disposition': `attachment; filename="${file.filename}"`,
-      'cache-control': 'no-store',
-    },
-  });
+  return suiteExportResponse(blobs, file);
 }
 
 export const GET = withErrorResponse('GET /api/suites/[id]/export', exportCases);

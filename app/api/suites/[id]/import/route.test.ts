@@ -1,4 +1,7 @@
 // The import and export routes against a real PostgreSQL database; only the session is faked.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import type { Viewer } from '@/lib/server/auth/session';
@@ -8,7 +11,11 @@ const session = vi.hoisted(() => ({ viewer: null as Viewer | null, prisma: undef
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
 vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
 
-const { POST } = await import('./route');
+// Exports are files of the blob store: the file-system default, under a data directory of this test's own.
+const dataDir = await mkdtemp(path.join(tmpdir(), 'loom-route-test-'));
+process.env.LOOM_DATA_DIR = dataDir;
+
+const { POST, GET: GET_IMPORTED } = await import('./route');
 const { GET } = await import('../export/route');
 const { createSuite, createSuiteSchema } = await import('@/lib/server/suites/suites');
 
@@ -49,7 +56,10 @@ beforeAll(async () => {
     )
   ).id;
 });
-afterAll(() => db.close());
+afterAll(async () => {
+  await db.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
 beforeEach(() => as('editor'));
 
 function post(body: string, query: string, headers: Record<string, string> = {}) {
@@ -101,5 +111,17 @@ describe('POST /api/suites/[id]/import', () => {
     expect(await exported.text()).toBe(
       'id,q,n,expected,tags,notes\r\ncase-1,ok,1,,,\r\ncase-2,fine,2,,,\r\n',
     );
+
+    // The imported file is kept with revision 2; revision 1 was not imported.
+    const imported = (revision: number) =>
+      GET_IMPORTED(new Request(`http://127.0.0.1/api/suites/${suiteId}/import?revision=${revision}`), {
+        params: Promise.resolve({ id: suiteId }),
+      });
+    const source = await imported(2);
+    expect(source.headers.get('content-disposition')).toBe('attachment; filename="s-r2-imported.csv"');
+    expect(await source.text()).toBe('q,n\nok,1\nfine,2');
+    expect((await imported(1)).status).toBe(404);
+    session.viewer = null;
+    expect((await imported(2)).status).toBe(401);
   });
 });

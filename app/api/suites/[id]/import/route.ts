@@ -8,6 +8,8 @@ import { withErrorResponse } from '@/lib/server/error-response';
 import { readTextBody } from '@/lib/server/http/body';
 import { problem } from '@/lib/server/http/problem';
 import { refuseCrossSite } from '@/lib/server/http/same-origin';
+import { getBlobStore } from '@/lib/server/loom';
+import { getImportSource, keepImportSource, suiteExportResponse } from '@/lib/server/suites/case-files';
 import { importSuiteCases, ImportRefused } from '@/lib/server/suites/case-transfer';
 
 // Imports a CSV or JSONL file of cases into a new suite revision, all or nothing. A route, not an
@@ -15,6 +17,7 @@ import { importSuiteCases, ImportRefused } from '@/lib/server/suites/case-transf
 //   POST /api/suites/<id>/import?format=csv|jsonl&mode=append|replace&expectedRevision=N
 //   content-type: text/csv (csv) or application/x-ndjson (jsonl)
 // Refusals are problem JSON; a bad file is 422 with `problems: [{ row, column, message }]` and `more`.
+// The file is kept in the blob store with the revision it made; GET ?revision=N downloads it again.
 
 export const dynamic = 'force-dynamic';
 
@@ -54,11 +57,20 @@ async function importCases(request: Request, { params }: { params: Promise<{ id:
   });
   if (!body.ok) return body.response;
   try {
+    const suiteId = decodeURIComponent((await params).id);
     const result = await importSuiteCases(await getPrisma(), viewer, {
-      suiteId: decodeURIComponent((await params).id),
+      suiteId,
       ...query.data,
       text: body.text,
     });
+    await keepImportSource(
+      getBlobStore(),
+      viewer.workspaceId,
+      suiteId,
+      result.revision,
+      query.data.format,
+      body.text,
+    );
     return Response.json(result, { headers: { 'cache-control': 'no-store' } });
   } catch (error) {
     if (error instanceof ImportRefused) {
@@ -68,4 +80,25 @@ async function importCases(request: Request, { params }: { params: Promise<{ id:
   }
 }
 
+async function downloadImported(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const viewer = await getViewer();
+  if (!viewer) return problem(401, 'UNAUTHENTICATED', 'Your session has ended. Sign in again.');
+  const revision = z.coerce
+    .number()
+    .int()
+    .positive()
+    .safeParse(new URL(request.url).searchParams.get('revision') ?? undefined);
+  if (!revision.success) return problem(400, 'INVALID_INPUT', 'Say ?revision=N.');
+  const blobs = getBlobStore();
+  const file = await getImportSource(
+    await getPrisma(),
+    blobs,
+    viewer.workspaceId,
+    decodeURIComponent((await params).id),
+    revision.data,
+  );
+  return suiteExportResponse(blobs, file);
+}
+
 export const POST = withErrorResponse('POST /api/suites/[id]/import', importCases);
+export const GET = withErrorResponse('GET /api/suites/[id]/import', downloadImported);
