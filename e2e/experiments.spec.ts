@@ -1,10 +1,10 @@
-import type { Page } from '@playwright/test';
 import { Webhook } from 'standardwebhooks';
 import { createAccount } from './support/accounts';
+import { callAction } from './support/actions';
+import { productionOf } from './support/database';
 import {
   ExperimentResultsPage,
   PromptExperimentsPage,
-  productionOf,
   promptWithTwoVersions,
   recordTraffic,
   screenshotBothThemes,
@@ -14,25 +14,6 @@ import { SignInPage, StudioShell } from './support/pages';
 import { PromptHistoryPage } from './support/prompts-pages';
 import { startWebhookReceiver } from './support/webhook-receiver';
 import { WebhookEndpointPage, WebhooksPage } from './support/webhooks-pages';
-
-/** Calls a server action by its id from the page, as a forged request would (same origin, cookies). */
-function callAction(page: Page, actionId: string, args: unknown[]): Promise<string> {
-  return page.evaluate(
-    async ({ actionId, body }) => {
-      const response = await fetch(window.location.href, {
-        method: 'POST',
-        headers: {
-          'next-action': actionId,
-          accept: 'text/x-component',
-          'content-type': 'text/plain;charset=UTF-8',
-        },
-        body,
-      });
-      return response.text();
-    },
-    { actionId, body: JSON.stringify(args) },
-  );
-}
 
 test('set up an experiment, watch a winner emerge, promote it; a viewer cannot', async ({
   page,
