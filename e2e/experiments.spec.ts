@@ -1,5 +1,4 @@
 import { Webhook } from 'standardwebhooks';
-import { createAccount } from './support/accounts';
 import { callAction } from './support/actions';
 import { productionOf } from './support/database';
 import {
@@ -10,7 +9,7 @@ import {
   screenshotBothThemes,
 } from './support/experiments-pages';
 import { expect, test } from './support/fixtures';
-import { SignInPage, StudioShell } from './support/pages';
+import { signInAsNewAccount } from './support/pages';
 import { PromptHistoryPage } from './support/prompts-pages';
 import { startWebhookReceiver } from './support/webhook-receiver';
 import { WebhookEndpointPage, WebhooksPage } from './support/webhooks-pages';
@@ -103,11 +102,7 @@ test('set up an experiment, watch a winner emerge, promote it; a viewer cannot',
   const viewerContext = await browser.newContext();
   try {
     const viewerPage = await viewerContext.newPage();
-    const viewer = await createAccount('viewer');
-    const signIn = new SignInPage(viewerPage);
-    await signIn.goto();
-    await signIn.signIn(viewer.email, viewer.password);
-    await expect(new StudioShell(viewerPage).userName()).toHaveText(viewer.name);
+    await signInAsNewAccount(viewerPage, 'viewer');
     await new ExperimentResultsPage(viewerPage).goto(id);
     await expect(viewerPage.getByTestId('verdict')).toBeVisible();
     await expect(viewerPage.getByRole('button', { name: /Promote|Pause|Stop|Start/ })).toHaveCount(0);
