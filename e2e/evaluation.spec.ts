@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createAccount } from './support/accounts';
 import { ComparePage } from './support/compare-pages';
 import { expect, test } from './support/fixtures';
-import { SignInPage, StudioShell } from './support/pages';
+import { signInAsNewAccount } from './support/pages';
 import { PromptHistoryPage, PromptsListPage } from './support/prompts-pages';
 import { RunPage } from './support/runs';
 import { NewSuitePage, SuiteCasesPage, SuiteEvaluatorsPage } from './support/suites-pages';
@@ -182,11 +181,7 @@ test('a suite from CSV runs against two versions in the background, explains a f
   const viewerContext = await browser.newContext();
   try {
     const viewerPage = await viewerContext.newPage();
-    const viewer = await createAccount('viewer');
-    const signIn = new SignInPage(viewerPage);
-    await signIn.goto();
-    await signIn.signIn(viewer.email, viewer.password);
-    await expect(new StudioShell(viewerPage).userName()).toHaveText(viewer.name);
+    await signInAsNewAccount(viewerPage, 'viewer');
     await viewerPage.goto(`${suiteUrl}/runs`);
     await expect(viewerPage.getByRole('link', { name: 'v1', exact: true })).toBeVisible();
     await expect(viewerPage.getByRole('form', { name: 'Start a run' })).toHaveCount(0);

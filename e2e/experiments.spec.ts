@@ -1,38 +1,18 @@
-import type { Page } from '@playwright/test';
 import { Webhook } from 'standardwebhooks';
-import { createAccount } from './support/accounts';
+import { callAction } from './support/actions';
+import { productionOf } from './support/database';
 import {
   ExperimentResultsPage,
   PromptExperimentsPage,
-  productionOf,
   promptWithTwoVersions,
   recordTraffic,
   screenshotBothThemes,
 } from './support/experiments-pages';
 import { expect, test } from './support/fixtures';
-import { SignInPage, StudioShell } from './support/pages';
+import { signInAsNewAccount } from './support/pages';
 import { PromptHistoryPage } from './support/prompts-pages';
 import { startWebhookReceiver } from './support/webhook-receiver';
 import { WebhookEndpointPage, WebhooksPage } from './support/webhooks-pages';
-
-/** Calls a server action by its id from the page, as a forged request would (same origin, cookies). */
-function callAction(page: Page, actionId: string, args: unknown[]): Promise<string> {
-  return page.evaluate(
-    async ({ actionId, body }) => {
-      const response = await fetch(window.location.href, {
-        method: 'POST',
-        headers: {
-          'next-action': actionId,
-          accept: 'text/x-component',
-          'content-type': 'text/plain;charset=UTF-8',
-        },
-        body,
-      });
-      return response.text();
-    },
-    { actionId, body: JSON.stringify(args) },
-  );
-}
 
 test('set up an experiment, watch a winner emerge, promote it; a viewer cannot', async ({
   page,
@@ -122,11 +102,7 @@ test('set up an experiment, watch a winner emerge, promote it; a viewer cannot',
   const viewerContext = await browser.newContext();
   try {
     const viewerPage = await viewerContext.newPage();
-    const viewer = await createAccount('viewer');
-    const signIn = new SignInPage(viewerPage);
-    await signIn.goto();
-    await signIn.signIn(viewer.email, viewer.password);
-    await expect(new StudioShell(viewerPage).userName()).toHaveText(viewer.name);
+    await signInAsNewAccount(viewerPage, 'viewer');
     await new ExperimentResultsPage(viewerPage).goto(id);
     await expect(viewerPage.getByTestId('verdict')).toBeVisible();
     await expect(viewerPage.getByRole('button', { name: /Promote|Pause|Stop|Start/ })).toHaveCount(0);

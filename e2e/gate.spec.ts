@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { createAccount } from './support/accounts';
-import { withSeededWorkspace } from './support/database';
+import { callAction } from './support/actions';
+import { productionOf, withSeededWorkspace } from './support/database';
 import { expect, test } from './support/fixtures';
-import { SignInPage, StudioShell } from './support/pages';
+import { signInAsNewAccount } from './support/pages';
 import { PromptHistoryPage, PromptsListPage, promptDocument } from './support/prompts-pages';
 import { useTheme } from './support/screens';
 
@@ -61,36 +61,6 @@ async function seedSuiteRun(
     }
     return { suiteId, suiteName, runId };
   });
-}
-
-async function productionOf(promptId: string): Promise<number | undefined> {
-  return withSeededWorkspace(async (client, workspaceId) => {
-    const { rows } = await client.query<{ version: number }>(
-      `SELECT l.version FROM "PromptLabel" l JOIN "Prompt" p ON p.id = l."promptId"
-       WHERE p."workspaceId" = $1 AND p.slug = $2 AND l.label = 'production'`,
-      [workspaceId, promptId],
-    );
-    return rows[0]?.version;
-  });
-}
-
-/** Calls a server action by its id from the page, as a forged request would (same origin, cookies). */
-function callAction(page: Page, actionId: string, args: unknown[]): Promise<string> {
-  return page.evaluate(
-    async ({ actionId, body }) => {
-      const response = await fetch(window.location.href, {
-        method: 'POST',
-        headers: {
-          'next-action': actionId,
-          accept: 'text/x-component',
-          'content-type': 'text/plain;charset=UTF-8',
-        },
-        body,
-      });
-      return response.text();
-    },
-    { actionId, body: JSON.stringify(args) },
-  );
 }
 
 test('a release gate refuses a failing version until an admin overrides it with a reason; viewers cannot', async ({
@@ -163,11 +133,7 @@ test('a release gate refuses a failing version until an admin overrides it with 
   const viewerContext = await browser.newContext();
   try {
     const viewerPage = await viewerContext.newPage();
-    const viewer = await createAccount('viewer');
-    const signIn = new SignInPage(viewerPage);
-    await signIn.goto();
-    await signIn.signIn(viewer.email, viewer.password);
-    await expect(new StudioShell(viewerPage).userName()).toHaveText(viewer.name);
+    await signInAsNewAccount(viewerPage, 'viewer');
     const viewerHistory = new PromptHistoryPage(viewerPage);
     await viewerHistory.goto(p.id);
     await expect(viewerPage.getByTestId('gate-summary')).toContainText(suiteName);
@@ -188,11 +154,7 @@ test('a release gate refuses a failing version until an admin overrides it with 
   const editorContext = await browser.newContext();
   try {
     const editorPage = await editorContext.newPage();
-    const editor = await createAccount('editor');
-    const signIn = new SignInPage(editorPage);
-    await signIn.goto();
-    await signIn.signIn(editor.email, editor.password);
-    await expect(new StudioShell(editorPage).userName()).toHaveText(editor.name);
+    await signInAsNewAccount(editorPage, 'editor');
     const editorHistory = new PromptHistoryPage(editorPage);
     await editorHistory.goto(p.id);
     // v1 has no run of the suite: rolling back is refused with the reason, and no override is offered.

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createAccount } from './support/accounts';
 import { expect, test } from './support/fixtures';
-import { SignInPage, StudioShell } from './support/pages';
+import { signInAsNewAccount } from './support/pages';
 import { NewPromptPage, PromptHistoryPage, PromptsListPage, promptDocument } from './support/prompts-pages';
 
 function unique() {
@@ -113,11 +112,7 @@ test('a viewer reads prompts and history but sees no import, archive, promote or
   const viewerContext = await browser.newContext();
   try {
     const viewerPage = await viewerContext.newPage();
-    const viewer = await createAccount('viewer');
-    const signIn = new SignInPage(viewerPage);
-    await signIn.goto();
-    await signIn.signIn(viewer.email, viewer.password);
-    await expect(new StudioShell(viewerPage).userName()).toHaveText(viewer.name);
+    await signInAsNewAccount(viewerPage, 'viewer');
     const viewerList = new PromptsListPage(viewerPage);
     await viewerList.goto();
     await viewerList.search().fill(p.id);

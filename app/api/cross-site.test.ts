@@ -42,6 +42,25 @@ const FORGED: Record<string, Record<string, string>> = {
   },
 };
 
+/** What each state-changing handler of `file` answers to the forged request `label`. */
+async function forgedAnswers(file: string, label: string) {
+  const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
+  const answers: { method: string; response: Response }[] = [];
+  for (const method of STATE_CHANGING.filter((m) => typeof mod[m] === 'function')) {
+    const handler = mod[method] as (req: Request, ctx: unknown) => Promise<Response>;
+    const request = new Request(`http://127.0.0.1/api/${file}`, {
+      method,
+      headers: { host: '127.0.0.1', ...FORGED[label] },
+      body: '{}',
+    });
+    answers.push({
+      method,
+      response: await handler(request, { params: Promise.resolve({ id: 'x', name: 'x' }) }),
+    });
+  }
+  return answers;
+}
+
 it('finds the state-changing routes it guards', () => {
   expect(routeFiles).toEqual(
     expect.arrayContaining(['prompts/preview/route.ts', 'prompts/[id]/run/route.ts']),
@@ -52,15 +71,7 @@ describe.each(routeFiles.filter((file) => !isKeyAuthenticated(file)))(
   'state-changing handlers in app/api/%s',
   (file) => {
     it.each(Object.keys(FORGED))('refuse a %s request with 403', async (label) => {
-      const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
-      for (const method of STATE_CHANGING.filter((m) => typeof mod[m] === 'function')) {
-        const handler = mod[method] as (req: Request, ctx: unknown) => Promise<Response>;
-        const request = new Request(`http://127.0.0.1/api/${file}`, {
-          method,
-          headers: { host: '127.0.0.1', ...FORGED[label] },
-          body: '{}',
-        });
-        const response = await handler(request, { params: Promise.resolve({ id: 'x', name: 'x' }) });
+      for (const { method, response } of await forgedAnswers(file, label)) {
         expect(response.status, `${method} ${file}`).toBe(403);
         expect(await response.json()).toMatchObject({
           code: 'FORBIDDEN',
@@ -73,15 +84,7 @@ describe.each(routeFiles.filter((file) => !isKeyAuthenticated(file)))(
 
 describe.each(routeFiles.filter(isKeyAuthenticated))('API-key handlers in app/api/%s', (file) => {
   it.each(Object.keys(FORGED))('answer a %s request without a key with 401', async (label) => {
-    const mod = (await import(path.join(API_DIR, file))) as Record<string, unknown>;
-    for (const method of STATE_CHANGING.filter((m) => typeof mod[m] === 'function')) {
-      const handler = mod[method] as (req: Request, ctx: unknown) => Promise<Response>;
-      const request = new Request(`http://127.0.0.1/api/${file}`, {
-        method,
-        headers: { host: '127.0.0.1', ...FORGED[label] },
-        body: '{}',
-      });
-      const response = await handler(request, { params: Promise.resolve({ id: 'x', name: 'x' }) });
+    for (const { method, response } of await forgedAnswers(file, label)) {
       expect(response.status, `${method} ${file}`).toBe(401);
     }
   });

@@ -21,3 +21,15 @@ export async function withSeededWorkspace<T>(
     await client.end();
   }
 }
+
+/** The version the prompt's production label points at, read from the database. */
+export async function productionOf(promptId: string): Promise<number | undefined> {
+  return withSeededWorkspace(async (client, workspaceId) => {
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT l.version FROM "PromptLabel" l JOIN "Prompt" p ON p.id = l."promptId"
+       WHERE p."workspaceId" = $1 AND p.slug = $2 AND l.label = 'production'`,
+      [workspaceId, promptId],
+    );
+    return rows[0]?.version;
+  });
+}

@@ -47,17 +47,6 @@ export async function recordTraffic(
   });
 }
 
-export async function productionOf(promptId: string): Promise<number | undefined> {
-  return withSeededWorkspace(async (client, workspaceId) => {
-    const { rows } = await client.query<{ version: number }>(
-      `SELECT l.version FROM "PromptLabel" l JOIN "Prompt" p ON p.id = l."promptId"
-       WHERE p."workspaceId" = $1 AND p.slug = $2 AND l.label = 'production'`,
-      [workspaceId, promptId],
-    );
-    return rows[0]?.version;
-  });
-}
-
 export class PromptExperimentsPage {
   constructor(private readonly page: Page) {}
 

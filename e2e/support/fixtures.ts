@@ -1,6 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { createAccount, type Account, type Role } from './accounts';
-import { SignInPage, StudioShell } from './pages';
+import type { Account, Role } from './accounts';
+import { SignInPage, StudioShell, signInAsNewAccount } from './pages';
 
 interface Fixtures {
   signInPage: SignInPage;
@@ -15,14 +15,7 @@ export const test = base.extend<Fixtures>({
   signInPage: async ({ page }, use) => use(new SignInPage(page)),
   shell: async ({ page }, use) => use(new StudioShell(page)),
   signInAs: async ({ page }, use) => {
-    await use(async (role) => {
-      const account = await createAccount(role);
-      const signInPage = new SignInPage(page);
-      await signInPage.goto();
-      await signInPage.signIn(account.email, account.password);
-      await expect(new StudioShell(page).userName()).toHaveText(account.name);
-      return account;
-    });
+    await use((role) => signInAsNewAccount(page, role));
   },
   loopbackOnly: [
     async ({ page }: { page: Page }, use) => {

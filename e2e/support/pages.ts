@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { createAccount, type Account, type Role } from './accounts';
 
 export class SignInPage {
   constructor(private readonly page: Page) {}
@@ -42,4 +43,14 @@ export class StudioShell {
     await this.page.getByRole('button', { name: 'Sign out' }).click();
     await expect(this.page.getByRole('heading', { name: 'Sign in to Loom Studio' })).toBeVisible();
   }
+}
+
+/** Creates a fresh account with the role and signs `page` in as it, waiting for the studio shell. */
+export async function signInAsNewAccount(page: Page, role: Role): Promise<Account> {
+  const account = await createAccount(role);
+  const signInPage = new SignInPage(page);
+  await signInPage.goto();
+  await signInPage.signIn(account.email, account.password);
+  await expect(new StudioShell(page).userName()).toHaveText(account.name);
+  return account;
 }

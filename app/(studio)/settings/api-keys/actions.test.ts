@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '@/lib/server/auth/session';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
+import { testViewer } from '@/test/viewer';
 
 const session = vi.hoisted(() => ({ viewer: null as Viewer | null, prisma: undefined as unknown }));
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
@@ -21,14 +22,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 function as(role: Viewer['role']) {
-  session.viewer = {
-    userId: 'u1',
-    email: 'boss@x.test',
-    name: 'Boss',
-    workspaceId,
-    workspaceName: 'W',
-    role,
-  };
+  session.viewer = testViewer(workspaceId, role);
 }
 
 describe('API key actions', () => {

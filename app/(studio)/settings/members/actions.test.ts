@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '@/lib/server/auth/session';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
+import { testViewer } from '@/test/viewer';
 
 const session = vi.hoisted(() => ({ viewer: null as Viewer | null, prisma: undefined as unknown }));
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
@@ -34,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 function as(role: Viewer['role'], userId = adminId) {
-  session.viewer = { userId, email: 'boss@x.test', name: 'Boss', workspaceId, workspaceName: 'W', role };
+  session.viewer = testViewer(workspaceId, role, userId);
 }
 
 beforeEach(() => as('admin'));

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { startFakeLlmServer, type FakeLlmServer } from '@/lib/adapters/fake-llm';
 import type { Viewer } from '@/lib/server/auth/session';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
+import { testViewer } from '@/test/viewer';
 
 const session = vi.hoisted(() => {
   process.env.LOOM_ENCRYPTION_KEY = `v3:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -38,14 +39,7 @@ afterAll(async () => {
 });
 
 function as(role: Viewer['role']) {
-  session.viewer = {
-    userId: 'u1',
-    email: 'boss@x.test',
-    name: 'Boss',
-    workspaceId,
-    workspaceName: 'W',
-    role,
-  };
+  session.viewer = testViewer(workspaceId, role);
 }
 beforeEach(() => as('admin'));
 

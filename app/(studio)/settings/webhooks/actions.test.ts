@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '@/lib/server/auth/session';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
+import { testViewer } from '@/test/viewer';
 
 const session = vi.hoisted(() => {
   process.env.LOOM_ENCRYPTION_KEY = `v1:${Buffer.alloc(32, 5).toString('base64')}`;
@@ -23,14 +24,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 function as(role: Viewer['role']) {
-  session.viewer = {
-    userId: 'u1',
-    email: 'boss@x.test',
-    name: 'Boss',
-    workspaceId,
-    workspaceName: 'W',
-    role,
-  };
+  session.viewer = testViewer(workspaceId, role);
 }
 beforeEach(() => as('admin'));
 

@@ -5,6 +5,7 @@ import { startFakeLlmServer, type FakeLlmServer } from '@/lib/adapters/fake-llm'
 import { createPrismaRegistry } from '@/lib/adapters/prisma/registry';
 import type { Viewer } from '@/lib/server/auth/session';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
+import { testViewer } from '@/test/viewer';
 
 const session = vi.hoisted(() => ({ viewer: null as Viewer | null, prisma: undefined as unknown }));
 vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.viewer }));
@@ -52,14 +53,7 @@ afterAll(async () => {
 });
 
 function as(role: Viewer['role']) {
-  session.viewer = {
-    userId: 'u1',
-    email: 'boss@x.test',
-    name: 'Boss',
-    workspaceId,
-    workspaceName: 'W',
-    role,
-  };
+  session.viewer = testViewer(workspaceId, role);
 }
 beforeEach(() => as('editor'));
 
