@@ -207,6 +207,7 @@ async function simulateAa() {
   const { getDatabase } = await import('@/lib/server/db');
   const { getEnv } = await import('@/lib/server/env');
   const { changeExperimentPhase, createExperiment } = await import('@/lib/server/experiments/setup');
+  const { LIVE_EXPERIMENT_TTL_MS } = await import('@/lib/server/experiments/live');
   if (!getEnv().DATABASE_URL) fail('--aa needs DATABASE_URL: the studio’s PostgreSQL server.');
   const { prisma } = await getDatabase();
   const membership = await prisma.membership.findFirst({
@@ -245,6 +246,9 @@ async function simulateAa() {
       autoPromote: false,
     });
     await changeExperimentPhase(prisma, actor, { id: created.id, action: 'start' });
+    // This process is not the server: the server's cached view of the prompt's running experiment
+    // (the previous one, or none) lasts up to its TTL, so traffic waits until it has expired.
+    await new Promise((resolve) => setTimeout(resolve, LIVE_EXPERIMENT_TTL_MS + 100));
     try {
       const tally = await drive(`aa${i}-${Date.now().toString(36)}`, () => rate);
       if (tally.errors > 0) console.error(`  experiment ${i + 1}: ${tally.errors} failed requests`);
