@@ -63,14 +63,17 @@ const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'applicatio
 interface PromptDocument {
   version: number;
   experiment: { id: string; variant: string } | null;
-  variables?: {
-    name: string;
-    type: string;
-    required?: boolean;
-    default?: unknown;
-    values?: unknown[];
-    min?: number;
-  }[];
+  /** The document's prompt: its variables are what execute needs. */
+  prompt: { variables?: PromptVariable[] };
+}
+
+interface PromptVariable {
+  name: string;
+  type: string;
+  required?: boolean;
+  default?: unknown;
+  values?: unknown[];
+  min?: number;
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -96,7 +99,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 /** Values for the prompt's required variables without a default, so execute renders. */
 function sampleVariables(doc: PromptDocument): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const v of doc.variables ?? []) {
+  for (const v of doc.prompt.variables ?? []) {
     if (!v.required || v.default !== undefined) continue;
     if (v.type === 'number') out[v.name] = v.min ?? 1;
     else if (v.type === 'boolean') out[v.name] = true;
