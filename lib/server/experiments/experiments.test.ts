@@ -299,6 +299,22 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('experiments on %s', (ki
     expect(await exposures()).toHaveLength(52);
   });
 
+  it('serves the variant even when the exposure write fails (the failure is logged)', async () => {
+    const created = await createExperiment(db.prisma, actor('editor'), setup());
+    await changeExperimentPhase(db.prisma, actor('editor'), { id: created.id, action: 'start' });
+    const row = await db.prisma.experimentDefinition.findFirstOrThrow({ where: { id: created.id } });
+    forgetLiveExperiments();
+    const down = {
+      experimentDefinition: { findFirst: async () => row },
+      $executeRaw: () => Promise.reject(new Error('database unreachable')),
+    } as unknown as typeof db.prisma;
+    const served = await chooseServedVariant(down, workspaceId, { promptId: 'faq', unitId: 'unit-1' });
+    expect(served).toEqual(
+      await chooseServedVariant(db.prisma, workspaceId, { promptId: 'faq', unitId: 'unit-1' }),
+    );
+    await expect(flushExposures()).resolves.toBeUndefined();
+  });
+
   it('keeps exact per-day numeric spread (Chan merge) across days', () => {
     const stats = statsFrom('e', [
       { variant: 'a', day: '2026-01-01', exposures: 3, outcomes: 3, sum: 6, m2: 2 }, // 1, 2, 3
