@@ -34,10 +34,13 @@ const state = globalThis as unknown as {
   __loomExposureBuffers?: Map<PrismaClient, Pending>;
   /** Rows taken from a buffer whose INSERT has not finished, by key. */
   __loomExposureWrites?: Map<string, Promise<void>>;
+  /** The last write started per database client: writes run one after the other. */
+  __loomExposureChains?: Map<PrismaClient, Promise<void>>;
   __loomExposureShutdown?: boolean;
 };
 const buffers = () => (state.__loomExposureBuffers ??= new Map());
 const writes = () => (state.__loomExposureWrites ??= new Map());
+const chains = () => (state.__loomExposureChains ??= new Map());
 
 const keyOf = (workspaceId: string, experimentId: string, unitId: string) =>
   `${workspaceId}\u0000${experimentId}\u0000${unitId}`;
@@ -59,7 +62,11 @@ export function queueExposure(db: PrismaClient, row: Omit<ExposureRow, 'exposedA
   }
 }
 
-/** Writes one database's buffer now; errors are logged (the rows are lost), never thrown. */
+/**
+ * Writes one database's buffer now, after the write before it: two batches at once can deadlock on
+ * the daily-stat rows their triggers update (seen under load). A failed write is retried once,
+ * then logged (the rows are lost), never thrown.
+ */
 function flush(db: PrismaClient): Promise<void> {
   const pending = buffers().get(db);
   if (!pending) return Promise.resolve();
@@ -72,17 +79,22 @@ function flush(db: PrismaClient): Promise<void> {
       ([, r]) => Prisma.sql`(${r.workspaceId}, ${r.experimentId}, ${r.unitId}, ${r.variant}, ${r.exposedAt})`,
     ),
   );
-  const write =
-    db.$executeRaw`INSERT INTO "ExperimentExposure" ("workspaceId", "experimentId", "unitId", "variant", "exposedAt")
-      VALUES ${values} ON CONFLICT DO NOTHING`
-      .then(
-        () => undefined,
-        (error: unknown) =>
-          logger.error({ error, rows: rows.length }, 'experiment exposures could not be written'),
-      )
-      .finally(() => {
-        for (const [key] of rows) if (writes().get(key) === write) writes().delete(key);
-      });
+  const insert = () => db.$executeRaw`
+    INSERT INTO "ExperimentExposure" ("workspaceId", "experimentId", "unitId", "variant", "exposedAt")
+    VALUES ${values} ON CONFLICT DO NOTHING`;
+  const previous = chains().get(db) ?? Promise.resolve();
+  const write = previous
+    .then(() => insert().catch(() => insert()))
+    .then(
+      () => undefined,
+      (error: unknown) =>
+        logger.error({ error, rows: rows.length }, 'experiment exposures could not be written'),
+    )
+    .finally(() => {
+      for (const [key] of rows) if (writes().get(key) === write) writes().delete(key);
+      if (chains().get(db) === write) chains().delete(db);
+    });
+  chains().set(db, write);
   for (const [key] of rows) writes().set(key, write);
   return write;
 }
