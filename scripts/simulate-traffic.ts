@@ -63,14 +63,17 @@ const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'applicatio
 interface PromptDocument {
   version: number;
   experiment: { id: string; variant: string } | null;
-  variables?: {
-    name: string;
-    type: string;
-    required?: boolean;
-    default?: unknown;
-    values?: unknown[];
-    min?: number;
-  }[];
+  /** The document's prompt: its variables are what execute needs. */
+  prompt: { variables?: PromptVariable[] };
+}
+
+interface PromptVariable {
+  name: string;
+  type: string;
+  required?: boolean;
+  default?: unknown;
+  values?: unknown[];
+  min?: number;
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -96,7 +99,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 /** Values for the prompt's required variables without a default, so execute renders. */
 function sampleVariables(doc: PromptDocument): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const v of doc.variables ?? []) {
+  for (const v of doc.prompt.variables ?? []) {
     if (!v.required || v.default !== undefined) continue;
     if (v.type === 'number') out[v.name] = v.min ?? 1;
     else if (v.type === 'boolean') out[v.name] = true;
@@ -207,6 +210,7 @@ async function simulateAa() {
   const { getDatabase } = await import('@/lib/server/db');
   const { getEnv } = await import('@/lib/server/env');
   const { changeExperimentPhase, createExperiment } = await import('@/lib/server/experiments/setup');
+  const { LIVE_EXPERIMENT_TTL_MS } = await import('@/lib/server/experiments/live');
   if (!getEnv().DATABASE_URL) fail('--aa needs DATABASE_URL: the studio’s PostgreSQL server.');
   const { prisma } = await getDatabase();
   const membership = await prisma.membership.findFirst({
@@ -245,6 +249,9 @@ async function simulateAa() {
       autoPromote: false,
     });
     await changeExperimentPhase(prisma, actor, { id: created.id, action: 'start' });
+    // This process is not the server: the server's cached view of the prompt's running experiment
+    // (the previous one, or none) lasts up to its TTL, so traffic waits until it has expired.
+    await new Promise((resolve) => setTimeout(resolve, LIVE_EXPERIMENT_TTL_MS + 100));
     try {
       const tally = await drive(`aa${i}-${Date.now().toString(36)}`, () => rate);
       if (tally.errors > 0) console.error(`  experiment ${i + 1}: ${tally.errors} failed requests`);

@@ -15,6 +15,7 @@ const { createApiKey, revokeApiKey, setApiKeyCache, createMemoryApiKeyCache } =
   await import('@/lib/server/api/keys');
 const { setPromptDocumentCache, createMemoryPromptDocumentCache } =
   await import('@/lib/server/api/prompt-cache');
+const { forgetLiveExperiments } = await import('@/lib/server/experiments/live');
 const { createStudioRegistry } = await import('@/lib/server/loom');
 const { getRunRecorder } = await import('@/lib/server/runs');
 const promptRoute = await import('./prompts/[id]/route');
@@ -104,6 +105,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('/api/v1 on %s', (kind) 
   beforeEach(() => {
     setApiKeyCache(createMemoryApiKeyCache());
     setPromptDocumentCache(createMemoryPromptDocumentCache());
+    forgetLiveExperiments();
   });
 
   it('lists prompts with their labels', async () => {

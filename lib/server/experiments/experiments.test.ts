@@ -7,6 +7,8 @@ import { isLoomError } from '@/lib/loom/core';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@/test/db';
 import { saveGate } from '../suites/gate';
 import { loadDailyStats, statsFrom } from './daily-stats';
+import { flushExposures } from './exposures';
+import { forgetLiveExperiments } from './live';
 import { promoteWinner } from './promote';
 import { loadExperimentResults } from './results';
 import { chooseServedVariant, recordExperimentOutcome } from './serving';
@@ -80,6 +82,8 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('experiments on %s', (ki
   }, 120_000);
   afterAll(() => db.close());
   beforeEach(async () => {
+    await flushExposures();
+    forgetLiveExperiments();
     await db.prisma.experimentDefinition.deleteMany({});
     await db.prisma.promotionGate.deleteMany({});
     await db.prisma.auditEvent.deleteMany({});
@@ -248,6 +252,67 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('experiments on %s', (ki
     ).rejects.toSatisfy(
       (error: unknown) => isLoomError(error, 'CONFLICT') && /is stopped/.test(error.message),
     );
+  });
+
+  it('writes exposures off the request path: sticky, counted once, seen by outcomes, pauses and shutdown', async () => {
+    const created = await createExperiment(db.prisma, actor('editor'), setup());
+    await changeExperimentPhase(db.prisma, actor('editor'), { id: created.id, action: 'start' });
+    const serve = (unitId: string) =>
+      chooseServedVariant(db.prisma, workspaceId, { promptId: 'faq', unitId });
+    const exposures = () =>
+      db.prisma.experimentExposure.findMany({ where: { workspaceId, experimentId: created.id } });
+    const first = await serve('sticky');
+    expect(first).toBeDefined();
+    for (let i = 0; i < 20; i++) expect(await serve('sticky')).toEqual(first);
+    // An outcome right after the first fetch finds the exposure: the unit's buffer is written first.
+    expect(
+      await recordExperimentOutcome(db.prisma, workspaceId, {
+        experimentId: created.id,
+        unitId: 'sticky',
+        value: 1,
+      }),
+    ).toBe(true);
+    expect((await exposures()).map((row) => [row.unitId, row.variant])).toEqual([['sticky', first?.variant]]);
+
+    for (let i = 0; i < 50; i++) {
+      await serve(`unit-${i}`);
+      await serve(`unit-${i}`);
+    }
+    await flushExposures();
+    expect(await exposures()).toHaveLength(51);
+    const daily = await loadDailyStats(db.prisma, workspaceId, created.id);
+    expect(daily.reduce((sum, row) => sum + row.exposures, 0)).toBe(51);
+
+    // A pause in this process is seen by the next request, without waiting for the cache's TTL.
+    await changeExperimentPhase(db.prisma, actor('editor'), { id: created.id, action: 'pause' });
+    expect(await serve('sticky')).toBeUndefined();
+    await changeExperimentPhase(db.prisma, actor('admin'), { id: created.id, action: 'resume' });
+    expect(await serve('sticky')).toEqual(first);
+
+    // The process's shutdown writes what is still buffered.
+    await serve('last-unit');
+    const hooks = (globalThis as { __loomShutdownHooks?: { name: string; run: () => Promise<void> }[] })
+      .__loomShutdownHooks;
+    const hook = hooks?.find((h) => h.name === 'experiment exposures');
+    expect(hook).toBeDefined();
+    await hook?.run();
+    expect(await exposures()).toHaveLength(52);
+  });
+
+  it('serves the variant even when the exposure write fails (the failure is logged)', async () => {
+    const created = await createExperiment(db.prisma, actor('editor'), setup());
+    await changeExperimentPhase(db.prisma, actor('editor'), { id: created.id, action: 'start' });
+    const row = await db.prisma.experimentDefinition.findFirstOrThrow({ where: { id: created.id } });
+    forgetLiveExperiments();
+    const down = {
+      experimentDefinition: { findFirst: async () => row },
+      $executeRaw: () => Promise.reject(new Error('database unreachable')),
+    } as unknown as typeof db.prisma;
+    const served = await chooseServedVariant(down, workspaceId, { promptId: 'faq', unitId: 'unit-1' });
+    expect(served).toEqual(
+      await chooseServedVariant(db.prisma, workspaceId, { promptId: 'faq', unitId: 'unit-1' }),
+    );
+    await expect(flushExposures()).resolves.toBeUndefined();
   });
 
   it('keeps exact per-day numeric spread (Chan merge) across days', () => {

@@ -10,6 +10,7 @@ import { moveLabel } from '../prompts/prompt-history';
 import { nudgeWebhookDelivery } from '../webhooks/nudge';
 import { enqueueWebhookEvent } from '../webhooks/outbox';
 import { analyzeRecorded } from './daily-stats';
+import { forgetLiveExperiment } from './live';
 import { experimentSubject, getExperimentRow, type Actor } from './setup';
 
 const SYSTEM_ACTOR = 'experiments (automatic)';
@@ -167,6 +168,7 @@ export async function promoteWinner(
       ),
   };
   const promotion = await promote(experiment, analysis.verdict, promoter);
+  forgetLiveExperiment(actor.workspaceId, row.promptId);
   // After the commit: the sweep must see the experiment.winner delivery.
   if (firedWinner) nudgeWebhookDelivery();
   return {

@@ -3,6 +3,8 @@ import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
 import { assign, parseExperiment, unitPosition } from '@/lib/loom/optimizer';
 import { analyzeRecorded } from './daily-stats';
+import { queueExposure, settleExposure } from './exposures';
+import { liveExperiment } from './live';
 import { autoPromoteIfEnabled, fireWinnerOnce } from './promote';
 
 // Serving side of experiments, called by the runtime API: which version a unit gets, and its
@@ -24,7 +26,8 @@ export function entersExperiment(experimentId: string, unitId: string, trafficSh
 /**
  * The variant a unit is served when the prompt has a running experiment and the unit falls in its
  * traffic share, its exposure recorded once (sticky: the same unit always gets the same variant);
- * undefined otherwise, so the caller serves the label it was asked for (production).
+ * undefined otherwise, so the caller serves the label it was asked for (production). The exposure
+ * is buffered and written within a fraction of a second (exposures.ts), off the request path.
  */
 export async function chooseServedVariant(
   db: PrismaClient,
@@ -36,18 +39,16 @@ export async function chooseServedVariant(
       issues: [{ path: 'unitId', message: 'must be a string of 1 to 200 characters' }],
     });
   }
-  const row = await db.experimentDefinition.findFirst({
-    where: { workspaceId, promptId: request.promptId, status: 'running' },
-    select: { id: true, definition: true, trafficShare: true },
-  });
-  if (!row || !entersExperiment(row.id, request.unitId, row.trafficShare)) return undefined;
-  const experiment = parseExperiment(row.definition);
+  const live = await liveExperiment(db, workspaceId, request.promptId);
+  if (!live || !entersExperiment(live.experiment.id, request.unitId, live.trafficShare)) return undefined;
+  const { experiment } = live;
   const variant = assign(experiment, request.unitId);
-  // ON CONFLICT DO NOTHING: a returning unit keeps its first exposure (and its day).
-  await db.$executeRaw`
-    INSERT INTO "ExperimentExposure" ("workspaceId", "experimentId", "unitId", "variant")
-    VALUES (${workspaceId}, ${experiment.id}, ${request.unitId}, ${variant.name})
-    ON CONFLICT DO NOTHING`;
+  queueExposure(db, {
+    workspaceId,
+    experimentId: experiment.id,
+    unitId: request.unitId,
+    variant: variant.name,
+  });
   return { version: variant.version, experimentId: experiment.id, variant: variant.name };
 }
 
@@ -86,6 +87,8 @@ export async function recordExperimentOutcome(
       issues: [{ path: 'value', message: `expected ${expected}` }],
     });
   }
+  // The unit may have been served a moment ago, its exposure still buffered.
+  await settleExposure(db, workspaceId, row.id, outcome.unitId);
   const [exposure] = await db.$queryRaw<{ variant: string }[]>`
     SELECT "variant" FROM "ExperimentExposure"
     WHERE "workspaceId" = ${workspaceId} AND "experimentId" = ${row.id} AND "unitId" = ${outcome.unitId}`;

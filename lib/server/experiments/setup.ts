@@ -15,6 +15,7 @@ import { writeAudit } from '../audit';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
 import { createStudioRegistry } from '../loom';
+import { forgetLiveExperiment } from './live';
 
 export type Actor = Pick<Viewer, 'workspaceId' | 'userId' | 'email' | 'role'>;
 
@@ -388,6 +389,8 @@ export async function changeExperimentPhase(
     }
     throw error;
   }
+  // Serving in this process sees the new phase at once; other processes within the cache's TTL.
+  forgetLiveExperiment(actor.workspaceId, row.promptId);
   return toSummary(await getExperimentRow(db, actor.workspaceId, row.id));
 }
 
