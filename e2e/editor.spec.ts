@@ -240,6 +240,8 @@ test('a refused save marks every bad field in plain words and focuses the first;
   // Ctrl+S inside the template saves v2, which is not live until promoted (confirmed, as in History).
   await editor.commitMessage().fill('Warmer');
   await editor.typeAtEnd('user', '!');
+  // The shortcut saves what the editor state holds: wait until it holds the edit (a user sees it).
+  await expect(editor.status()).toHaveText(/^Unsaved changes/);
   await page.keyboard.press('ControlOrMeta+s');
   await expect(editor.status()).toHaveText('Saved v2');
   await expect(editor.savedNotLive()).toContainText(

@@ -15,7 +15,11 @@ export function PromptTabs({ promptId }: { promptId: string }) {
     { href: `${base}/metrics`, label: 'Metrics' },
   ];
   return (
-    <nav aria-label="Prompt" className="flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+    // Five tabs outgrow a phone's width: they scroll sideways instead of widening the page.
+    <nav
+      aria-label="Prompt"
+      className="flex gap-1 overflow-x-auto border-b border-zinc-200 dark:border-zinc-800"
+    >
       {tabs.map((tab) => {
         const active = tab.href === base ? pathname === base : pathname.startsWith(tab.href);
         return (
@@ -23,7 +27,7 @@ export function PromptTabs({ promptId }: { promptId: string }) {
             key={tab.href}
             href={tab.href}
             aria-current={active ? 'page' : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${
+            className={`-mb-px shrink-0 border-b-2 px-2 py-2 text-sm whitespace-nowrap sm:px-3 ${
               active
                 ? 'border-accent font-medium text-zinc-900 dark:text-zinc-50'
                 : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'
