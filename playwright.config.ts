@@ -58,6 +58,10 @@ export default defineConfig({
       // Webhook receivers of the tests listen on 127.0.0.2 (e2e/support/webhook-receiver.ts); other
       // specs check that 127.0.0.1 (anything but the simulator) stays refused, so only .2 is allowed.
       LOOM_PROVIDER_ALLOWLIST: '127.0.0.2',
+      // The experiments spec drives a few thousand requests a minute through one key with the
+      // traffic simulator; the default (600 a minute) would refuse most of them. The limiter itself
+      // is tested in scale.spec.ts on an instance of its own.
+      LOOM_API_RATE_LIMIT: '20000',
     },
   },
 });

@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { callAction } from './support/actions';
+import { ApiKeysPage } from './support/api-keys-pages';
 import { productionOf } from './support/database';
 import {
   ExperimentResultsPage,
@@ -7,6 +8,8 @@ import {
   promptWithTwoVersions,
   recordTraffic,
   screenshotBothThemes,
+  simulateTraffic,
+  waitForLiveExperiment,
 } from './support/experiments-pages';
 import { expect, test } from './support/fixtures';
 import { signInAsNewAccount } from './support/pages';
@@ -29,6 +32,10 @@ test('set up an experiment, watch a winner emerge, promote it; a viewer cannot',
   const endpoint = new WebhookEndpointPage(page);
   await endpoint.expectOpen(receiver.url);
   const secret = await endpoint.revealSecret();
+  // The simulator's key: it reads prompts (assignment) and reports outcomes.
+  const keys = new ApiKeysPage(page);
+  await keys.goto();
+  const apiKey = await keys.create(`Simulator ${Date.now()}`, ['prompts:read', 'experiments:write']);
   const p = await promptWithTwoVersions(page);
 
   const setup = new PromptExperimentsPage(page);
@@ -50,15 +57,17 @@ test('set up an experiment, watch a winner emerge, promote it; a viewer cannot',
   );
   await expect(results.promoteButton()).toBeDisabled();
 
-  await recordTraffic(id, [
-    { variant: 'v1', exposures: 2000, conversions: 200 },
-    { variant: 'v2', exposures: 2000, conversions: 300 },
-  ]);
+  // Live traffic through the runtime API: the real simulator, v2 converting far better than v1.
+  // 2,000 units, ~1,000 per arm: enough for the always-valid test to call it at these rates.
+  await waitForLiveExperiment(p.id, apiKey, id);
+  const output = await simulateTraffic({ promptId: p.id, apiKey, rates: 'v1=0.05,v2=0.30', users: 2000 });
+  expect(output).toContain('errors: 0');
+  expect(output).toContain('served production (outside the experiment or none running): 0');
   await page.reload();
   await expect(page.getByTestId('verdict')).toHaveText('v2 (version 2) beats v1.');
   await expect(results.variant('v2')).toHaveAttribute('data-status', 'winner');
-  await expect(results.variant('v2')).toContainText('+50.0%');
-  await expect(results.variant('v1')).toContainText('10.00%');
+  await expect(results.variant('v2')).toContainText(/\+\d[\d,]*\.\d%/);
+  await expect(results.variant('v1')).toContainText(/\d\.\d\d%/);
   await expect(page.getByTestId('results-charts')).toBeVisible();
   await expect(page.getByRole('img', { name: /Cumulative exposures vs configured split/ })).toBeVisible();
   await expect(results.promoteButton()).toBeEnabled();
@@ -127,6 +136,8 @@ test('skewed assignment shows the sample-ratio-mismatch banner and blocks promot
   await page.getByRole('button', { name: 'Start experiment' }).click();
   const results = new ExperimentResultsPage(page);
   await expect(results.phase()).toHaveText('Running');
+  // Written to the tables directly: the API assigns by the configured split, so it cannot produce
+  // the skewed assignment a sample-ratio mismatch needs.
   await recordTraffic(id, [
     { variant: 'v1', exposures: 2000, conversions: 200 },
     { variant: 'v2', exposures: 1500, conversions: 300 },

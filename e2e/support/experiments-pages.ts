@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import { E2E_BASE_URL } from './config';
 import { withSeededWorkspace } from './database';
 import { expect } from './fixtures';
 import { PromptHistoryPage, PromptsListPage, promptDocument } from './prompts-pages';
@@ -23,9 +25,74 @@ export async function promptWithTwoVersions(page: Page) {
 }
 
 /**
+ * Resolves once the e2e server serves the prompt's running experiment to a unit: the server
+ * remembers a prompt's live experiment (or its absence) for up to a second, so traffic sent right
+ * after Start could still get production. The probe unit is one extra exposure.
+ */
+export async function waitForLiveExperiment(promptId: string, apiKey: string, experimentId: string) {
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(
+          `${E2E_BASE_URL}/api/v1/prompts/${encodeURIComponent(promptId)}?unitId=probe`,
+          { headers: { authorization: `Bearer ${apiKey}` } },
+        );
+        const doc = (await response.json()) as { experiment?: { id: string } | null };
+        return doc.experiment?.id ?? null;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(experimentId);
+}
+
+/**
+ * Runs the real traffic simulator (`npm run simulate:traffic`, A/B mode) against the e2e server:
+ * `users` units fetch the prompt with their unit id, convert at their variant's rate and report
+ * outcomes, all through the runtime API. No unit executes (no LLM calls). Resolves with its output
+ * (stdout, then the failed requests it printed to stderr) once it exits 0; rejects otherwise.
+ */
+export async function simulateTraffic(options: {
+  promptId: string;
+  apiKey: string;
+  rates: string;
+  users: number;
+}): Promise<string> {
+  const args = [
+    'run',
+    'simulate:traffic',
+    '--',
+    '--prompt',
+    options.promptId,
+    '--rates',
+    options.rates,
+    '--users',
+    String(options.users),
+    '--base-url',
+    E2E_BASE_URL,
+    '--execute-share',
+    '0',
+    '--concurrency',
+    '8',
+  ];
+  return new Promise((resolve, reject) => {
+    // The key goes in the environment, not the command line (LOOM_API_KEY is the script's fallback).
+    execFile(
+      'npm',
+      args,
+      { env: { ...process.env, LOOM_API_KEY: options.apiKey }, timeout: 90_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`simulate:traffic failed (${error.message}):\n${stdout}\n${stderr}`));
+        else resolve(`${stdout}${stderr}`);
+      },
+    );
+  });
+}
+
+/**
  * Traffic as the serving path records it (rows in ExperimentExposure and ExperimentOutcome; the
  * database's triggers keep the results page's aggregates): `exposures` units per variant, the
- * first `conversions` of them converting.
+ * first `conversions` of them converting. For traffic the API cannot produce, such as a skewed
+ * assignment; real traffic goes through simulateTraffic.
  */
 export async function recordTraffic(
   experimentId: string,
