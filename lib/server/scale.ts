@@ -1,19 +1,20 @@
 import 'server-only';
 import { createRedisCompletionCacheStore } from '@/lib/adapters/redis/completion-cache';
 import { createRedisRateLimiter } from '@/lib/adapters/redis/rate-limiter';
-import type { CompletionCacheStore } from '@/lib/loom/middleware';
+import { createSlidingWindowRateLimiter, type CompletionCacheStore, type RateLimiter } from '@/lib/loom/middleware';
+import { CALL_WINDOW_MS, setApiCallLimiter } from './api/execution';
 import { createMemoryApiKeyCache, setApiKeyCache } from './api/keys';
 import { RATE_WINDOW_MS, setApiRateLimiter } from './api/pipeline';
 import { createMemoryPromptDocumentCache, setPromptDocumentCache } from './api/prompt-cache';
-import { createMemoryRateLimiter } from './api/rate-limit';
 import { getEnv } from './env';
+import { createMemoryLiveExperimentCache, setLiveExperimentCache } from './experiments/live';
 import { getRedis } from './redis';
 import { createSharedGroupedCache, createSharedKeyedCache } from './shared-caches';
 
 // What several instances share when REDIS_URL is set, installed once per process at boot: the
-// runtime API's prompt cache and API-key cache stay in each instance's memory but are invalidated
-// on every instance through Redis pub/sub; the per-key request limit is counted in Redis; the
-// opt-in response cache is shared. Without REDIS_URL each instance keeps all of this to itself.
+// runtime API's prompt cache, API-key cache and live-experiment cache stay in each instance's memory
+// but are invalidated on every instance through Redis pub/sub; the per-key request and
+// provider-call limits are counted in Redis; the opt-in response cache is shared. Without REDIS_URL each instance keeps all of this to itself.
 
 /**
  * How long a served prompt may stay in an instance's memory. Invalidation messages make a label
@@ -32,16 +33,20 @@ export function installScaleOut(): boolean {
     ),
   );
   setApiKeyCache(createSharedKeyedCache(createMemoryApiKeyCache, redis.broadcast, 'api-keys'));
-  const limit = getEnv().LOOM_API_RATE_LIMIT;
-  setApiRateLimiter(
+  setLiveExperimentCache(
+    createSharedKeyedCache(createMemoryLiveExperimentCache, redis.broadcast, 'live-experiments'),
+  );
+  const env = getEnv();
+  const sharedLimiter = (limit: number, windowMs: number, prefix: string): RateLimiter =>
     createRedisRateLimiter(redis.link, {
       limit,
-      windowMs: RATE_WINDOW_MS,
-      prefix: 'loom:api-rate:',
+      windowMs,
+      prefix,
       // While Redis is away each instance counts on its own: requests keep flowing.
-      fallback: createMemoryRateLimiter({ limit, windowMs: RATE_WINDOW_MS }),
-    }),
-  );
+      fallback: createSlidingWindowRateLimiter({ limit, windowMs }),
+    });
+  setApiRateLimiter(sharedLimiter(env.LOOM_API_RATE_LIMIT, RATE_WINDOW_MS, 'loom:api-rate:'));
+  setApiCallLimiter(sharedLimiter(env.LOOM_API_EXECUTE_RATE_LIMIT, CALL_WINDOW_MS, 'loom:api-calls:'));
   return true;
 }
 

@@ -1,23 +1,13 @@
 import 'server-only';
+import type { RateLimiter } from '@/lib/loom/middleware';
 import { defineScript } from './script';
 import type { RedisLink } from './link';
 
-// A per-key request limit shared by every instance: the sliding-window counter (the previous fixed
+// loom's RateLimiter port, shared by every instance: the sliding-window counter (the previous fixed
 // window weighted by its overlap, plus the current one) kept in Redis and updated by one script, so
 // N instances together allow N requests, not N times N. Time is Redis's own (TIME), so instances
 // with skewed clocks still share windows. While Redis is down each instance counts on its own
 // (the fallback), which keeps requests flowing at the cost of a looser limit for that time.
-
-export interface RateLimitDecision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  retryAfterMs: number;
-}
-
-export interface RateLimiter {
-  hit(key: string): Promise<RateLimitDecision>;
-}
 
 export interface RedisRateLimiterOptions {
   limit: number;

@@ -5,7 +5,9 @@ import { startOwnRedisServer, type OwnRedisServer } from '@/test/redis';
 import { createBroadcast } from './broadcast';
 import { createInvalidationTopic } from './invalidation';
 import { createRedisLink, type RedisLink } from './link';
-import { createRedisRateLimiter, type RateLimiter } from './rate-limiter';
+import type { RateLimiter } from '@/lib/loom/middleware';
+import { runRateLimiterContract } from '@/lib/loom/middleware/rate-limiter-contract';
+import { createRedisRateLimiter } from './rate-limiter';
 
 let server: OwnRedisServer;
 const links: RedisLink[] = [];
@@ -41,6 +43,21 @@ function countingFallback(): RateLimiter & { calls: number } {
   };
   return fallback;
 }
+
+runRateLimiterContract('redis', {
+  async create(options) {
+    const instance = link();
+    await until(() => instance.isUp());
+    return createRedisRateLimiter(instance, {
+      ...options,
+      // Each limiter its own keys: the contract's limiters must not see each other's counts.
+      prefix: `loom:contract:${Math.random().toString(36).slice(2)}:`,
+      fallback: {
+        hit: () => Promise.reject(new Error('the contract runs with Redis up: the fallback must not answer')),
+      },
+    });
+  },
+});
 
 describe('shared rate limit', () => {
   it('holds N per window across two instances, not 2N', async () => {

@@ -30,4 +30,12 @@ export {
   type SharedCompletion,
 } from './cache';
 export { rateLimit, type RateLimitOptions } from './rate-limit';
+export {
+  createSlidingWindowRateLimiter,
+  limitCalls,
+  type RateLimiter,
+  type RateLimitDecision,
+  type SlidingWindowOptions,
+  type LimitCallsOptions,
+} from './rate-limiter';
 export { circuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker';

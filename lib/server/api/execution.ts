@@ -1,6 +1,13 @@
 import 'server-only';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { cache, circuitBreaker, rateLimit, type Middleware } from '@/lib/loom/middleware';
+import {
+  cache,
+  circuitBreaker,
+  createSlidingWindowRateLimiter,
+  limitCalls,
+  type Middleware,
+  type RateLimiter,
+} from '@/lib/loom/middleware';
 import type { Provider } from '@/lib/loom/provider';
 import { getEnv } from '../env';
 import { logger } from '../logger';
@@ -9,16 +16,16 @@ import { getCompletionCacheStore } from '../scale';
 
 // The providers the runtime API executes through: the workspace's configured provider
 // (providers.ts) wrapped in loom's middleware, one stack per workspace and provider so their state
-// lasts across requests: a per-provider circuit breaker, a per-key rate limit on provider calls,
-// and an opt-in response cache. A changed configuration (its updatedAt, checked at most once a
+// lasts across requests: a per-provider circuit breaker, a per-key limit on provider calls (shared
+// by every instance when there is a Redis: scale.ts), and an opt-in response cache. A changed configuration (its updatedAt, checked at most once a
 // second) builds a fresh stack.
 
 /** Cached answers kept per workspace and provider, and for how long. */
 const RESPONSE_CACHE = { max: 500, ttlMs: 5 * 60_000 };
 /** Opens after half of at least 10 calls in a minute failed (outages, not bad requests); retries after 30 s. */
 const BREAKER = { failureThreshold: 0.5, minRequests: 10, windowMs: 60_000, cooldownMs: 30_000 };
-/** Burst of provider calls a key may make at once: ten seconds' worth of its per-minute limit. */
-const BURST_SECONDS = 10;
+/** The provider-call limit counts over a sliding minute. */
+export const CALL_WINDOW_MS = 60_000;
 
 /** How long a stack is used without checking its configuration is unchanged (a saved change applies within this). */
 const CONFIG_CHECK_MS = 1_000;
@@ -32,22 +39,30 @@ interface ProviderStack {
 
 const globalForExecution = globalThis as unknown as {
   __loomApiProviderStacks?: Map<string, ProviderStack>;
-  __loomApiCallLimit?: Middleware;
+  __loomApiCallLimiter?: RateLimiter;
 };
 
-/** Per API key (the request's metadata carries it), shared by every stack of the process. */
-function callLimit(): Middleware {
-  if (!globalForExecution.__loomApiCallLimit) {
-    const perMinute = getEnv().LOOM_API_EXECUTE_RATE_LIMIT;
-    globalForExecution.__loomApiCallLimit = rateLimit({
-      capacity: Math.max(1, Math.round((perMinute * BURST_SECONDS) / 60)),
-      refillPerSec: perMinute / 60,
-      mode: 'reject',
-      key: (request) => `api key ${request.metadata?.apiKeyId ?? 'unknown'}`,
-    });
-  }
-  return globalForExecution.__loomApiCallLimit;
+/** The process's provider-call limiter (LOOM_API_EXECUTE_RATE_LIMIT a minute per key). */
+function getApiCallLimiter(): RateLimiter {
+  return (globalForExecution.__loomApiCallLimiter ??= createSlidingWindowRateLimiter({
+    limit: getEnv().LOOM_API_EXECUTE_RATE_LIMIT,
+    windowMs: CALL_WINDOW_MS,
+  }));
 }
+
+/** Replaces the provider-call limiter (a shared Redis one; a tight one in tests). */
+export function setApiCallLimiter(limiter: RateLimiter): void {
+  globalForExecution.__loomApiCallLimiter = limiter;
+}
+
+/**
+ * Per API key (the request's metadata carries it), in front of every stack. The limiter is looked
+ * up per call, so one installed after a stack was built (scale.ts at boot, tests) still applies.
+ */
+const callLimit: Middleware = limitCalls({
+  limiter: { hit: (key) => getApiCallLimiter().hit(key) },
+  key: (request) => `api key ${request.metadata?.apiKeyId ?? 'unknown'}`,
+});
 
 /**
  * The provider `name` of a workspace, ready for the executor; NOT_FOUND when none is configured.
@@ -78,7 +93,7 @@ export async function getApiProvider(
       ...BREAKER,
       onStateChange: (state, provider) => logger.warn({ workspaceId, provider, state }, 'provider circuit'),
     })(await getProvider({ workspaceId }, name));
-    const plain = callLimit()(breaker);
+    const plain = callLimit(breaker);
     // With Redis the answers are shared by every instance, per workspace, provider and configuration.
     const store = getCompletionCacheStore(`${key}/${row.updatedAt.getTime()}`);
     stack = {

@@ -9,7 +9,7 @@ vi.mock('@/lib/server/db', () => ({ getPrisma: async () => state.prisma }));
 
 const keys = await import('./keys');
 const { defineApiRoute, setApiRateLimiter, authenticate } = await import('./pipeline');
-const { createMemoryRateLimiter } = await import('./rate-limit');
+const { createSlidingWindowRateLimiter } = await import('@/lib/loom/middleware');
 const { listAudit } = await import('../audit');
 
 const route = defineApiRoute({
@@ -74,7 +74,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('API keys and pipeline o
   });
   beforeEach(() => {
     keys.setApiKeyCache(keys.createMemoryApiKeyCache());
-    setApiRateLimiter(createMemoryRateLimiter({ limit: 1000, windowMs: 60_000 }));
+    setApiRateLimiter(createSlidingWindowRateLimiter({ limit: 1000, windowMs: 60_000 }));
   });
 
   it('stores only the hash and a visible prefix; the secret is shown once', async () => {
@@ -228,7 +228,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('API keys and pipeline o
   });
 
   it('429 with Retry-After over the per-key limit; other keys are unaffected', async () => {
-    setApiRateLimiter(createMemoryRateLimiter({ limit: 3, windowMs: 60_000 }));
+    setApiRateLimiter(createSlidingWindowRateLimiter({ limit: 3, windowMs: 60_000 }));
     const a = await keys.createApiKey(db.prisma, admin, { name: 'A', scopes: ['prompts:read'] });
     const b = await keys.createApiKey(db.prisma, admin, { name: 'B2', scopes: ['prompts:read'] });
     for (let i = 0; i < 3; i += 1) expect((await call({ secret: a.secret })).status).toBe(200);

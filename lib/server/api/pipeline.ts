@@ -7,7 +7,7 @@ import { getEnv } from '../env';
 import { readCapped } from '../http/body';
 import { looksLikePublicId, verifyApiKey, verifyApiKeyPair, type ApiPrincipal, type ApiScope } from './keys';
 import { problemFromError, problemResponse, problemWithStatus, zodToProblemErrors } from './problem';
-import { createMemoryRateLimiter, type RateLimiter } from './rate-limit';
+import { createSlidingWindowRateLimiter, type RateLimiter } from '@/lib/loom/middleware';
 
 // The one request pipeline of the public API (app/api/v1/**), the twin of the action builder:
 // key → rate limit → scope → body (size cap, JSON) → zod (params, query, body) → handler, and
@@ -44,7 +44,7 @@ const globalForApi = globalThis as unknown as { __loomApiRateLimiter?: RateLimit
 
 /** The process's per-key request limiter (LOOM_API_RATE_LIMIT a minute). */
 export function getApiRateLimiter(): RateLimiter {
-  return (globalForApi.__loomApiRateLimiter ??= createMemoryRateLimiter({
+  return (globalForApi.__loomApiRateLimiter ??= createSlidingWindowRateLimiter({
     limit: getEnv().LOOM_API_RATE_LIMIT,
     windowMs: RATE_WINDOW_MS,
   }));

@@ -168,7 +168,7 @@ export async function promoteWinner(
       ),
   };
   const promotion = await promote(experiment, analysis.verdict, promoter);
-  forgetLiveExperiment(actor.workspaceId, row.promptId);
+  await forgetLiveExperiment(actor.workspaceId, row.promptId);
   // After the commit: the sweep must see the experiment.winner delivery.
   if (firedWinner) nudgeWebhookDelivery();
   return {

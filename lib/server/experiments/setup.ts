@@ -389,8 +389,8 @@ export async function changeExperimentPhase(
     }
     throw error;
   }
-  // Serving in this process sees the new phase at once; other processes within the cache's TTL.
-  forgetLiveExperiment(actor.workspaceId, row.promptId);
+  // Serving sees the new phase at once in this process, and with Redis on every instance.
+  await forgetLiveExperiment(actor.workspaceId, row.promptId);
   return toSummary(await getExperimentRow(db, actor.workspaceId, row.id));
 }
 

@@ -1,7 +1,10 @@
-import 'server-only';
+import { LoomError } from '../core';
+import type { CompletionRequest } from '../provider';
+import { wrapProvider, type Middleware } from './wrap';
 
-// Per-key request limits of the public API: a sliding window over the last minute. The memory
-// implementation counts per process; a shared one (Redis) can replace it behind `RateLimiter`.
+// The RateLimiter port: counts requests per key over a sliding window and decides. The memory
+// implementation below counts per process; a shared one (the Redis adapter) makes several
+// instances hold one limit together. Both pass rate-limiter-contract.ts.
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -12,7 +15,7 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
-  /** Counts one request of `key` and says whether it is within the limit. */
+  /** Counts one request of `key` when it is within the limit, and says whether it was. */
   hit(key: string): Promise<RateLimitDecision>;
 }
 
@@ -38,7 +41,7 @@ const MAX_COUNTERS = 50_000;
  * overlaps the sliding window, plus the current one's. O(1) memory per key, within a few percent
  * of an exact log, and no burst of 2x the limit at a window boundary.
  */
-export function createMemoryRateLimiter(options: SlidingWindowOptions): RateLimiter {
+export function createSlidingWindowRateLimiter(options: SlidingWindowOptions): RateLimiter {
   const { limit, windowMs } = options;
   const now = options.now ?? Date.now;
   const counters = new Map<string, Counter>();
@@ -82,4 +85,39 @@ export function createMemoryRateLimiter(options: SlidingWindowOptions): RateLimi
       return { allowed: true, limit, remaining: Math.max(0, Math.floor(limit - used - 1)), retryAfterMs: 0 };
     },
   };
+}
+
+export interface LimitCallsOptions {
+  limiter: RateLimiter;
+  /** Which count a request draws from. */
+  key: (request: CompletionRequest) => string;
+}
+
+/**
+ * Refuses provider calls beyond a RateLimiter's limit with RATE_LIMITED (and `retryAfterMs`):
+ * unlike `rateLimit`'s in-process token buckets, the count can live in a shared store.
+ */
+export function limitCalls({ limiter, key }: LimitCallsOptions): Middleware {
+  const admit = async (request: CompletionRequest) => {
+    const k = key(request);
+    const decision = await limiter.hit(k);
+    if (!decision.allowed) {
+      throw new LoomError('RATE_LIMITED', `Rate limit of ${decision.limit} calls reached for ${k}`, {
+        key: k,
+        retryAfterMs: decision.retryAfterMs,
+        source: 'rateLimit',
+      });
+    }
+  };
+  return (next) =>
+    wrapProvider(next, {
+      async complete(request, callOptions) {
+        await admit(request);
+        return next.complete(request, callOptions);
+      },
+      async *stream(request, callOptions) {
+        await admit(request);
+        yield* next.stream(request, callOptions);
+      },
+    });
 }
