@@ -62,7 +62,9 @@ describe('offloadLargeOutputs', () => {
       size: bytes,
       contentType: 'text/plain; charset=utf-8',
     });
-    expect(new TextDecoder().decode(await readBlobBytes(blobs, 'run-outputs/w1/run-1/long', bytes))).toBe(output);
+    expect(new TextDecoder().decode(await readBlobBytes(blobs, 'run-outputs/w1/run-1/long', bytes))).toBe(
+      output,
+    );
 
     expect(await store.listCaseResults(RUN.id)).toEqual([saved]);
   });
@@ -79,7 +81,8 @@ describe('offloadLargeOutputs', () => {
   it('gives every case id its own valid key, however it is spelled', async () => {
     const ids = ['a/b', 'a_2Fb', '../etc', '.hidden', 'ünï code ✓', 'x'.repeat(200), `${'x'.repeat(199)}y`];
     const { store, keys } = await setup();
-    for (const id of ids) await store.saveCaseResult(RUN.id, sampleCaseResult(id, { output: `output of ${id}` }));
+    for (const id of ids)
+      await store.saveCaseResult(RUN.id, sampleCaseResult(id, { output: `output of ${id}` }));
     expect(new Set(await keys()).size).toBe(ids.length);
     expect((await store.listCaseResults(RUN.id)).map((c) => [c.caseId, c.output])).toEqual(
       ids.map((id) => [id, `output of ${id}`]),
@@ -107,7 +110,9 @@ describe('offloadLargeOutputs', () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'INVALID_INPUT',
-      message: expect.stringContaining('The output of case "big" (51 bytes) could not be stored in the blob store'),
+      message: expect.stringContaining(
+        'The output of case "big" (51 bytes) could not be stored in the blob store',
+      ),
     });
     expect(await inner.listCaseResults(RUN.id)).toEqual([]);
 

@@ -86,7 +86,10 @@ export function offloadLargeOutputs(store: RunStore, blobs: BlobStore, options: 
   if (!Number.isSafeInteger(thresholdBytes) || thresholdBytes < 1)
     throw invalidField('thresholdBytes', `thresholdBytes must be a positive integer, not ${thresholdBytes}`);
   if (keyPrefix !== '' && !keyPrefix.endsWith('/'))
-    throw invalidField('keyPrefix', `keyPrefix must be empty or end with "/", not ${JSON.stringify(keyPrefix)}`);
+    throw invalidField(
+      'keyPrefix',
+      `keyPrefix must be empty or end with "/", not ${JSON.stringify(keyPrefix)}`,
+    );
   validateBlobPrefix(keyPrefix);
   const runPrefix = (runId: string) => `${keyPrefix}${blobKeySegment(runId)}/`;
 
