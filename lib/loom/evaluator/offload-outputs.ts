@@ -78,8 +78,9 @@ async function eachLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R
  * A RunStore whose case outputs above `thresholdBytes` live in `blobs`: the row keeps a preview
  * and `outputBlob`, and `listCaseResults` reads the whole text back, so callers of the port see
  * what they saved. The blob is written before the row (a failed put saves nothing); a resave
- * replaces it under the same key, and `deleteRun` removes every blob of the run (again on a
- * retry, since deleting a missing run is a no-op).
+ * replaces it under the same key (one that now fits inline leaves it unused, with no request per
+ * small save to find out), and `deleteRun` removes every blob of the run (again on a retry, since
+ * deleting a missing run is a no-op).
  */
 export function offloadLargeOutputs(store: RunStore, blobs: BlobStore, options: OffloadOptions): RunStore {
   const { thresholdBytes, keyPrefix } = options;
