@@ -55,6 +55,14 @@ describe('scale-out settings', () => {
     );
   });
 
+  it('keeps run outputs up to 32 KB inline by default, and takes only a positive whole number of bytes', () => {
+    expect(parseEnv({}).LOOM_RUN_OUTPUT_INLINE_BYTES).toBe(32_768);
+    expect(parseEnv({ LOOM_RUN_OUTPUT_INLINE_BYTES: '4096' }).LOOM_RUN_OUTPUT_INLINE_BYTES).toBe(4096);
+    for (const bad of ['0', '-1', '1.5', 'big']) {
+      expect(() => parseEnv({ LOOM_RUN_OUTPUT_INLINE_BYTES: bad })).toThrow(/LOOM_RUN_OUTPUT_INLINE_BYTES/);
+    }
+  });
+
   it('takes a redis:// URL and nothing else', () => {
     expect(parseEnv({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).REDIS_URL).toBe('redis://127.0.0.1:6379/2');
     expect(parseEnv({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();

@@ -77,6 +77,11 @@ const envSchema = z
       .trim()
       .default('')
       .refine((v) => v === '' || /^[A-Za-z0-9._\/-]*\/$/.test(v), 'must end with "/" (e.g. loom/)'),
+    /**
+     * Suite-run case outputs larger than this (UTF-8 bytes) live in the blob store (S3 or
+     * LOOM_DATA_DIR/blobs); the row keeps a 2,000-character preview for tables and search.
+     */
+    LOOM_RUN_OUTPUT_INLINE_BYTES: z.coerce.number().int().positive().default(32_768),
     /** The offline simulator (lib/adapters/fake-llm) that `npm start` runs beside the studio. */
     LOOM_SIMULATOR_URL: z.url().optional(),
     /**

@@ -8,7 +8,7 @@ import { createS3BlobStore, createS3Client } from '@/lib/adapters/s3';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { BlobStore } from '@/lib/loom/blob';
 import type { ExecutorSettings } from '@/lib/loom/chain';
-import type { RunStore } from '@/lib/loom/evaluator';
+import { blobKeySegment, offloadLargeOutputs, type RunStore } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { createTemplateEngine, type TemplateEngine } from '@/lib/loom/template';
 import { getPromptDocumentCache } from './api/prompt-cache';
@@ -141,9 +141,16 @@ export async function getRegistry(viewer: Pick<Viewer, 'workspaceId'>): Promise<
   return createStudioRegistry(await getPrisma(), viewer.workspaceId);
 }
 
-/** Where a workspace's evaluation runs keep their case results, so an interrupted run resumes. */
+/**
+ * Where a workspace's evaluation runs keep their case results, so an interrupted run resumes.
+ * Outputs above LOOM_RUN_OUTPUT_INLINE_BYTES go to the blob store under `run-outputs/<workspace>/`;
+ * their rows keep a preview (read whole outputs with lib/server/suites/case-output.ts).
+ */
 export function createSuiteRunStore(db: PrismaClient, workspaceId: string): RunStore {
-  return createPrismaRunStore(db, workspaceId);
+  return offloadLargeOutputs(createPrismaRunStore(db, workspaceId), getBlobStore(), {
+    thresholdBytes: getEnv().LOOM_RUN_OUTPUT_INLINE_BYTES,
+    keyPrefix: `run-outputs/${blobKeySegment(workspaceId)}/`,
+  });
 }
 
 /**
@@ -177,7 +184,7 @@ export async function getCallSettings(
 }
 
 /**
- * Where large files (suite exports) live: the S3 bucket when S3_BUCKET is set (what several
+ * Where large files (suite exports, large run outputs) live: the S3 bucket when S3_BUCKET is set (what several
  * instances share), else files under LOOM_DATA_DIR/blobs. One store per process.
  */
 export function getBlobStore(): BlobStore {

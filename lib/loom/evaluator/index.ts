@@ -51,18 +51,28 @@ export {
   caseResultSchema,
   errorInfoSchema,
   evaluatorResultSchema,
+  outputBlobSchema,
   suiteRunRecordSchema,
   runSummarySchema,
   summarizeRun,
   type CaseResult,
   type ErrorInfo,
   type EvaluatorResult,
+  type OutputBlob,
   type SuiteRunRecord,
   type RunResult,
   type RunStatus,
   type RunSummary,
 } from './results';
 export { createMemoryRunStore, type RunStore } from './run-store';
+export {
+  OUTPUT_PREVIEW_CHARS,
+  blobKeySegment,
+  offloadLargeOutputs,
+  outputPreview,
+  readOffloadedOutput,
+  type OffloadOptions,
+} from './offload-outputs';
 export {
   MAX_CONCURRENCY,
   runSuite,

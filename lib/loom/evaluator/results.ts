@@ -40,11 +40,21 @@ export const evaluatorResultSchema = z.object({
 });
 export type EvaluatorResult = z.infer<typeof evaluatorResultSchema>;
 
+/** Where an output too large for its row lives (see `offloadLargeOutputs`): a blob key and its size. */
+export const outputBlobSchema = z.object({
+  key: z.string().min(1),
+  /** UTF-8 bytes of the whole output. */
+  bytes: z.number().int().nonnegative(),
+});
+export type OutputBlob = z.infer<typeof outputBlobSchema>;
+
 export const caseResultSchema = z.object({
   caseId: z.string(),
   tags: z.array(z.string()).default([]),
-  /** Absent when the target failed. */
+  /** Absent when the target failed; only the first characters when `outputBlob` is set. */
   output: z.string().optional(),
+  /** Set when the whole output was stored in the blob store: `output` is then a preview. */
+  outputBlob: outputBlobSchema.optional(),
   evaluations: z.array(evaluatorResultSchema),
   /** Mean of the evaluators' scores; 0 when the target failed. */
   score: unit,

@@ -19,6 +19,7 @@ import { formatCount } from '@/components/suites/format';
 import { ACTIVE_RUN_STATUSES, isActiveRun } from '@/components/suites/types';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
+import { fullOutputOf } from './case-output';
 
 // Comparing runs of one suite against a baseline: every test is paired on the cases both runs
 // share, a reviewer's verdict replaces the automated one, and each verdict carries its evidence.
@@ -651,6 +652,8 @@ async function pageOfFlips(
     input.candidateIds.map((id) => Prisma.sql`bool_or(v."pass") FILTER (WHERE v."runId" = ${id})`),
   );
   const pattern = `%${input.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  // An output kept in the blob store (LOOM_RUN_OUTPUT_INLINE_BYTES) is searched in its row's
+  // preview, its first 2,000 characters.
   const filters = Prisma.sql`TRUE
     ${input.changedOnly ? Prisma.sql`AND f."rank" < 2` : Prisma.empty}
     ${
@@ -845,6 +848,9 @@ export async function getCompareCase(
   if (results.length === 0) {
     throw new LoomError('NOT_FOUND', `Case "${input.caseId}" is in none of the compared runs`);
   }
+  const outputs = new Map(
+    await Promise.all(results.map(async (r) => [r.runId, await fullOutputOf(r.result)] as const)),
+  );
   const m = meta.get(input.caseId);
   return {
     caseId: input.caseId,
@@ -887,7 +893,7 @@ export async function getCompareCase(
       return {
         runId,
         present: true,
-        output: typeof result.output === 'string' ? result.output : null,
+        output: outputs.get(runId) ?? null,
         pass: review ? review.pass : row.pass,
         automatedPass: row.pass,
         review: review

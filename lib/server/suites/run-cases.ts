@@ -12,6 +12,7 @@ import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { attach, isLoomError, LoomError } from '@/lib/loom/core';
 import { getRegistry, getTemplateEngine } from '../loom';
 import { withTemplateBudget } from '../template-budget';
+import { fullOutputOf } from './case-output';
 import { FINISHED_STATUSES, getEvalRun } from './run-page';
 
 // The run page's case table, one page at a time, and one case in full for its drawer. Rows come in
@@ -85,6 +86,7 @@ function filterSql(query: CaseQuery, searchIds?: string[]): Prisma.Sql {
   } else if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
     // Input: the variables' values, not their names (searching "question" should not match every case).
+    // An output kept in the blob store is searched in its row's preview (its first 2,000 characters).
     parts.push(Prisma.sql`(sc."caseId" ILIKE ${pattern} OR sc."expected" ILIKE ${pattern}
       OR r."result"->>'output' ILIKE ${pattern}
       OR EXISTS (SELECT 1 FROM jsonb_each_text(CASE WHEN jsonb_typeof(sc."input") = 'object'
@@ -116,7 +118,8 @@ function matchingCasesSql(
 // A finished run's text does not change (reviews add verdicts, not text), and a search box sends a
 // query per pause in typing: the searchable text of the last few finished runs is kept in memory,
 // lower-cased, so each search is a scan of strings instead of case-folding every JSON document of
-// the run again in PostgreSQL. A run still going is searched in SQL.
+// the run again in PostgreSQL. A run still going is searched in SQL. Either way an output kept in
+// the blob store (LOOM_RUN_OUTPUT_INLINE_BYTES) is searched in its first 2,000 characters.
 
 /** Finished runs whose searchable text is kept: about 1 KB a case, so ~10 MB for a 10,000-case run. */
 const SEARCH_CACHE_RUNS = 4;
@@ -375,7 +378,10 @@ export async function loadCaseDetail(
   ) as Record<string, unknown>;
   const res = (result.result ?? {}) as Record<string, unknown>;
   const evaluations = Array.isArray(res.evaluations) ? res.evaluations.map(toEvaluation) : [];
-  const rendered = await renderMessages(workspaceId, run.promptId, run.promptVersion, input);
+  const [rendered, output] = await Promise.all([
+    renderMessages(workspaceId, run.promptId, run.promptVersion, input),
+    fullOutputOf(res),
+  ]);
   const costMicros = typeof res.costMicros === 'number' && res.unpriced !== true ? res.costMicros : null;
   const judgeUnpriced = res.judgeUnpriced === true || evaluations.some((e) => e.isJudge && e.unpriced);
   return {
@@ -387,7 +393,7 @@ export async function loadCaseDetail(
     tags: testCase.tags,
     notes: testCase.notes,
     ...rendered,
-    output: typeof res.output === 'string' ? res.output : null,
+    output,
     automated: verdictOf(result.pass, result.errored),
     score: typeof res.score === 'number' ? res.score : 0,
     evaluations,
