@@ -7,7 +7,8 @@ import {
   securityHeaders,
 } from '@/lib/server/http/security-headers';
 
-// Runs for every request (pages, route handlers, files) to put the security headers on each.
+// Runs for every request (pages, route handlers, files) but the runtime API's to put the security
+// headers on each; the runtime API's routes set them themselves (lib/server/api/security.ts).
 // Pages get a Content-Security-Policy with a fresh nonce, which Next reads from the request
 // headers and puts on its own scripts (so pages render per request).
 // It also sends visitors without a session cookie to sign-in, remembering where they were going: a
@@ -48,3 +49,6 @@ export function proxy(request: NextRequest) {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
+
+/** Everything but /api/v1 and /api/public: for the runtime API this proxy's cost was latency. */
+export const config = { matcher: ['/((?!api/v1/|api/public/).*)'] };

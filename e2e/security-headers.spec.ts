@@ -58,6 +58,20 @@ test('every kind of response carries the security headers; pages get a fresh CSP
   expect(api.status()).toBe(200);
   expectCommonHeaders(api, 'API route');
   expect(api.headers()['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  // The runtime API skips the proxy and sets the same headers itself, on answers and refusals alike.
+  for (const path of [
+    '/api/v1/ping',
+    '/api/v1/prompts',
+    '/api/public/v2/prompts/x',
+    '/api/v1/openapi.json',
+  ]) {
+    const runtime = await request.get(path);
+    expectCommonHeaders(runtime, `runtime API ${path} (${runtime.status()})`);
+    expect(runtime.headers()['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  }
+  const refusedChat = await request.post('/api/v1/chat/completions', { data: {} });
+  expect(refusedChat.status()).toBe(401);
+  expectCommonHeaders(refusedChat, 'OpenAI-compatible refusal');
 
   const script = /<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/.exec(await studio.text())?.[1];
   expect(script).toBeTruthy();
@@ -70,6 +84,8 @@ test('every kind of response carries the security headers; pages get a fresh CSP
   // Behind a TLS-terminating proxy the studio asks browsers to stay on HTTPS.
   const overTls = await request.get('/api/health', { headers: { 'x-forwarded-proto': 'https' } });
   expect(overTls.headers()['strict-transport-security']).toBe('max-age=63072000');
+  const runtimeOverTls = await request.get('/api/v1/ping', { headers: { 'x-forwarded-proto': 'https' } });
+  expect(runtimeOverTls.headers()['strict-transport-security']).toBe('max-age=63072000');
 });
 
 /** Collects CSP violations reported in the page and CSP errors in its console. */

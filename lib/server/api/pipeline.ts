@@ -7,6 +7,7 @@ import { getEnv } from '../env';
 import { readCapped } from '../http/body';
 import { looksLikePublicId, verifyApiKey, verifyApiKeyPair, type ApiPrincipal, type ApiScope } from './keys';
 import { problemFromError, problemResponse, problemWithStatus, zodToProblemErrors } from './problem';
+import { withSecurityHeaders } from './security';
 import { createSlidingWindowRateLimiter, type RateLimiter } from '@/lib/loom/middleware';
 
 // The one request pipeline of the public API (app/api/v1/**), the twin of the action builder:
@@ -39,6 +40,9 @@ export interface ApiRouteOptions<PS, QS, BS> {
   maxBodyBytes?: number;
   handler: (ctx: ApiContext<Out<PS>, Out<QS>, Out<BS>>) => Promise<Response>;
 }
+
+/** What Next passes a route handler besides the request. */
+export type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 const globalForApi = globalThis as unknown as { __loomApiRateLimiter?: RateLimiter };
 
@@ -219,7 +223,7 @@ export function defineApiRoute<
   QS extends Schema | undefined = undefined,
   BS extends Schema | undefined = undefined,
 >(options: ApiRouteOptions<PS, QS, BS>) {
-  return async (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => {
+  return withSecurityHeaders(async (request: Request, context: RouteContext) => {
     try {
       const auth = await authenticate(request);
       if (!auth.ok) return auth.response;
@@ -252,5 +256,5 @@ export function defineApiRoute<
     } catch (error) {
       return problemFromError(error, options.name);
     }
-  };
+  });
 }

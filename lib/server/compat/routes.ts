@@ -2,7 +2,8 @@ import 'server-only';
 import { z } from 'zod';
 import { isLoomError, promptIdSchema } from '@/lib/loom/core';
 import { LABEL_PATTERN, MAX_LABEL_LENGTH } from '@/lib/loom/registry';
-import { defineApiRoute } from '../api/pipeline';
+import { defineApiRoute, type RouteContext } from '../api/pipeline';
+import { withSecurityHeaders } from '../api/security';
 import {
   PROBLEM_CONTENT_TYPE,
   problemFromError,
@@ -31,17 +32,14 @@ import {
 // The compatible routes: the same pipeline as /api/v1 (key, rate limit, scope, body cap, zod) and
 // the same executor path, answering in the shapes the official OpenAI and Langfuse clients read.
 
-type RouteHandler = (
-  request: Request,
-  context: { params: Promise<Record<string, string | string[]>> },
-) => Promise<Response>;
+type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
 
 /** Headers a client acts on, kept when a problem is re-shaped. */
 const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'ratelimit-limit'];
 
 /** Runs `handler` and re-shapes any problem JSON it answers with `reshape`. */
 function reshapeProblems(handler: RouteHandler, reshape: (problem: Problem) => unknown): RouteHandler {
-  return async (request, context) => {
+  return withSecurityHeaders(async (request, context) => {
     const response = await handler(request, context);
     if (response.headers.get('content-type') !== PROBLEM_CONTENT_TYPE) return response;
     const problem = (await response.json()) as Problem;
@@ -51,7 +49,7 @@ function reshapeProblems(handler: RouteHandler, reshape: (problem: Problem) => u
       if (value !== null) headers.set(name, value);
     }
     return Response.json(reshape(problem), { status: response.status, headers });
-  };
+  });
 }
 
 /** One message for people: the detail, then every listed problem when there are several. */

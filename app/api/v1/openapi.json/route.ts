@@ -1,4 +1,5 @@
 import { buildOpenApiDocument } from '@/lib/server/api/openapi';
+import { withSecurityHeaders } from '@/lib/server/api/security';
 import { getEnv } from '@/lib/server/env';
 
 // GET /api/v1/openapi.json: the OpenAPI 3.1 description of the runtime API, generated from the
@@ -6,9 +7,9 @@ import { getEnv } from '@/lib/server/env';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(request: Request): Response {
+export const GET = withSecurityHeaders((request: Request) => {
   const origin = getEnv().NEXTAUTH_URL ?? new URL(request.url).origin;
   return Response.json(buildOpenApiDocument(origin.replace(/\/+$/, '')), {
     headers: { 'cache-control': 'public, max-age=300' },
   });
-}
+});

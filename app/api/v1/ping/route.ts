@@ -1,3 +1,5 @@
+import { withSecurityHeaders } from '@/lib/server/api/security';
+
 // GET /api/v1/ping: answers without a key or a database, so an application (or the SDK) can tell
 // "the studio is reachable" from "my key is wrong". It reveals nothing; the API benchmark also
 // uses it as the server's baseline route.
@@ -6,6 +8,6 @@ export const dynamic = 'force-dynamic';
 
 const BODY = JSON.stringify({ ok: true });
 
-export function GET(): Response {
-  return new Response(BODY, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
-}
+export const GET = withSecurityHeaders(
+  () => new Response(BODY, { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } }),
+);
