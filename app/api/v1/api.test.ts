@@ -378,7 +378,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('/api/v1 on %s', (kind) 
 
 describe('GET /api/v1/openapi.json', () => {
   it('describes every operation with the request schemas the routes validate with', async () => {
-    const response = openapiRoute.GET(new Request('http://loom.test/api/v1/openapi.json'));
+    const response = await openapiRoute.GET(new Request('http://loom.test/api/v1/openapi.json'));
     const doc = (await response.json()) as {
       openapi: string;
       paths: Record<string, Record<string, { parameters?: { name: string }[]; requestBody?: unknown }>>;
@@ -391,6 +391,7 @@ describe('GET /api/v1/openapi.json', () => {
         '/api/v1/prompts/{id}/render',
         '/api/v1/prompts/{id}/execute',
         '/api/v1/experiments/{id}/outcomes',
+        '/api/v1/chat/completions',
       ]),
     );
     expect(doc.paths['/api/v1/prompts/{id}']?.get?.parameters?.map((p) => p.name)).toEqual([
@@ -402,5 +403,19 @@ describe('GET /api/v1/openapi.json', () => {
     expect(JSON.stringify(doc.paths['/api/v1/prompts/{id}/execute']?.post?.requestBody)).toContain(
       '"stream"',
     );
+  });
+
+  it('describes the OpenAI-compatible endpoint with OpenAI’s error body, not problem objects', async () => {
+    const response = await openapiRoute.GET(new Request('http://loom.test/api/v1/openapi.json'));
+    const doc = (await response.json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const chat = doc.paths['/api/v1/chat/completions']?.post;
+    expect(JSON.stringify(chat?.requestBody)).toContain('"variables"');
+    expect(JSON.stringify(chat?.responses['200'])).toContain('chat.completion');
+    expect(JSON.stringify(chat?.responses['401'])).toContain('#/components/schemas/OpenAIError');
+    expect(JSON.stringify(chat?.responses['422'])).not.toContain('Problem');
+    expect(doc.components.schemas.OpenAIError).toBeDefined();
   });
 });

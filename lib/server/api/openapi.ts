@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { chatCompletionRequestSchema, chatCompletionSchema, openAIErrorBodySchema } from '../compat/openai';
 import { API_SCOPES, type ApiScope } from './keys';
 import { MAX_API_BODY_BYTES } from './pipeline';
 import {
@@ -92,6 +93,16 @@ export interface Operation {
   successStatus: string;
   errors: Record<string, unknown>;
   extraResponses?: Record<string, unknown>;
+  /** Failures answer OpenAI's error body instead of a problem object (the compatible endpoint). */
+  openAIErrors?: true;
+}
+
+/** The same refusals, described with OpenAI's error body. */
+function asOpenAIErrors(errors: Record<string, unknown>): Record<string, unknown> {
+  const content = { 'application/json': { schema: { $ref: '#/components/schemas/OpenAIError' } } };
+  return Object.fromEntries(
+    Object.entries(errors).map(([status, response]) => [status, { ...(response as object), content }]),
+  );
 }
 
 /** Every operation of /api/v1; the reference page lists them in this order. */
@@ -201,6 +212,27 @@ export const API_OPERATIONS: Operation[] = [
     errors: { ...BODY_ERRORS, '404': problem('No such experiment.') },
     extraResponses: { '200': { description: 'The unit already had an outcome; nothing changed.' } },
   },
+  {
+    method: 'post',
+    path: '/api/v1/chat/completions',
+    operationId: 'createChatCompletion',
+    summary: 'Chat completion (OpenAI-compatible)',
+    description:
+      'For the official `openai` SDKs and code written for them: base URL `<studio>/api/v1`, the API key as the SDK’s key. `model` names the prompt (`id`, `id@label` or `id@v3`; the label defaults to `production`), `variables` fill it, and any `messages` are sent after the rendered ones. Answers, stream chunks (`stream: true`, with `stream_options.include_usage`), usage and errors have OpenAI’s shapes; `loom` says which version answered. Tools, function calls, audio and logprobs are refused by name.',
+    scope: 'prompts:execute',
+    body: chatCompletionRequestSchema,
+    response: chatCompletionSchema,
+    successStatus: '200',
+    errors: {
+      ...BODY_ERRORS,
+      '404': problem('No such prompt, label, version or provider.'),
+      '422': problem('Invalid variables: `param` names the first, the message lists each.'),
+      '502': problem('The provider answered with an error.'),
+      '503': problem('The provider is unavailable or temporarily disabled after failures.'),
+      '504': problem('The provider did not answer in time.'),
+    },
+    openAIErrors: true,
+  },
 ];
 
 function operationObject(op: Operation) {
@@ -229,8 +261,9 @@ function operationObject(op: Operation) {
         content: { 'application/json': { schema: jsonSchema(op.response, 'output') } },
       },
       ...op.extraResponses,
-      ...COMMON_ERRORS,
-      ...op.errors,
+      ...(op.openAIErrors
+        ? asOpenAIErrors({ ...COMMON_ERRORS, ...op.errors })
+        : { ...COMMON_ERRORS, ...op.errors }),
     },
   };
 }
@@ -267,7 +300,10 @@ export function buildOpenApiDocument(serverUrl: string) {
           description: 'Public id (`loom_pk_…`) as user, secret as password.',
         },
       },
-      schemas: { Problem: jsonSchema(problemSchema, 'output') },
+      schemas: {
+        Problem: jsonSchema(problemSchema, 'output'),
+        OpenAIError: jsonSchema(openAIErrorBodySchema, 'output'),
+      },
     },
     'x-scopes': API_SCOPES,
   };

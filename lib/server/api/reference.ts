@@ -54,11 +54,14 @@ function curlOf(
   return lines.join(' \\\n');
 }
 
-const EXAMPLE_BODIES: Record<string, string> = {
-  renderPrompt: '{"variables": {"name": "Ada"}}',
-  executePrompt: '{"variables": {"name": "Ada"}, "stream": false}',
-  recordOutcome: '{"unitId": "user-42", "value": 1}',
-};
+function exampleBody(operationId: string, promptId: string): string | undefined {
+  return {
+    renderPrompt: '{"variables": {"name": "Ada"}}',
+    executePrompt: '{"variables": {"name": "Ada"}, "stream": false}',
+    recordOutcome: '{"unitId": "user-42", "value": 1}',
+    createChatCompletion: `{"model": "${promptId}@production", "variables": {"name": "Ada"}}`,
+  }[operationId];
+}
 
 export function buildApiReference(origin: string, promptId: string): ReferenceOperation[] {
   const doc = buildOpenApiDocument(origin);
@@ -95,7 +98,7 @@ export function buildApiReference(origin: string, promptId: string): ReferenceOp
           status,
           description: r.description,
         })),
-        curl: curlOf(origin, method.toUpperCase(), path, promptId, EXAMPLE_BODIES[op.operationId]),
+        curl: curlOf(origin, method.toUpperCase(), path, promptId, exampleBody(op.operationId, promptId)),
       });
     }
   }

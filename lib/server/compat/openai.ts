@@ -93,7 +93,8 @@ export function overridesOf(request: ChatCompletionRequest) {
   };
 }
 
-type OpenAIFinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls';
+const finishReasonSchema = z.enum(['stop', 'length', 'content_filter', 'tool_calls']);
+type OpenAIFinishReason = z.infer<typeof finishReasonSchema>;
 
 function finishReasonOf(reason: FinishReason): OpenAIFinishReason {
   return reason === 'other' ? 'stop' : reason;
@@ -131,7 +132,51 @@ function usageOf(result: ExecuteResult) {
   };
 }
 
-export function toChatCompletion(result: ExecuteResult, ids: CompletionIds, served: ServedPrompt) {
+/** What a non-streamed call answers (the OpenAPI document is generated from it). */
+export const chatCompletionSchema = z.object({
+  id: z.string(),
+  object: z.literal('chat.completion'),
+  created: z.number().int().describe('Unix seconds.'),
+  model: z.string().describe('The model that answered (not the prompt id).'),
+  choices: z.array(
+    z.object({
+      index: z.literal(0),
+      message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
+      logprobs: z.null(),
+      finish_reason: finishReasonSchema,
+    }),
+  ),
+  usage: z.object({
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    total_tokens: z.number().int(),
+    prompt_tokens_details: z.object({ cached_tokens: z.number().int() }).optional(),
+  }),
+  system_fingerprint: z.null(),
+  loom: z
+    .object({
+      promptId: z.string(),
+      version: z.number().int(),
+      experiment: z.object({ id: z.string(), variant: z.string() }).optional(),
+    })
+    .describe('Which prompt version answered; the openai SDK passes it through.'),
+});
+
+/** OpenAI's error body, which every failure of the endpoint answers with. */
+export const openAIErrorBodySchema = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string(),
+    param: z.string().nullable(),
+    code: z.string().nullable(),
+  }),
+});
+
+export function toChatCompletion(
+  result: ExecuteResult,
+  ids: CompletionIds,
+  served: ServedPrompt,
+): z.infer<typeof chatCompletionSchema> {
   return {
     id: ids.id,
     object: 'chat.completion' as const,
@@ -193,7 +238,7 @@ export const SSE_DONE = 'data: [DONE]\n\n';
 /** OpenAI's error body. `type` and `code` follow the values OpenAI's API uses for each case. */
 export interface OpenAIError {
   status: number;
-  body: { error: { message: string; type: string; param: string | null; code: string | null } };
+  body: z.infer<typeof openAIErrorBodySchema>;
   headers?: Record<string, string>;
 }
 
