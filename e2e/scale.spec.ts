@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startOwnRedisServer, type OwnRedisServer } from '../test/redis';
+import { ApiKeysPage } from './support/api-keys-pages';
 import { startStudioInstance, type StudioInstance } from './support/instances';
 import {
   percentile,
@@ -27,6 +28,8 @@ let b: StudioInstance | undefined;
 const ADMIN = { LOOM_ADMIN_EMAIL: 'admin@scale.test', LOOM_ADMIN_PASSWORD: 'scale-admin-password' };
 /** Requests per key and minute on both instances: small, so the shared limit is quick to reach. */
 const RATE_LIMIT = 40;
+/** Provider calls (execute) per key and minute on both instances. */
+const EXECUTE_LIMIT = 6;
 
 /** Starts A and B, or whichever of them a test stopped. */
 async function ensureInstances(): Promise<[StudioInstance, StudioInstance]> {
@@ -35,6 +38,7 @@ async function ensureInstances(): Promise<[StudioInstance, StudioInstance]> {
     DATABASE_URL: SCALE_DATABASE_URL,
     REDIS_URL: redis.url,
     LOOM_API_RATE_LIMIT: String(RATE_LIMIT),
+    LOOM_API_EXECUTE_RATE_LIMIT: String(EXECUTE_LIMIT),
   };
   // The simulator answers slowly enough that a run of 40 cases lasts a few seconds.
   a ??= await startStudioInstance({ name: 'A', port: SCALE_PORTS.a, env, llmLatencyMs: 200 });
@@ -113,6 +117,65 @@ test('a rate limit of N a minute holds across both instances, not 2N', async () 
   expect(statuses.filter((s) => s === 429)).toHaveLength(RATE_LIMIT);
 });
 
+test('the provider-call limit of execute holds across both instances too', async () => {
+  const [a, b] = await ensureInstances();
+  await seedTwoVersionPrompt('scale-execute');
+  const [secret] = await seedApiKeys(1, ['prompts:execute']);
+  const statuses: number[] = [];
+  for (let i = 0; i < EXECUTE_LIMIT * 2; i++) {
+    const response = await api(i % 2 === 0 ? a : b, secret!, '/prompts/scale-execute/execute', {
+      method: 'POST',
+      body: JSON.stringify({ variables: {} }),
+    });
+    statuses.push(response.status);
+    if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    await response.arrayBuffer();
+  }
+  expect(statuses.filter((s) => s === 200)).toHaveLength(EXECUTE_LIMIT);
+  expect(statuses.filter((s) => s === 429)).toHaveLength(EXECUTE_LIMIT);
+});
+
+test('a key revoked in the browser on A is refused by B at once', async ({ page }) => {
+  const [a, b] = await ensureInstances();
+  await seedTwoVersionPrompt('scale-revoke');
+  await page.goto(`${a.url}/sign-in`);
+  await page.getByLabel('Email').fill(ADMIN.LOOM_ADMIN_EMAIL);
+  await page.getByLabel('Password').fill(ADMIN.LOOM_ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  const keys = new ApiKeysPage(page, a.url);
+  await keys.goto();
+  const secret = await keys.create('Revoked across instances');
+
+  // B answers the key from its memory the whole time: only the invalidation can make it refuse.
+  const answers: { at: number; status: number }[] = [];
+  let isRunning = true;
+  const traffic = (async () => {
+    while (isRunning) {
+      const response = await api(b, secret, '/prompts/scale-revoke?label=production');
+      answers.push({ at: performance.now(), status: response.status });
+      await response.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  try {
+    await expect.poll(() => answers.filter((r) => r.status === 200).length).toBeGreaterThan(5);
+    await keys.revoke('Revoked across instances');
+    const shownAt = performance.now();
+    await expect.poll(() => answers.some((r) => r.status === 401), { timeout: 2_000 }).toBe(true);
+    const firstRefusal = answers.find((r) => r.status === 401)!;
+    console.log(
+      `revoked on A → refused by B ${(firstRefusal.at - shownAt).toFixed(1)} ms after the page said so`,
+    );
+    expect(firstRefusal.at - shownAt).toBeLessThanOrEqual(1_000);
+    // Once refused, never served again.
+    expect(answers.slice(answers.indexOf(firstRefusal)).every((r) => r.status === 401)).toBe(true);
+  } finally {
+    isRunning = false;
+    await traffic;
+  }
+});
+
 test('stopping Redis mid-traffic fails no API request, health says degraded, and both recover', async () => {
   const [a, b] = await ensureInstances();
   await seedTwoVersionPrompt('scale-traffic');
@@ -157,8 +220,10 @@ test('stopping Redis mid-traffic fails no API request, health says degraded, and
 
 test('killing the instance that runs a suite run lets the other finish it, paying once per finished case', async () => {
   const TOTAL = 40;
-  const llmCalls = (instance: StudioInstance) =>
-    instance.llm.requests.filter((r) => r.method === 'POST').length;
+  const posts = (instance: StudioInstance) => instance.llm.requests.filter((r) => r.method === 'POST').length;
+  // Earlier tests executed prompts on both instances: count only this run's calls.
+  const before = new Map([a!, b!].map((instance) => [instance, posts(instance)]));
+  const llmCalls = (instance: StudioInstance) => posts(instance) - before.get(instance)!;
   const { runId } = await seedQueuedRun(TOTAL);
 
   // Whichever instance's recovery sweep comes first takes the run.

@@ -2,10 +2,14 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Settings → API keys. */
 export class ApiKeysPage {
-  constructor(private readonly page: Page) {}
+  /** `origin`: another studio instance than the e2e server (the scale-out spec's). */
+  constructor(
+    private readonly page: Page,
+    private readonly origin = '',
+  ) {}
 
   async goto() {
-    await this.page.goto('/settings/api-keys');
+    await this.page.goto(`${this.origin}/settings/api-keys`);
     await expect(this.page.getByRole('heading', { level: 1, name: 'API keys' })).toBeVisible();
   }
 
