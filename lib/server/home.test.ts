@@ -108,6 +108,44 @@ describe('loadHomeOverview', () => {
     ]);
     expect(overview.done).toMatchObject({ prompt: true, production: true, teammate: true });
   });
+
+  it('names what each event is about: a webhook by URL, an experiment by name, a suite run with a link', async () => {
+    const workspaceId = await newWorkspace('named');
+    const actor = { workspaceId, userId: null, email: 'cy@x.test' };
+    const hook = await db.prisma.webhookEndpoint.create({
+      data: { workspaceId, url: 'https://hooks.x.test/loom', secretCipher: 'x', events: [] },
+    });
+    await db.prisma.experimentDefinition.create({
+      data: {
+        workspaceId,
+        id: 'exp-1',
+        promptId: 'greet',
+        name: 'Warmer tone',
+        status: 'running',
+        definition: {},
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      },
+    });
+    await writeAudit(db.prisma, actor, 'webhook.secret_rotate', `webhook:${hook.id}`);
+    await writeAudit(db.prisma, actor, 'experiment.pause', 'experiment:exp-1', { promptId: 'greet' });
+    await writeAudit(db.prisma, actor, 'suite_run.cancel', 'suite:faq', {
+      suiteId: 'faq',
+      suiteName: 'FAQ checks',
+      runId: 'run-1',
+      promptId: 'greet',
+      promptVersion: 3,
+    });
+    await writeAudit(db.prisma, actor, 'budget.save', 'prompt:greet', { monthlyMicros: 12_500_000 });
+
+    const overview = await loadHomeOverview(db.prisma, workspaceId);
+    expect(overview.activity.map(({ text, href }) => ({ text, href }))).toEqual([
+      { text: 'set the monthly budget of greet to $12.50', href: undefined },
+      { text: 'cancelled a run of suite “FAQ checks” on greet v3', href: '/suites/faq/runs/run-1' },
+      { text: 'paused experiment “Warmer tone”', href: undefined },
+      { text: 'rotated the signing secret of the webhook to https://hooks.x.test/loom', href: undefined },
+    ]);
+  });
 });
 
 describe('describeEvent', () => {
