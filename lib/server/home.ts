@@ -234,8 +234,6 @@ const usd = (micros: unknown) =>
         maximumFractionDigits: 6,
       })
     : 'an amount';
-const verdictWord = (value: unknown) =>
-  value === 'pass' ? 'pass' : value === 'fail' ? 'fail' : 'unreviewed';
 
 export interface EventContext {
   /** The subject's kind: the part of the audit subject before the colon (prompt, user, suite...). */
@@ -310,7 +308,7 @@ export function describeEvent(
     case 'webhook.update':
       return `updated the webhook to ${subject}${details.enabled === false ? ' (disabled)' : ''}`;
     case 'webhook.delete':
-      return `removed the webhook to ${text(details.url) ?? subject}`;
+      return `removed the webhook to ${subject}`;
     case 'webhook.secret_reveal':
       return `revealed the signing secret of the webhook to ${subject}`;
     case 'webhook.secret_rotate':
@@ -375,8 +373,9 @@ export function describeEvent(
       const where = `case${quoted(details.caseId)} of suite ${subject} (${run(details.promptVersion)})`;
       if (details.to === null) return `cleared the review of ${where}`;
       const override =
-        details.to !== details.automated ? ` over the automated ${verdictWord(details.automated)}` : '';
-      return `reviewed ${where} as ${verdictWord(details.to)}${override}${
+        details.to !== details.automated ? ` over the automated ${text(details.automated) ?? 'verdict'}` : '';
+      const verdict = text(details.to);
+      return `reviewed ${where}${verdict ? ` as ${verdict}` : ''}${override}${
         typeof details.reason === 'string' ? `: “${details.reason}”` : ''
       }`;
     }
