@@ -15,7 +15,8 @@ test('the overview charts a prompt’s week; the range and a filter change the U
   await expect(dashboard.kpi('Runs')).toHaveText(String(traffic.lastWeek));
   // 7 of the 28 runs have no price: the cost says so instead of counting them as free.
   await expect(dashboard.kpi('Cost')).toContainText('+ 7 runs without a price');
-  await expect(page.getByTestId('unpriced-notice')).toContainText(traffic.unpricedModel);
+  // Named with its provider: a price is set per provider and model.
+  await expect(page.getByTestId('unpriced-notice')).toContainText(`simulator / ${traffic.unpricedModel}`);
   await dashboard.chartsDrawn();
   await expect(page.getByRole('img', { name: 'Cost per day by model' })).toBeVisible();
 

@@ -38,16 +38,12 @@ export function OverviewDashboard({
     const query = [range.query, extra].filter(Boolean).join('&');
     return query ? `${path}?${query}` : path;
   };
-  const unpriced = data.models.filter((model) => model.unpricedRuns > 0);
   return (
     <div className="space-y-6" data-testid="overview-dashboard">
       <KpiStrip current={data.current} previous={data.previous} />
       {budgets}
-      {unpriced.length > 0 ? (
-        <UnpricedNotice
-          models={unpriced.map((m) => ({ model: m.model, runs: m.unpricedRuns }))}
-          canSetPrices={canSetPrices}
-        />
+      {data.unpricedModels.length > 0 ? (
+        <UnpricedNotice models={data.unpricedModels} canSetPrices={canSetPrices} />
       ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <ChartPanel

@@ -62,6 +62,13 @@ export interface FilterProblem {
   problems: string[];
 }
 
+/** A model that ran without a price: by provider too, since a price is set per provider and model. */
+export interface UnpricedModel {
+  provider: string;
+  model: string;
+  runs: number;
+}
+
 export interface OverviewData {
   range: RangeView;
   current: Totals;
@@ -76,8 +83,10 @@ export interface OverviewData {
   topPrompts: PromptCostRow[];
   /** Display names of the prompts the series and filters mention. */
   promptNames: Record<string, string>;
-  /** Models with runs in the range: the model filter's choices and the unpriced notice. */
+  /** Models with runs in the range: the model filter's choices. */
   models: { model: string; runs: number; unpricedRuns: number }[];
+  /** Models with runs and no price in the range, for the unpriced notice. */
+  unpricedModels: UnpricedModel[];
 }
 
 export const COST_DIMENSIONS = ['prompt', 'version', 'model', 'provider', 'source', 'apiKey'] as const;
@@ -121,7 +130,7 @@ export interface CostData {
   evaluation: Totals;
   tables: CostTable[];
   /** Models with runs and no price in the range: each links to set its price. */
-  unpricedModels: { model: string; runs: number }[];
+  unpricedModels: UnpricedModel[];
 }
 
 export interface VersionMetrics {

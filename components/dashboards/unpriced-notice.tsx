@@ -1,16 +1,12 @@
 import Link from 'next/link';
+import type { UnpricedModel } from './types';
 
 /**
  * Runs whose model had no price: their cost is unknown, so every total beside it leaves them out
- * instead of counting them as free. Each model links to where its price is set.
+ * instead of counting them as free. Each model, named with its provider (the same model name can
+ * be priced apart per provider), links to the price form filled in for it.
  */
-export function UnpricedNotice({
-  models,
-  canSetPrices,
-}: {
-  models: { model: string; runs: number }[];
-  canSetPrices: boolean;
-}) {
+export function UnpricedNotice({ models, canSetPrices }: { models: UnpricedModel[]; canSetPrices: boolean }) {
   const runs = models.reduce((sum, model) => sum + model.runs, 0);
   return (
     <div
@@ -23,12 +19,15 @@ export function UnpricedNotice({
         and left out of the totals.
       </p>
       <ul className="mt-1 space-y-0.5">
-        {models.map(({ model, runs: count }) => (
-          <li key={model} className="break-words">
-            <code>{model}</code> ({count.toLocaleString('en-US')} {count === 1 ? 'run' : 'runs'}){' '}
+        {models.map(({ provider, model, runs: count }) => (
+          <li key={`${provider}/${model}`} className="break-words">
+            <code>
+              {provider} / {model}
+            </code>{' '}
+            ({count.toLocaleString('en-US')} {count === 1 ? 'run' : 'runs'}){' '}
             {canSetPrices ? (
               <Link
-                href={`/settings/analytics?model=${encodeURIComponent(model)}`}
+                href={`/settings/analytics?${new URLSearchParams({ provider, model }).toString()}`}
                 className="font-medium underline"
               >
                 Set its price

@@ -2,32 +2,44 @@ import 'server-only';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { Viewer } from './auth/session';
 
-export type AuditAction =
-  | 'label.set'
-  | 'label.remove'
-  | 'prompt.archive'
-  | 'prompt.unarchive'
-  | 'provider.update'
-  | 'provider.delete'
-  | 'member.add'
-  | 'member.role'
-  | 'member.remove'
-  | 'member.unlock'
-  | 'gate.update'
-  | 'api_key.create'
-  | 'api_key.revoke'
-  | 'webhook.create'
-  | 'webhook.update'
-  | 'webhook.delete'
-  | 'webhook.secret_reveal'
-  | 'webhook.secret_rotate'
-  | 'webhook.test'
-  | 'webhook.redeliver'
-  | 'analytics.settings'
-  | 'price.save'
-  | 'price.delete'
-  | 'budget.save'
-  | `experiment.${'create' | 'start' | 'pause' | 'resume' | 'stop' | 'winner' | 'complete'}`;
+/** Every action the audit log records; the home page's feed has words for each. */
+export const AUDIT_ACTIONS = [
+  'label.set',
+  'label.remove',
+  'prompt.archive',
+  'prompt.unarchive',
+  'provider.update',
+  'provider.delete',
+  'member.add',
+  'member.role',
+  'member.remove',
+  'member.unlock',
+  'gate.update',
+  'api_key.create',
+  'api_key.revoke',
+  'webhook.create',
+  'webhook.update',
+  'webhook.delete',
+  'webhook.secret_reveal',
+  'webhook.secret_rotate',
+  'webhook.test',
+  'webhook.redeliver',
+  'analytics.settings',
+  'price.save',
+  'price.delete',
+  'budget.save',
+  'experiment.create',
+  'experiment.start',
+  'experiment.pause',
+  'experiment.resume',
+  'experiment.stop',
+  'experiment.winner',
+  'experiment.complete',
+  'suite_run.start',
+  'suite_run.cancel',
+  'suite_run.review',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   id: string;

@@ -96,12 +96,7 @@ export async function loadHomeOverview(prisma: PrismaClient, workspaceId: string
     ...versions.flatMap((v) => (v.author ? [v.author] : [])),
     ...events.map((e) => e.actorEmail),
   ]);
-  const memberIds = events.flatMap((e) => (e.subject.startsWith('user:') ? [e.subject.slice(5)] : []));
-  const memberNames = new Map(
-    (await prisma.user.findMany({ where: { id: { in: memberIds } }, select: { id: true, name: true } })).map(
-      (u) => [u.id, u.name],
-    ),
-  );
+  const subjectName = await subjectNamesOf(prisma, workspaceId, events, (slug) => promptById.get(slug)?.name);
   const promptName = (slug: string) => promptById.get(slug)?.name ?? slug;
 
   const activity: ActivityRow[] = [
@@ -116,16 +111,17 @@ export async function loadHomeOverview(prisma: PrismaClient, workspaceId: string
       at: v.createdAt.toISOString(),
     })),
     ...events.map((e) => {
-      const [kind, subject = ''] = splitSubject(e.subject);
+      const [kind, id = ''] = splitSubject(e.subject);
+      const details = e.details as Record<string, unknown>;
       return {
         id: e.id,
         actor: names.get(e.actorEmail.toLowerCase()) ?? e.actorEmail,
-        text: describeEvent(e.action, e.details as Record<string, unknown>, {
-          prompt: promptName(subject),
-          member: kind === 'user' ? (memberNames.get(subject) ?? 'a former member') : subject,
-          provider: subject,
+        text: describeEvent(e.action, details, {
+          kind,
+          subject: subjectName(kind, id, details),
+          promptName,
         }),
-        ...(kind === 'prompt' && promptById.has(subject) ? { href: `/prompts/${subject}/history` } : {}),
+        ...hrefOf(kind, id, details, promptById),
         at: e.createdAt.toISOString(),
       };
     }),
@@ -162,53 +158,229 @@ function splitSubject(subject: string): [string, string?] {
   return colon < 0 ? [subject] : [subject.slice(0, colon), subject.slice(colon + 1)];
 }
 
+/** Where a feed entry links: a prompt's history, or the run (or runs) of a suite event. */
+function hrefOf(
+  kind: string,
+  id: string,
+  details: Record<string, unknown>,
+  prompts: ReadonlyMap<string, unknown>,
+): { href?: string } {
+  if (kind === 'prompt' && prompts.has(id)) return { href: `/prompts/${id}/history` };
+  if (kind === 'suite') {
+    const run = typeof details.runId === 'string' ? `/${encodeURIComponent(details.runId)}` : '';
+    return { href: `/suites/${encodeURIComponent(id)}/runs${run}` };
+  }
+  return {};
+}
+
+/**
+ * The words for each event's subject: a prompt's or member's name, a webhook's URL, an
+ * experiment's name (looked up now, so renames show), else the id the subject carries.
+ */
+async function subjectNamesOf(
+  prisma: PrismaClient,
+  workspaceId: string,
+  events: { subject: string }[],
+  promptName: (slug: string) => string | undefined,
+): Promise<(kind: string, id: string, details: Record<string, unknown>) => string> {
+  const idsOf = (kind: string) =>
+    events.flatMap((e) => {
+      const [k, id] = splitSubject(e.subject);
+      return k === kind && id ? [id] : [];
+    });
+  const [users, webhooks, experiments] = await Promise.all([
+    prisma.user.findMany({ where: { id: { in: idsOf('user') } }, select: { id: true, name: true } }),
+    prisma.webhookEndpoint.findMany({
+      where: { workspaceId, id: { in: idsOf('webhook') } },
+      select: { id: true, url: true },
+    }),
+    prisma.experimentDefinition.findMany({
+      where: { workspaceId, id: { in: idsOf('experiment') } },
+      select: { id: true, name: true },
+    }),
+  ]);
+  const found = {
+    user: new Map(users.map((u) => [u.id, u.name])),
+    webhook: new Map(webhooks.map((w) => [w.id, w.url])),
+    experiment: new Map(experiments.flatMap((x) => (x.name ? [[x.id, `“${x.name}”`] as const] : []))),
+  };
+  return (kind, id, details) => {
+    switch (kind) {
+      case 'prompt':
+        return promptName(id) ?? id;
+      case 'user':
+        return found.user.get(id) ?? 'a former member';
+      case 'webhook':
+        return found.webhook.get(id) ?? (typeof details.url === 'string' ? details.url : 'a removed webhook');
+      case 'experiment':
+        return found.experiment.get(id) ?? (typeof details.name === 'string' ? `“${details.name}”` : id);
+      case 'suite':
+        return typeof details.suiteName === 'string' ? `“${details.suiteName}”` : id;
+      default:
+        return id;
+    }
+  };
+}
+
 const version = (value: unknown) => (typeof value === 'number' ? `v${value}` : 'nothing');
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const quoted = (value: unknown) => (typeof value === 'string' ? ` “${value}”` : '');
+const usd = (micros: unknown) =>
+  typeof micros === 'number'
+    ? (micros / 1_000_000).toLocaleString('en-US', {
+        style: 'currency',
+        currency: 'USD',
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 6,
+      })
+    : 'an amount';
+
+export interface EventContext {
+  /** The subject's kind: the part of the audit subject before the colon (prompt, user, suite...). */
+  kind: string;
+  /** The subject in words: a prompt's or member's name, a webhook's URL, an experiment's name... */
+  subject: string;
+  /** A prompt's display name from its id, for events whose details name a prompt. */
+  promptName: (id: string) => string;
+}
 
 /** One audit event in plain words (the actor's name goes before it). */
 export function describeEvent(
   action: string,
   details: Record<string, unknown>,
-  names: { prompt: string; member: string; provider: string },
+  context: EventContext,
 ): string {
-  const label = typeof details.label === 'string' ? details.label : 'a label';
+  const { subject } = context;
+  const label = text(details.label) ?? 'a label';
   const { from, to } = details;
+  const prompt = typeof details.promptId === 'string' ? context.promptName(details.promptId) : undefined;
+  const onPrompt = prompt ? ` on ${prompt}` : '';
+  const run = (v: unknown) => `${prompt ?? 'the prompt'} ${version(v)}`;
   switch (action) {
-    case 'label.set':
+    case 'label.set': {
+      const override = details.gateOverride ? ', overriding the release gate' : '';
       if (label === PRODUCTION && typeof from === 'number' && typeof to === 'number' && to < from)
-        return `rolled back ${names.prompt} from ${version(from)} to ${version(to)}`;
-      if (label === PRODUCTION) return `promoted ${names.prompt} ${version(to)} to production`;
-      return `moved ${label} of ${names.prompt} to ${version(to)}`;
+        return `rolled back ${subject} from ${version(from)} to ${version(to)}${override}`;
+      if (label === PRODUCTION) return `promoted ${subject} ${version(to)} to production${override}`;
+      return `moved ${label} of ${subject} to ${version(to)}`;
+    }
     case 'label.remove':
-      return `removed ${label} from ${names.prompt}`;
+      return `removed ${label} from ${subject}`;
     case 'prompt.archive':
-      return `archived ${names.prompt}`;
+      return `archived ${subject}`;
     case 'prompt.unarchive':
-      return `restored ${names.prompt} from the archive`;
+      return `restored ${subject} from the archive`;
     case 'provider.update':
-      return `updated the provider ${names.provider}`;
+      if (details.created === true) return `added the provider ${subject}`;
+      return `updated the provider ${subject}${details.apiKey === 'changed' ? ' and its API key' : ''}`;
     case 'provider.delete':
-      return `removed the provider ${names.provider}`;
+      return `removed the provider ${subject}`;
     case 'member.add':
-      return `added ${names.member}${typeof details.role === 'string' ? ` as ${details.role}` : ''}`;
+      return `${details.returning === true ? 'added back' : 'added'} ${subject}${
+        typeof details.role === 'string' ? ` as ${details.role}` : ''
+      }`;
     case 'member.role':
       return typeof details.role === 'string'
-        ? `made ${names.member} ${/^[aeiou]/.test(details.role) ? 'an' : 'a'} ${details.role}`
-        : `changed the role of ${names.member}`;
+        ? `made ${subject} ${/^[aeiou]/.test(details.role) ? 'an' : 'a'} ${details.role}`
+        : `changed the role of ${subject}`;
     case 'member.remove':
-      return `removed ${names.member} from the workspace`;
-    // Analytics: the subject of a price is "model:<provider>/<model>", of a budget a prompt or the workspace.
-    case 'price.save':
-      return `set the price of ${names.provider}`;
-    case 'price.delete':
-      return `removed a price of ${names.provider}`;
-    case 'budget.save':
-      return `${details.monthlyMicros === null ? 'removed' : 'set'} the monthly budget of ${
-        typeof details.promptId === 'string' ? names.prompt : 'the workspace'
+      return `removed ${subject} from the workspace`;
+    case 'member.unlock':
+      return `lifted the sign-in pause of ${subject}`;
+    case 'gate.update': {
+      if (details.removed === true) return `turned off the release gate of ${subject}`;
+      const rules = [
+        typeof details.minPassRate === 'number'
+          ? `at least ${Math.round(details.minPassRate * 100)}% passing`
+          : '',
+        details.requireNoRegression === true ? 'no regression' : '',
+      ].filter(Boolean);
+      return `set the release gate of ${subject}: suite${quoted(details.suiteName)}${
+        rules.length ? `, ${rules.join(' and ')}` : ''
       }`;
-    case 'analytics.settings':
-      return 'changed the analytics settings';
+    }
+    case 'api_key.create':
+      return `created API key${quoted(details.name)}`;
+    case 'api_key.revoke':
+      return `revoked API key${quoted(details.name)}`;
+    case 'webhook.create':
+      return `added a webhook to ${subject}`;
+    case 'webhook.update':
+      return `updated the webhook to ${subject}${details.enabled === false ? ' (disabled)' : ''}`;
+    case 'webhook.delete':
+      return `removed the webhook to ${subject}`;
+    case 'webhook.secret_reveal':
+      return `revealed the signing secret of the webhook to ${subject}`;
+    case 'webhook.secret_rotate':
+      return `rotated the signing secret of the webhook to ${subject}`;
+    case 'webhook.test':
+      return `sent a test event to ${subject}`;
+    case 'webhook.redeliver':
+      return `redelivered ${text(details.eventType) ?? 'an event'} to ${subject}`;
+    case 'analytics.settings': {
+      const zone = text(details.timeZone);
+      const days = typeof details.retentionDays === 'number' ? `${details.retentionDays} days` : undefined;
+      const parts = [zone ? `time zone ${zone}` : '', days ? `calls kept ${days}` : ''].filter(Boolean);
+      return `changed the analytics settings${parts.length ? ` (${parts.join(', ')})` : ''}`;
+    }
+    // The subject of a price is "model:<provider>/<model>".
+    case 'price.save':
+      return `saved the price of ${subject}: ${usd(details.inputPerMillionMicros)} in, ${usd(
+        details.outputPerMillionMicros,
+      )} out per million tokens`;
+    case 'price.delete':
+      return `removed a price of ${subject}`;
+    // A budget's subject is a prompt or the workspace; a removal records monthlyMicros null.
+    case 'budget.save': {
+      const of = context.kind === 'prompt' ? subject : 'the workspace';
+      return details.monthlyMicros === null
+        ? `removed the monthly budget of ${of}`
+        : `set the monthly budget of ${of} to ${usd(details.monthlyMicros)}`;
+    }
+    case 'experiment.create':
+      return `created experiment ${subject}${onPrompt}`;
+    case 'experiment.start':
+      return `started experiment ${subject}${onPrompt}`;
+    case 'experiment.pause':
+      return `paused experiment ${subject}`;
+    case 'experiment.resume':
+      return `resumed experiment ${subject}`;
+    case 'experiment.stop':
+      return `stopped experiment ${subject}${typeof details.reason === 'string' ? `: “${details.reason}”` : ''}`;
+    case 'experiment.winner': {
+      const winner = details.winner as { variant?: unknown; version?: unknown } | undefined;
+      return `called a winner in experiment ${subject}: ${text(winner?.variant) ?? 'a variant'}${
+        typeof winner?.version === 'number' ? ` (${version(winner.version)})` : ''
+      }`;
+    }
+    case 'experiment.complete':
+      return `completed experiment ${subject}${
+        typeof details.variant === 'string' && typeof details.to === 'number'
+          ? `, promoting ${details.variant} (${version(details.to)}) to ${label}`
+          : ''
+      }`;
+    case 'suite_run.start': {
+      const runs: unknown[] = Array.isArray(details.runs) ? details.runs : [];
+      const versions = runs.map((r) => version((r as { promptVersion?: unknown }).promptVersion));
+      if (versions.length === 0) return `started runs of suite ${subject}`;
+      return `started ${versions.length === 1 ? 'a run' : `${versions.length} runs`} of suite ${subject} on ${
+        prompt ?? 'the prompt'
+      } ${versions.join(', ')}`;
+    }
+    case 'suite_run.cancel':
+      return `cancelled a run of suite ${subject} on ${run(details.promptVersion)}`;
+    case 'suite_run.review': {
+      const where = `case${quoted(details.caseId)} of suite ${subject} (${run(details.promptVersion)})`;
+      if (details.to === null) return `cleared the review of ${where}`;
+      const override =
+        details.to !== details.automated ? ` over the automated ${text(details.automated) ?? 'verdict'}` : '';
+      const verdict = text(details.to);
+      return `reviewed ${where}${verdict ? ` as ${verdict}` : ''}${override}${
+        typeof details.reason === 'string' ? `: “${details.reason}”` : ''
+      }`;
+    }
     default:
-      // An action this page has no words for yet still says what and on which subject.
-      return `${action.replace(/[._]/g, ' ')} ${names.provider}`.trim();
+      // An action from an old row this page has no words for still says what and on which subject.
+      return `${action.replace(/[._]/g, ' ')} ${subject}`.trim();
   }
 }

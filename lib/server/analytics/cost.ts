@@ -20,17 +20,20 @@ import {
   storeFilter,
   totalsOf,
   unknownFilterProblems,
+  unpricedModelsOf,
   workspaceStore,
   type Loaded,
 } from './shared';
 
-const GROUP_BY: Record<CostDimension, GroupByKey> = {
-  prompt: 'prompt',
-  version: 'version',
-  model: 'model',
-  provider: 'provider',
-  source: 'source',
-  apiKey: 'apiKey',
+// The model table's rows are per model; its query also groups by provider so the unpriced
+// notice can say which provider's price is missing (model and provider share a rollup table).
+const GROUP_BY: Record<CostDimension, GroupByKey[]> = {
+  prompt: ['prompt'],
+  version: ['version'],
+  model: ['model', 'provider'],
+  provider: ['provider'],
+  source: ['source'],
+  apiKey: ['apiKey'],
 };
 
 function keyOf(dimension: CostDimension, row: AnalyticsRow): string {
@@ -69,7 +72,7 @@ export async function loadCost(
         from: filters.from,
         to: filters.to,
         filter,
-        groupBy: [GROUP_BY[dimension], filters.grain],
+        groupBy: [...GROUP_BY[dimension], filters.grain],
         timeZone: filters.timeZone,
         latency: false,
       }),
@@ -119,7 +122,7 @@ export async function loadCost(
   });
 
   const total = tables[0]?.total ?? { ...EMPTY_TOTALS };
-  const modelTable = tables.find((table) => table.dimension === 'model');
+  const modelRows = results[dimensions.indexOf('model')] ?? [];
   let product = { ...EMPTY_TOTALS };
   let evaluation = { ...EMPTY_TOTALS };
   for (const row of tables.find((table) => table.dimension === 'source')?.rows ?? []) {
@@ -134,9 +137,7 @@ export async function loadCost(
       product,
       evaluation,
       tables,
-      unpricedModels: (modelTable?.rows ?? [])
-        .filter((row) => row.totals.unpricedRuns > 0)
-        .map((row) => ({ model: row.key, runs: row.totals.unpricedRuns })),
+      unpricedModels: unpricedModelsOf(modelRows),
     },
   };
 }

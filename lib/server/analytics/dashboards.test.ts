@@ -80,7 +80,7 @@ describe('loadOverview', () => {
   it('shows the range’s figures against the previous period, unpriced runs apart', async () => {
     const result = await loadOverview(db.prisma, workspaceId, filters());
     if (!result.ok) throw new Error(result.problems.join(' '));
-    const { current, previous, cost, runsPerHour, topPrompts, models } = result.data;
+    const { current, previous, cost, runsPerHour, topPrompts, models, unpricedModels } = result.data;
     expect(current).toMatchObject({ runs: 6, errors: 1, costMicros: 14_000, unpricedRuns: 1 });
     expect(current.p95Ms).toBeGreaterThan(800);
     expect(previous).toMatchObject({ runs: 2, costMicros: 4_000 });
@@ -93,6 +93,7 @@ describe('loadOverview', () => {
     expect(runsPerHour.reduce((s, p) => s + (p.values.runs ?? 0), 0)).toBe(6);
     expect(topPrompts[0]).toMatchObject({ promptId: 'support-reply', name: 'Support reply' });
     expect(models).toContainEqual({ model: 'local-llama', runs: 1, unpricedRuns: 1 });
+    expect(unpricedModels).toEqual([{ provider: 'ollama', model: 'local-llama', runs: 1 }]);
   });
 
   it('filters by prompt, model and source', async () => {
@@ -112,6 +113,39 @@ describe('loadOverview', () => {
   });
 });
 
+describe('unpriced models', () => {
+  it('names the provider of each, since one model name can run (and be priced) at several', async () => {
+    const other = (await db.prisma.workspace.create({ data: { slug: 'llamas', name: 'Llamas' } })).id;
+    await createPrismaAnalyticsStore(db.prisma, other).record([
+      run({ at: day(6), model: 'llama3', provider: 'ollama', costMicros: null }),
+      run({ at: day(7), model: 'llama3', provider: 'ollama', costMicros: null }),
+      run({ at: day(8), model: 'llama3', provider: 'simulator', costMicros: null }),
+      run({ at: day(8), model: 'llama3', provider: 'groq', costMicros: 700 }),
+    ]);
+    const expected = [
+      { provider: 'ollama', model: 'llama3', runs: 2 },
+      { provider: 'simulator', model: 'llama3', runs: 1 },
+    ];
+    for (const stackBy of ['model', 'prompt'] as const) {
+      const overview = await loadOverview(db.prisma, other, filters(), stackBy);
+      expect(overview.ok && overview.data.unpricedModels, stackBy).toEqual(expected);
+      expect(overview.ok && overview.data.models, stackBy).toEqual([
+        { model: 'llama3', runs: 4, unpricedRuns: 3 },
+      ]);
+    }
+    const cost = await loadCost(db.prisma, other, filters());
+    if (!cost.ok) throw new Error(cost.problems.join(' '));
+    expect(cost.data.unpricedModels).toEqual(expected);
+    // The model table still has one row per model.
+    expect(cost.data.tables.find((t) => t.dimension === 'model')!.rows).toEqual([
+      expect.objectContaining({
+        key: 'llama3',
+        totals: expect.objectContaining({ runs: 4, unpricedRuns: 3 }),
+      }),
+    ]);
+  });
+});
+
 describe('loadCost', () => {
   it('breaks the same total down six ways, product apart from evaluation', async () => {
     const result = await loadCost(db.prisma, workspaceId, filters());
@@ -121,7 +155,7 @@ describe('loadCost', () => {
     for (const table of tables) expect(table.total, table.dimension).toEqual(total);
     expect(evaluation).toMatchObject({ runs: 1, costMicros: 5_000 });
     expect(product).toMatchObject({ runs: 5, costMicros: 9_000 });
-    expect(unpricedModels).toEqual([{ model: 'local-llama', runs: 1 }]);
+    expect(unpricedModels).toEqual([{ provider: 'ollama', model: 'local-llama', runs: 1 }]);
     const versions = tables.find((t) => t.dimension === 'version')!.rows.map((r) => r.label);
     expect(versions).toEqual(
       expect.arrayContaining(['Support reply v1', 'Support reply v2', 'Summarize v1']),

@@ -12,6 +12,7 @@ import {
   storeFilter,
   totalsOf,
   unknownFilterProblems,
+  unpricedModelsOf,
   workspaceStore,
   type Loaded,
 } from './shared';
@@ -42,13 +43,18 @@ export async function loadOverview(
   const [current, previous, costRows, hourly, daily, byPrompt, byModel, names] = await Promise.all([
     store.query({ ...range, groupBy: [] }),
     store.query({ ...range, from: filters.previousFrom, to: filters.from, groupBy: [] }),
-    store.query({ ...range, groupBy: [filters.grain, stackBy], latency: false }),
+    // By provider too when stacked by model: the unpriced notice reads these rows (see byModel).
+    store.query({
+      ...range,
+      groupBy: stackBy === 'model' ? [filters.grain, 'model', 'provider'] : [filters.grain, stackBy],
+      latency: false,
+    }),
     store.query({ ...range, groupBy: ['hour'], latency: shortRange }),
     shortRange ? Promise.resolve([]) : store.query({ ...range, groupBy: ['day'] }),
     store.query({ ...range, groupBy: ['prompt'], latency: false }),
     stackBy === 'model'
       ? Promise.resolve(undefined)
-      : store.query({ ...range, groupBy: ['model'], latency: false }),
+      : store.query({ ...range, groupBy: ['model', 'provider'], latency: false }),
     promptNames(db, workspaceId),
   ]);
 
@@ -96,11 +102,12 @@ export async function loadOverview(
         })),
       promptNames: names,
       models: modelTotals(byModel ?? costRows),
+      unpricedModels: unpricedModelsOf(byModel ?? costRows),
     },
   };
 }
 
-/** Runs and unpriced runs per model (rows grouped by model, and perhaps by time too). */
+/** Runs and unpriced runs per model (rows grouped by model, and perhaps by provider and time too). */
 function modelTotals(rows: AnalyticsRow[]): OverviewData['models'] {
   const models = new Map<string, { model: string; runs: number; unpricedRuns: number }>();
   for (const row of rows) {

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { RangeView, SeriesPoint, Totals } from '@/components/dashboards/types';
+import type { RangeView, SeriesPoint, Totals, UnpricedModel } from '@/components/dashboards/types';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import type { AnalyticsQueryInput, AnalyticsRow, AnalyticsStore } from '@/lib/loom/analytics';
 import { createStudioAnalyticsStore } from '../loom';
@@ -30,6 +30,23 @@ export function totalsOf(row: AnalyticsRow | undefined): Totals {
     unpricedRuns: row.unpricedCount,
     ...(row.latency ? { p50Ms: row.latency.p50, p95Ms: row.latency.p95 } : {}),
   };
+}
+
+/** Unpriced runs per provider and model, most first, from rows grouped by both (and perhaps by time). */
+export function unpricedModelsOf(rows: AnalyticsRow[]): UnpricedModel[] {
+  const models = new Map<string, UnpricedModel>();
+  for (const row of rows) {
+    if (row.unpricedCount === 0) continue;
+    const provider = row.provider ?? '';
+    const model = row.model ?? '';
+    const key = JSON.stringify([provider, model]);
+    const entry = models.get(key) ?? { provider, model, runs: 0 };
+    entry.runs += row.unpricedCount;
+    models.set(key, entry);
+  }
+  return [...models.values()].sort(
+    (a, b) => b.runs - a.runs || a.model.localeCompare(b.model) || a.provider.localeCompare(b.provider),
+  );
 }
 
 /** Adds totals without percentiles (they do not add up). */

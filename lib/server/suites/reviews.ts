@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { CaseReviewView, RunSummaryView } from '@/components/suites/run/types';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
+import { writeAudit } from '../audit';
 import type { Viewer } from '../auth/session';
 import { computeRunSummary, FINISHED_STATUSES, getEvalRun, toStoredSummary } from './run-page';
+import { suiteSubject } from './runs';
 
 // Human review of a run's cases: a reviewer's pass/fail replaces the automated verdict in the
 // run's totals (CaseReview), and pairs with the judge's verdict for the judge-agreement figures.
@@ -24,6 +26,8 @@ export const reviewCaseSchema = z.object({
     .default(''),
 });
 
+const verdictOf = (pass: boolean) => (pass ? 'pass' : 'fail');
+
 export interface ReviewCaseResult {
   review: CaseReviewView | null;
   summary: RunSummaryView;
@@ -33,7 +37,8 @@ export interface ReviewCaseResult {
  * Sets, replaces or clears a reviewer's verdict on one case of a finished run, in one transaction
  * with the run's stored summary (EvalRun.summary, reviews applied). A verdict that differs from the
  * automated one needs a reason. NOT_FOUND for a run or case outside the viewer's workspace;
- * CONFLICT while the run is still going.
+ * CONFLICT while the run is still going. Audited in the same transaction (clearing no review is
+ * no change and is not).
  */
 export async function reviewCase(
   db: PrismaClient,
@@ -57,6 +62,10 @@ export async function reviewCase(
       select: { pass: true },
     });
     if (!result) throw new LoomError('NOT_FOUND', `Case "${caseId}" has no result in this run.`, { caseId });
+    const previous = await tx.caseReview.findUnique({
+      where: { workspaceId_runId_caseId: { workspaceId, runId, caseId } },
+      select: { pass: true },
+    });
     let review: CaseReviewView | null = null;
     if (verdict === null) {
       await tx.caseReview.deleteMany({ where: { workspaceId, runId, caseId } });
@@ -90,6 +99,24 @@ export async function reviewCase(
         reviewerEmail: row.reviewerEmail,
         createdAt: row.createdAt.toISOString(),
       };
+    }
+    if (previous || verdict !== null) {
+      const suite = await tx.suite.findUnique({
+        where: { workspaceId_id: { workspaceId, id: run.suiteId } },
+        select: { name: true },
+      });
+      await writeAudit(tx, viewer, 'suite_run.review', suiteSubject(run.suiteId), {
+        suiteId: run.suiteId,
+        suiteName: suite?.name ?? run.suiteId,
+        runId,
+        promptId: run.promptId,
+        promptVersion: run.promptVersion,
+        caseId,
+        automated: verdictOf(result.pass),
+        from: previous ? verdictOf(previous.pass) : null,
+        to: verdict,
+        ...(verdict !== null && reason !== '' ? { reason } : {}),
+      });
     }
     const summary = await computeRunSummary(tx, workspaceId, runId);
     await tx.evalRun.update({

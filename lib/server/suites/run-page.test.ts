@@ -341,6 +341,36 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('run page on %s', (kind)
       reason: 'The policy does not apply here.',
     });
 
+    // Each saved review is audited: the case, the verdict it replaced and why.
+    const reviews = async () =>
+      (
+        await db.prisma.auditEvent.findMany({
+          where: { workspaceId, action: 'suite_run.review' },
+          orderBy: { createdAt: 'asc' },
+        })
+      ).map((a) => ({ subject: a.subject, actorEmail: a.actorEmail, details: a.details }));
+    const audited = {
+      subject: 'suite:s1',
+      actorEmail: 'editor@x.test',
+      details: {
+        suiteId: 's1',
+        suiteName: 'FAQ suite',
+        runId: 'r1',
+        promptId: 'faq',
+        promptVersion: 1,
+        caseId: 'case-008',
+        automated: 'fail',
+        from: null,
+        to: 'pass',
+        reason: 'The policy does not apply here.',
+      },
+    };
+    expect(await reviews()).toEqual([
+      audited,
+      expect.objectContaining({ details: expect.objectContaining({ caseId: 'case-001', to: 'pass' }) }),
+      expect.objectContaining({ details: expect.objectContaining({ caseId: 'case-005', to: 'fail' }) }),
+    ]);
+
     as('viewer');
     expect(
       await reviewCaseAction({ runId: 'r1', caseId: 'case-012', verdict: 'fail', reason: 'forged' }),
@@ -351,6 +381,7 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('run page on %s', (kind)
     expect(
       await reviewCaseAction({ runId: 'r1', caseId: 'case-001', verdict: null, reason: '' }),
     ).toMatchObject({ ok: true, data: { review: null, summary: { reviewed: 2 } } });
+    expect((await reviews()).at(-1)?.details).toMatchObject({ caseId: 'case-001', from: 'pass', to: null });
     expect(
       await reviewCaseAction({ runId: 'r1', caseId: 'x'.repeat(10), verdict: 'pass', reason: 'r' }),
     ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -363,6 +394,11 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('run page on %s', (kind)
       ok: false,
       error: { code: 'INVALID_INPUT', fieldErrors: { reason: [expect.any(String)] } },
     });
+    // Refused reviews, and clearing a review that does not exist, record nothing.
+    expect(
+      await reviewCaseAction({ runId: 'r1', caseId: 'case-003', verdict: null, reason: '' }),
+    ).toMatchObject({ ok: true });
+    expect(await reviews()).toHaveLength(4);
     session.viewer = { ...session.viewer!, workspaceId: otherWorkspaceId };
     expect(
       await reviewCaseAction({ runId: 'r1', caseId: 'case-002', verdict: 'fail', reason: 'x' }),

@@ -480,6 +480,58 @@ function runOn(kind: TestDatabaseKind) {
       expect(kept).toBeLessThan(6);
       expect(run.summary).toMatchObject({ total: kept });
       expect(await cancelRun(as('editor'), runId)).toEqual({ status: 'cancelled' });
+      const cancels = await prisma.auditEvent.findMany({
+        where: { workspaceId, action: 'suite_run.cancel', details: { path: ['runId'], equals: runId } },
+      });
+      expect(cancels.map((c) => c.details)).toEqual([expect.objectContaining({ wasRunning: true })]);
+    });
+
+    it('audits a start, and a cancel that changes the run, with the suite, run and prompt version', async () => {
+      const suiteId = await seedSuite(fruit(1));
+      const audits = async () =>
+        (
+          await prisma.auditEvent.findMany({
+            where: { workspaceId, subject: `suite:${suiteId}` },
+            orderBy: { createdAt: 'asc' },
+          })
+        ).map((a) => ({ action: a.action, actorEmail: a.actorEmail, details: a.details }));
+      await expect(startRuns(as('viewer'), { suiteId, versions: [1] }, recordingQueue())).rejects.toThrow();
+      expect(await audits()).toEqual([]);
+
+      const { batchId, runs } = await startRuns(as('editor'), { suiteId, versions: [1] }, recordingQueue());
+      const runId = runs[0]!.id;
+      const started = {
+        action: 'suite_run.start',
+        actorEmail: 'eve@x.test',
+        details: {
+          suiteId,
+          suiteName: expect.stringMatching(/^Suite \d+$/),
+          revision: 1,
+          promptId: 'classify',
+          batchId,
+          runs: [{ runId, promptVersion: 1, provider: 'simulator', model: 'gpt-4o-mini' }],
+        },
+      };
+      expect(await audits()).toEqual([started]);
+
+      expect(await cancelRun(as('editor'), runId)).toEqual({ status: 'cancelled' });
+      // Cancelling it again changes nothing, and records nothing.
+      expect(await cancelRun(as('editor'), runId)).toEqual({ status: 'cancelled' });
+      expect(await audits()).toEqual([
+        started,
+        {
+          action: 'suite_run.cancel',
+          actorEmail: 'eve@x.test',
+          details: {
+            suiteId,
+            suiteName: expect.stringMatching(/^Suite \d+$/),
+            runId,
+            promptId: 'classify',
+            promptVersion: 1,
+            wasRunning: false,
+          },
+        },
+      ]);
     });
 
     it('leaves an interrupted run resumable, and resuming does not pay again for finished cases', async () => {

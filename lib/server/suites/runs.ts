@@ -19,6 +19,7 @@ import {
   type SuiteInput,
 } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
+import { writeAudit } from '../audit';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
 import { getPrisma } from '../db';
@@ -75,6 +76,9 @@ export const startRunsSchema = z.object({
   concurrency: z.number().int().min(1).max(MAX_RUN_CONCURRENCY).default(4),
 });
 export type StartRunsInput = z.input<typeof startRunsSchema>;
+
+/** The audit subject of a suite's runs and reviews. */
+export const suiteSubject = (suiteId: string) => `suite:${suiteId}`;
 
 export const cancelRunSchema = z.object({ runId: z.string().trim().min(1).max(200) });
 
@@ -414,6 +418,19 @@ export async function startRuns(
         },
       });
     }
+    await writeAudit(tx, viewer, 'suite_run.start', suiteSubject(loaded.suiteId), {
+      suiteId: loaded.suiteId,
+      suiteName: loaded.name,
+      revision: loaded.revision,
+      promptId: loaded.promptId,
+      batchId,
+      runs: runs.map((run) => ({
+        runId: run.id,
+        promptVersion: run.data.version,
+        provider: run.provider,
+        model: run.model,
+      })),
+    });
   });
   for (const run of runs) {
     try {
@@ -435,35 +452,54 @@ export type CancelOutcome = 'cancelled' | 'cancelling' | string;
 /**
  * Asks a run to stop. A queued run is cancelled at once; a running one stops within about half a
  * second (its finished cases are kept). A finished run is left as it is; its status is returned.
+ * The first request that changes the run is audited with it.
  */
 export async function cancelRun(viewer: Actor, runId: string): Promise<{ status: CancelOutcome }> {
   assertMay(viewer, 'cancel runs');
   const prisma = await getPrisma();
   const { workspaceId } = viewer;
   const now = new Date();
-  const queued = await prisma.$transaction(async (tx) => {
-    const { count } = await tx.evalRun.updateMany({
+  const outcome = await prisma.$transaction(async (tx): Promise<CancelOutcome | null> => {
+    const queued = await tx.evalRun.updateMany({
       where: { workspaceId, id: runId, status: 'queued' },
       data: { status: 'cancelled', cancelRequested: true, finishedAt: now, heartbeatAt: null },
     });
-    if (count > 0) {
+    if (queued.count > 0) {
       await tx.suiteRun.updateMany({
         where: { workspaceId, id: runId },
         data: { status: 'cancelled', finishedAt: now },
       });
+    } else {
+      const running = await tx.evalRun.updateMany({
+        where: { workspaceId, id: runId, status: 'running', cancelRequested: false },
+        data: { cancelRequested: true },
+      });
+      if (running.count === 0) return null;
     }
-    return count > 0;
+    const run = await tx.evalRun.findUniqueOrThrow({
+      where: { workspaceId_id: { workspaceId, id: runId } },
+      select: { suiteId: true, promptId: true, promptVersion: true },
+    });
+    const suite = await tx.suite.findUnique({
+      where: { workspaceId_id: { workspaceId, id: run.suiteId } },
+      select: { name: true },
+    });
+    await writeAudit(tx, viewer, 'suite_run.cancel', suiteSubject(run.suiteId), {
+      suiteId: run.suiteId,
+      suiteName: suite?.name ?? run.suiteId,
+      runId,
+      promptId: run.promptId,
+      promptVersion: run.promptVersion,
+      wasRunning: queued.count === 0,
+    });
+    return queued.count > 0 ? 'cancelled' : 'cancelling';
   });
-  if (queued) return { status: 'cancelled' };
-  const { count } = await prisma.evalRun.updateMany({
-    where: { workspaceId, id: runId, status: 'running' },
-    data: { cancelRequested: true },
-  });
-  if (count > 0) return { status: 'cancelling' };
+  if (outcome) return { status: outcome };
   const run = await prisma.evalRun.findUnique({
     where: { workspaceId_id: { workspaceId, id: runId } },
     select: { status: true },
   });
   if (!run) throw new LoomError('NOT_FOUND', 'This run no longer exists.', { runId });
-  return { status: run.status };
+  // Still running: a cancel was asked already (and audited) and the worker has yet to stop.
+  return { status: run.status === 'running' ? 'cancelling' : run.status };
 }
