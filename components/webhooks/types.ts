@@ -59,7 +59,10 @@ export interface WebhookActions {
   update: (input: WebhookEndpointDraft & { id: string }) => Promise<ActionResult<{ id: string }>>;
   remove: (input: { id: string }) => Promise<ActionResult<void>>;
   reveal: (input: { id: string }) => Promise<ActionResult<{ secret: string }>>;
-  rotate: (input: { id: string }) => Promise<ActionResult<{ secret: string }>>;
+  /** `previousValidUntil`: until when the replaced secret still signs deliveries too (null: not kept). */
+  rotate: (input: {
+    id: string;
+  }) => Promise<ActionResult<{ secret: string; previousValidUntil: Date | null }>>;
   sendTest: (input: { id: string }) => Promise<ActionResult<{ deliveryId: string; eventId: string }>>;
   redeliver: (input: { deliveryId: string }) => Promise<ActionResult<{ deliveryId: string }>>;
 }

@@ -160,6 +160,47 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('webhooks on %s', (kind)
     expect(await deliver()).toEqual({ attempted: 0, delivered: 0 });
   });
 
+  it('signs with the new and the old secret for 24 hours after a rotation, then with the new one only', async () => {
+    const { endpoint, secret: old } = await addEndpoint(['budget.alert']);
+    const before = Date.now();
+    const { secret, previousValidUntil } = await endpoints.rotateWebhookSecret(
+      db.prisma,
+      actor(),
+      endpoint.id,
+    );
+    expect(previousValidUntil!.getTime() - before).toBeGreaterThanOrEqual(24 * 60 * 60 * 1000);
+    expect(previousValidUntil!.getTime() - before).toBeLessThan(24 * 60 * 60 * 1000 + 60_000);
+    const alert = async () => {
+      await enqueueWebhookEvent(db.prisma, workspaceId, 'budget.alert', { budget: 'monthly' });
+      expect(await deliver()).toEqual({ attempted: 1, delivered: 1 });
+      return receiver.received.at(-1)!;
+    };
+
+    const during = await alert();
+    expect(during.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    for (const key of [secret, old])
+      expect(new Webhook(key).verify(during.body, during.headers)).toMatchObject({ type: 'budget.alert' });
+
+    // The grace period is over: only the new secret verifies.
+    await db.prisma.webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: { previousSecretExpiresAt: new Date(Date.now() - 1_000) },
+    });
+    const after = await alert();
+    expect(new Webhook(secret).verify(after.body, after.headers)).toMatchObject({ type: 'budget.alert' });
+    expect(() => new Webhook(old).verify(after.body, after.headers)).toThrow();
+
+    // A second rotation keeps only the secret it replaces.
+    const third = (await endpoints.rotateWebhookSecret(db.prisma, actor(), endpoint.id)).secret;
+    const next = await alert();
+    for (const key of [third, secret]) expect(new Webhook(key).verify(next.body, next.headers)).toBeTruthy();
+    expect(() => new Webhook(old).verify(next.body, next.headers)).toThrow();
+    const audits = await db.prisma.auditEvent.findMany({
+      where: { workspaceId, subject: `webhook:${endpoint.id}`, action: 'webhook.secret_rotate' },
+    });
+    expect(audits).toHaveLength(2);
+  });
+
   it('retries a failed delivery with growing delays for 24 hours, then gives up; redelivery sends it again', async () => {
     const { endpoint, secret } = await addEndpoint(['version.created']);
     receiver.state.status = 503;
