@@ -4,6 +4,7 @@ import type { ActionResult } from '@/lib/client/action-result';
 export const WEBHOOK_EVENTS = [
   { type: 'version.created', description: 'A prompt version is saved (editor, import, API).' },
   { type: 'label.moved', description: 'A label such as production points at another version.' },
+  { type: 'label.removed', description: 'A label such as staging is removed from a prompt.' },
   { type: 'experiment.winner', description: 'An experiment finds a winning variant.' },
   { type: 'suite_run.completed', description: 'An evaluation run ends, with its pass rate and cost.' },
   { type: 'budget.alert', description: 'Spending crosses a budget threshold.' },

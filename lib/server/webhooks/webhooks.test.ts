@@ -14,7 +14,7 @@ vi.hoisted(() => {
 });
 
 const { createStudioRegistry } = await import('@/lib/server/loom');
-const { inRegistryTransaction, moveLabel } = await import('@/lib/server/prompts/prompt-history');
+const { inRegistryTransaction, moveLabel, removeLabel } = await import('@/lib/server/prompts/prompt-history');
 const { deliverDueWebhooks } = await import('./deliver');
 const endpoints = await import('./endpoints');
 const { enqueueWebhookEvent } = await import('./outbox');
@@ -122,6 +122,39 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('webhooks on %s', (kind)
         }),
       }),
     ]);
+  });
+
+  it('sends label.removed when a label is removed, in the removal’s transaction', async () => {
+    const { secret } = await addEndpoint(['label.removed']);
+    const registry = createStudioRegistry(db.prisma, workspaceId);
+    await registry.save({ id: 'unlabelled', version: 0, name: 'Unlabelled', user: 'Hi' });
+    await registry.setLabel('unlabelled', 'staging', 1);
+    await expect(
+      inRegistryTransaction(db.prisma, workspaceId, async (inTx) => {
+        await inTx.removeLabel('unlabelled', 'staging');
+        throw new Error('the audit write failed');
+      }),
+    ).rejects.toThrow('the audit write failed');
+    expect(await db.prisma.webhookDelivery.count()).toBe(0);
+
+    await removeLabel(db.prisma, actor(), { promptId: 'unlabelled', label: 'staging' });
+    // Removing a label the prompt no longer has is refused and sends nothing.
+    await expect(
+      removeLabel(db.prisma, actor(), { promptId: 'unlabelled', label: 'staging' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await deliver()).toEqual({ attempted: 1, delivered: 1 });
+    const [request] = receiver.received;
+    expect(new Webhook(secret).verify(request!.body, request!.headers)).toEqual({
+      type: 'label.removed',
+      timestamp: expect.any(String),
+      data: {
+        promptId: 'unlabelled',
+        label: 'staging',
+        from: 1,
+        actor: 'ana@x.test',
+        link: '/prompts/unlabelled/history',
+      },
+    });
   });
 
   it('signs every delivery so that standardwebhooks’ Webhook.verify accepts it, and logs the answer', async () => {
