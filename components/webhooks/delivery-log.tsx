@@ -56,12 +56,15 @@ export function DeliveryLog({
   endpointId,
   enabled,
   initial,
+  retentionDays,
   sendTest,
   redeliver,
 }: {
   endpointId: string;
   enabled: boolean;
   initial: WebhookDeliveryLog;
+  /** How long finished deliveries stay in the log (the server prunes them after). */
+  retentionDays: number;
   sendTest: WebhookActions['sendTest'];
   redeliver: WebhookActions['redeliver'];
 }) {
@@ -93,6 +96,9 @@ export function DeliveryLog({
           {test.isPending ? 'Sending…' : 'Send test'}
         </Button>
       </div>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="delivery-retention">
+        Delivered and failed deliveries are kept for {retentionDays} days.
+      </p>
       {test.error ? <Alert>{test.error.message}</Alert> : null}
       {query.error ? <Alert>{query.error.message}</Alert> : null}
       {deliveries.length === 0 ? (

@@ -5,11 +5,12 @@ import { useActionMutation } from '@/lib/client/use-action-mutation';
 import { ConfirmDialog } from '../prompts/confirm-dialog';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/card';
+import { formatClock } from './format';
 import type { WebhookActions } from './types';
 
 /**
  * The endpoint's signing secret: hidden until an admin reveals it (audited), and rotated on
- * request (every attempt from then on is signed with the new one).
+ * request (for 24 hours every attempt is signed with both the new and the old one).
  */
 export function SecretPanel({
   endpointId,
@@ -22,13 +23,14 @@ export function SecretPanel({
 }) {
   const [secret, setSecret] = useState<string | null>(null);
   const [isConfirming, setConfirming] = useState(false);
-  const [rotated, setRotated] = useState(false);
+  // Set once rotated: until when the old secret still verifies (null: it no longer does).
+  const [rotated, setRotated] = useState<{ previousValidUntil: Date | null } | null>(null);
   const [copied, setCopied] = useState(false);
   const revealing = useActionMutation(reveal, { onSuccess: (data) => setSecret(data.secret) });
   const rotating = useActionMutation(rotate, {
     onSuccess: (data) => {
       setSecret(data.secret);
-      setRotated(true);
+      setRotated({ previousValidUntil: data.previousValidUntil });
       setConfirming(false);
     },
   });
@@ -78,7 +80,9 @@ export function SecretPanel({
       </div>
       {rotated ? (
         <Alert tone="info">
-          New secret in use: update your receiver now, the old one no longer verifies.
+          {rotated.previousValidUntil
+            ? `New secret in use. Deliveries are signed with the old one too until ${formatClock(new Date(rotated.previousValidUntil).toISOString())}: update your receiver before then.`
+            : 'New secret in use: update your receiver now, the old one no longer verifies.'}
         </Alert>
       ) : null}
       {failure ? <Alert>{failure.message}</Alert> : null}
@@ -92,8 +96,9 @@ export function SecretPanel({
           onConfirm={() => rotating.mutate({ id: endpointId })}
           onClose={() => setConfirming(false)}
         >
-          Every delivery from now on, retries included, is signed with a new secret. Your receiver rejects
-          them until you give it the new one.
+          Every delivery from now on, retries included, is signed with a new secret. For 24 hours it is signed
+          with the current one too, so your receiver keeps accepting them while you give it the new one. A
+          secret replaced by an earlier rotation stops verifying now.
         </ConfirmDialog>
       ) : null}
     </div>

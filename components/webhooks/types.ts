@@ -4,6 +4,7 @@ import type { ActionResult } from '@/lib/client/action-result';
 export const WEBHOOK_EVENTS = [
   { type: 'version.created', description: 'A prompt version is saved (editor, import, API).' },
   { type: 'label.moved', description: 'A label such as production points at another version.' },
+  { type: 'label.removed', description: 'A label such as staging is removed from a prompt.' },
   { type: 'experiment.winner', description: 'An experiment finds a winning variant.' },
   { type: 'suite_run.completed', description: 'An evaluation run ends, with its pass rate and cost.' },
   { type: 'budget.alert', description: 'Spending crosses a budget threshold.' },
@@ -59,7 +60,10 @@ export interface WebhookActions {
   update: (input: WebhookEndpointDraft & { id: string }) => Promise<ActionResult<{ id: string }>>;
   remove: (input: { id: string }) => Promise<ActionResult<void>>;
   reveal: (input: { id: string }) => Promise<ActionResult<{ secret: string }>>;
-  rotate: (input: { id: string }) => Promise<ActionResult<{ secret: string }>>;
+  /** `previousValidUntil`: until when the replaced secret still signs deliveries too (null: not kept). */
+  rotate: (input: {
+    id: string;
+  }) => Promise<ActionResult<{ secret: string; previousValidUntil: Date | null }>>;
   sendTest: (input: { id: string }) => Promise<ActionResult<{ deliveryId: string; eventId: string }>>;
   redeliver: (input: { deliveryId: string }) => Promise<ActionResult<{ deliveryId: string }>>;
 }

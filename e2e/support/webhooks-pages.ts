@@ -3,6 +3,7 @@ import { expect, type Page } from '@playwright/test';
 const EVENT_TYPES = [
   'version.created',
   'label.moved',
+  'label.removed',
   'experiment.winner',
   'suite_run.completed',
   'budget.alert',

@@ -20,7 +20,7 @@ import { logger } from './logger';
 import { getEnv } from './env';
 import { productionGateGuard, type GateOverride } from './suites/gate';
 import { warmUpTemplateEngine } from './template-budget';
-import { emitLabelMoved, emitVersionCreated } from './webhooks/events';
+import { emitLabelMoved, emitLabelRemoved, emitVersionCreated } from './webhooks/events';
 import { flushWebhookBatch, type WebhookBatch } from './webhooks/nudge';
 
 // The composition root: loom's packages wired with this deployment's adapters. Nothing else in
@@ -47,8 +47,9 @@ export function getTemplateEngine(): TemplateEngine {
  * point: whatever path moves production goes through here). Only an admin's override, passed by
  * `moveLabel`, lets a failing version through.
  *
- * Every save and label move also writes its webhook event (`version.created`, `label.moved`) to
- * the outbox in its own transaction, so the editor, imports, promotions and experiments all emit.
+ * Every save, label move and label removal also writes its webhook event (`version.created`,
+ * `label.moved`, `label.removed`) to the outbox in its own transaction, so the editor, imports,
+ * promotions and experiments all emit.
  * Delivery is nudged once the change committed: after the call returns, or, when the registry
  * runs inside the caller's transaction (`webhooks`, see inRegistryTransaction), by the caller
  * after its commit.
@@ -63,6 +64,7 @@ export function createStudioRegistry(
     beforeLabelMove: productionGateGuard(options.gateOverride),
     afterSave: async (tx, saved) => void (batch.queued += await emitVersionCreated(tx, saved)),
     afterLabelMove: async (tx, move) => void (batch.queued += await emitLabelMoved(tx, move)),
+    afterLabelRemove: async (tx, removal) => void (batch.queued += await emitLabelRemoved(tx, removal)),
   });
   // Inside the caller's transaction (inRegistryTransaction): it flushes the webhooks and drops the
   // served prompts after its commit; dropping them earlier would let a reader cache the old version.
@@ -80,6 +82,7 @@ export function createStudioRegistry(
       ...registry,
       save: (...args) => registry.save(...args).then(committed, rolledBack),
       setLabel: (...args) => registry.setLabel(...args).then(committed, rolledBack),
+      removeLabel: (...args) => registry.removeLabel(...args).then(committed, rolledBack),
     },
     workspaceId,
   );

@@ -51,6 +51,11 @@ export interface PrismaRegistryOptions {
     tx: Prisma.TransactionClient,
     move: LabelMoveAttempt & { actor?: string },
   ) => Promise<void>;
+  /**
+   * Called inside a label removal's transaction once the label is gone (not when the prompt had no
+   * such label); throwing rolls the removal back.
+   */
+  afterLabelRemove?: (tx: Prisma.TransactionClient, removal: LabelRemoved) => Promise<void>;
 }
 
 /** A version a save just wrote, with the workspace it belongs to. */
@@ -66,6 +71,15 @@ export interface LabelMoveAttempt {
   label: string;
   version: number;
   from?: number;
+}
+
+/** A label a removal just deleted: prompt (registry id), label, the version it pointed at. */
+export interface LabelRemoved {
+  workspaceId: string;
+  promptId: string;
+  label: string;
+  from: number;
+  actor?: string;
 }
 
 /** Generous: a save is a handful of statements, but many may queue on one prompt's row lock. */
@@ -386,7 +400,17 @@ export function createPrismaRegistry(
           DELETE FROM "PromptLabel" WHERE "promptId" = ${locked.id} AND "label" = ${label}
           RETURNING "version"`;
         const from = removed[0]?.version;
-        return from === undefined ? { label } : { label, from };
+        if (from === undefined) return { label };
+        if (options.afterLabelRemove) {
+          await options.afterLabelRemove(tx, {
+            workspaceId,
+            promptId: id,
+            label,
+            from,
+            ...(labelOptions?.actor ? { actor: labelOptions.actor } : {}),
+          });
+        }
+        return { label, from };
       });
     },
 

@@ -8,6 +8,7 @@ import { getPrisma } from '../db';
 import { runEvalJob } from '../suites/run-job';
 import { recoverStaleRuns } from '../suites/run-recovery';
 import { deliverDueWebhooks } from '../webhooks/deliver';
+import { requestWebhookPrune, runWebhookPruneJob, WEBHOOK_PRUNE_EVERY_MS } from '../webhooks/prune';
 import { getJobQueue } from './index';
 import type { JobHandlers, PeriodicTask } from './queue';
 
@@ -17,6 +18,7 @@ export const jobHandlers: JobHandlers = {
   // A nudge after a commit: deliver what is due now rather than at the next sweep.
   'webhook-deliver': async () => void (await deliverDueWebhooks(await getPrisma())),
   'analytics-rollup': runAnalyticsRollupJob,
+  'webhook-prune': runWebhookPruneJob,
 };
 
 /** How often a worker looks for runs that lost their job (a dead worker, a failed enqueue). */
@@ -43,5 +45,10 @@ export const periodicTasks: PeriodicTask[] = [
     name: 'queue-analytics-rollup',
     everyMs: ANALYTICS_ROLLUP_EVERY_MS,
     run: async () => void (await requestAnalyticsRollup(await getJobQueue())),
+  },
+  {
+    name: 'queue-webhook-prune',
+    everyMs: WEBHOOK_PRUNE_EVERY_MS,
+    run: async () => void (await requestWebhookPrune(await getJobQueue())),
   },
 ];

@@ -49,6 +49,14 @@ export const QUEUE_SETTINGS = {
     retryBackoff: false,
     leaseSeconds: 15 * 60,
   },
+  // Queued hourly with one singletonKey; what a failed round leaves is the next round's work.
+  'webhook-prune': {
+    policy: 'short',
+    retryLimit: 0,
+    retryDelaySeconds: 60,
+    retryBackoff: false,
+    leaseSeconds: 15 * 60,
+  },
 } as const satisfies Record<JobName, QueueSettings>;
 
 /** Every job name, at run time (types.ts only has the type). */

@@ -9,6 +9,8 @@ export interface JobPayloads {
   'webhook-deliver': Record<string, never>;
   /** Fold new analytics runs into the rollups, prune past retention, fire budget alerts (every workspace). */
   'analytics-rollup': Record<string, never>;
+  /** Delete finished webhook deliveries past the log's retention (every workspace). */
+  'webhook-prune': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

@@ -7,7 +7,7 @@ import { getEnv } from '../env';
 import { logger } from '../logger';
 import { webhookEgressMessage } from './endpoints';
 import { nextAttemptAt } from './schedule';
-import { openWebhookSecret } from './secrets';
+import { webhookSigningSecrets } from './secrets';
 
 // Delivery of the outbox (WebhookDelivery rows): a sweep claims the rows that are due, POSTs each
 // one signed as Standard Webhooks says, and records the outcome with the next attempt's time.
@@ -122,18 +122,19 @@ function describeFailure(error: unknown, url: string, timeoutMs: number): string
 
 /**
  * One signed POST of an event to an endpoint: `webhook-id` is the event's id (the same on every
- * retry), `webhook-timestamp` the time of this attempt. Success is any 2xx; redirects are not
- * followed (a 3xx fails the attempt). The egress guard checks the address at connection time.
+ * retry), `webhook-timestamp` the time of this attempt, `webhook-signature` one signature per
+ * secret, space-separated (a receiver accepts any that verifies). Success is any 2xx; redirects
+ * are not followed (a 3xx fails the attempt). The egress guard checks the address at connection time.
  */
 export async function sendSigned(
   url: string,
-  secret: string,
+  secrets: string[],
   eventId: string,
   payload: unknown,
   options: { now: Date; allow: AllowList; lookup?: LookupAll; timeoutMs: number },
 ): Promise<Attempt> {
   const body = JSON.stringify(payload);
-  const signature = new Webhook(secret).sign(eventId, options.now, body);
+  const signature = secrets.map((secret) => new Webhook(secret).sign(eventId, options.now, body)).join(' ');
   const guardedFetch = createGuardedFetch(options.allow, ...(options.lookup ? [options.lookup] : []));
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
@@ -189,14 +190,14 @@ async function attemptRow(
       error: 'The endpoint is disabled: nothing was sent.',
     };
   } else {
-    let secret: string | undefined;
+    let secrets: string[] | undefined;
     try {
-      secret = openWebhookSecret(endpoint);
+      secrets = webhookSigningSecrets(endpoint, now);
     } catch (error) {
       logger.error({ error, endpointId: endpoint.id }, 'webhook secret cannot be opened');
     }
-    attempt = secret
-      ? await sendSigned(endpoint.url, secret, row.eventId, row.payload, { ...options, now })
+    attempt = secrets
+      ? await sendSigned(endpoint.url, secrets, row.eventId, row.payload, { ...options, now })
       : {
           ok: false,
           status: null,

@@ -9,7 +9,7 @@ import { checkEgressUrl, type AllowList } from '../egress';
 import { getEnv } from '../env';
 import { nudgeWebhookDelivery } from './nudge';
 import { newEventId, WEBHOOK_EVENT_TYPES, type WebhookEventType } from './outbox';
-import { generateWebhookSecret, openWebhookSecret, sealWebhookSecret } from './secrets';
+import { generateWebhookSecret, openWebhookSecret, SECRET_GRACE_MS, sealWebhookSecret } from './secrets';
 
 // A workspace's webhook endpoints (admins only): where events go, which events, the signing
 // secret (sealed at rest, revealed and rotated on request), and the delivery log with a test ping
@@ -292,25 +292,45 @@ export async function revealWebhookSecret(
   return { secret };
 }
 
+/** Whether this server can open the endpoint's current secret (its encryption key may have changed). */
+function opens(row: WebhookEndpoint): boolean {
+  try {
+    openWebhookSecret(row);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Replaces the signing secret: every attempt from now on (retries of older events included) is
- * signed with the new one, so the receiver must be given it at once.
+ * Replaces the signing secret. For SECRET_GRACE_MS the replaced one (sealed as it was) still signs
+ * every attempt beside the new one, so the receiver can switch without losing events; a second
+ * rotation within that time ends the grace of the first secret. A secret this server cannot open
+ * is dropped at once.
  */
 export async function rotateWebhookSecret(
   db: PrismaClient,
   actor: Actor,
   id: string,
-): Promise<{ secret: string }> {
+): Promise<{ secret: string; previousValidUntil: Date | null }> {
   const secret = generateWebhookSecret();
-  await db.$transaction(async (tx) => {
+  const previousValidUntil = await db.$transaction(async (tx) => {
     const row = await getRow(tx, actor.workspaceId, id);
+    const until = opens(row) ? new Date(Date.now() + SECRET_GRACE_MS) : null;
     await tx.webhookEndpoint.update({
       where: { id: row.id },
-      data: { secretCipher: sealWebhookSecret(secret, actor.workspaceId, row.id) },
+      data: {
+        secretCipher: sealWebhookSecret(secret, actor.workspaceId, row.id),
+        previousSecretCipher: until ? row.secretCipher : null,
+        previousSecretExpiresAt: until,
+      },
     });
-    await writeAudit(tx, actor, 'webhook.secret_rotate', `webhook:${id}`);
+    await writeAudit(tx, actor, 'webhook.secret_rotate', `webhook:${id}`, {
+      previousValidUntil: until?.toISOString() ?? null,
+    });
+    return until;
   });
-  return { secret };
+  return { secret, previousValidUntil };
 }
 
 function refuseDisabled(row: WebhookEndpoint): void {

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { EvalRun, Prisma } from '@/lib/generated/prisma/client';
-import type { LabelMoveAttempt, SavedVersion } from '@/lib/adapters/prisma/registry';
+import type { LabelMoveAttempt, LabelRemoved, SavedVersion } from '@/lib/adapters/prisma/registry';
 import type { RunSummary } from '@/lib/loom/evaluator';
 import { queueWebhookEvent } from './outbox';
 
@@ -34,6 +34,18 @@ export async function emitLabelMoved(tx: Tx, move: LabelMoveAttempt & { actor?: 
     to: move.version,
     actor: move.actor ?? null,
     link: promptLink(move.promptId),
+  });
+  return deliveries;
+}
+
+/** `label.removed`: in the removal's transaction (removing a label the prompt does not have is nothing). */
+export async function emitLabelRemoved(tx: Tx, removal: LabelRemoved): Promise<number> {
+  const { deliveries } = await queueWebhookEvent(tx, removal.workspaceId, 'label.removed', {
+    promptId: removal.promptId,
+    label: removal.label,
+    from: removal.from,
+    actor: removal.actor ?? null,
+    link: promptLink(removal.promptId),
   });
   return deliveries;
 }

@@ -10,6 +10,7 @@ import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 export const WEBHOOK_EVENT_TYPES = [
   'version.created',
   'label.moved',
+  'label.removed',
   'experiment.winner',
   'suite_run.completed',
   'budget.alert',

@@ -14,7 +14,7 @@ vi.hoisted(() => {
 });
 
 const { createStudioRegistry } = await import('@/lib/server/loom');
-const { inRegistryTransaction, moveLabel } = await import('@/lib/server/prompts/prompt-history');
+const { inRegistryTransaction, moveLabel, removeLabel } = await import('@/lib/server/prompts/prompt-history');
 const { deliverDueWebhooks } = await import('./deliver');
 const endpoints = await import('./endpoints');
 const { enqueueWebhookEvent } = await import('./outbox');
@@ -124,6 +124,39 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('webhooks on %s', (kind)
     ]);
   });
 
+  it('sends label.removed when a label is removed, in the removal’s transaction', async () => {
+    const { secret } = await addEndpoint(['label.removed']);
+    const registry = createStudioRegistry(db.prisma, workspaceId);
+    await registry.save({ id: 'unlabelled', version: 0, name: 'Unlabelled', user: 'Hi' });
+    await registry.setLabel('unlabelled', 'staging', 1);
+    await expect(
+      inRegistryTransaction(db.prisma, workspaceId, async (inTx) => {
+        await inTx.removeLabel('unlabelled', 'staging');
+        throw new Error('the audit write failed');
+      }),
+    ).rejects.toThrow('the audit write failed');
+    expect(await db.prisma.webhookDelivery.count()).toBe(0);
+
+    await removeLabel(db.prisma, actor(), { promptId: 'unlabelled', label: 'staging' });
+    // Removing a label the prompt no longer has is refused and sends nothing.
+    await expect(
+      removeLabel(db.prisma, actor(), { promptId: 'unlabelled', label: 'staging' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await deliver()).toEqual({ attempted: 1, delivered: 1 });
+    const [request] = receiver.received;
+    expect(new Webhook(secret).verify(request!.body, request!.headers)).toEqual({
+      type: 'label.removed',
+      timestamp: expect.any(String),
+      data: {
+        promptId: 'unlabelled',
+        label: 'staging',
+        from: 1,
+        actor: 'ana@x.test',
+        link: '/prompts/unlabelled/history',
+      },
+    });
+  });
+
   it('signs every delivery so that standardwebhooks’ Webhook.verify accepts it, and logs the answer', async () => {
     const { endpoint, secret } = await addEndpoint(['label.moved']);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -158,6 +191,47 @@ describe.each<TestDatabaseKind>(['postgres', 'pglite'])('webhooks on %s', (kind)
     });
     expect(row.lastLatencyMs).toBeGreaterThanOrEqual(0);
     expect(await deliver()).toEqual({ attempted: 0, delivered: 0 });
+  });
+
+  it('signs with the new and the old secret for 24 hours after a rotation, then with the new one only', async () => {
+    const { endpoint, secret: old } = await addEndpoint(['budget.alert']);
+    const before = Date.now();
+    const { secret, previousValidUntil } = await endpoints.rotateWebhookSecret(
+      db.prisma,
+      actor(),
+      endpoint.id,
+    );
+    expect(previousValidUntil!.getTime() - before).toBeGreaterThanOrEqual(24 * 60 * 60 * 1000);
+    expect(previousValidUntil!.getTime() - before).toBeLessThan(24 * 60 * 60 * 1000 + 60_000);
+    const alert = async () => {
+      await enqueueWebhookEvent(db.prisma, workspaceId, 'budget.alert', { budget: 'monthly' });
+      expect(await deliver()).toEqual({ attempted: 1, delivered: 1 });
+      return receiver.received.at(-1)!;
+    };
+
+    const during = await alert();
+    expect(during.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    for (const key of [secret, old])
+      expect(new Webhook(key).verify(during.body, during.headers)).toMatchObject({ type: 'budget.alert' });
+
+    // The grace period is over: only the new secret verifies.
+    await db.prisma.webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: { previousSecretExpiresAt: new Date(Date.now() - 1_000) },
+    });
+    const after = await alert();
+    expect(new Webhook(secret).verify(after.body, after.headers)).toMatchObject({ type: 'budget.alert' });
+    expect(() => new Webhook(old).verify(after.body, after.headers)).toThrow();
+
+    // A second rotation keeps only the secret it replaces.
+    const third = (await endpoints.rotateWebhookSecret(db.prisma, actor(), endpoint.id)).secret;
+    const next = await alert();
+    for (const key of [third, secret]) expect(new Webhook(key).verify(next.body, next.headers)).toBeTruthy();
+    expect(() => new Webhook(old).verify(next.body, next.headers)).toThrow();
+    const audits = await db.prisma.auditEvent.findMany({
+      where: { workspaceId, subject: `webhook:${endpoint.id}`, action: 'webhook.secret_rotate' },
+    });
+    expect(audits).toHaveLength(2);
   });
 
   it('retries a failed delivery with growing delays for 24 hours, then gives up; redelivery sends it again', async () => {

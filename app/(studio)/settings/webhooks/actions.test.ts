@@ -60,6 +60,25 @@ describe('webhook actions', () => {
     expect(JSON.stringify(audits)).not.toContain(created.data.secret);
   });
 
+  it('rotates the secret for an admin: the new one is revealed from then on, the old one kept for 24 hours', async () => {
+    const created = await actions.createWebhookEndpointAction(DRAFT);
+    if (!created.ok) throw new Error(created.error.message);
+    const rotated = await actions.rotateWebhookSecretAction({ id: created.data.id });
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    expect(rotated.data.secret).toMatch(/^whsec_/);
+    expect(rotated.data.secret).not.toBe(created.data.secret);
+    expect(rotated.data.previousValidUntil!.getTime()).toBeGreaterThan(Date.now() + 23 * 60 * 60 * 1000);
+    expect(await actions.revealWebhookSecretAction({ id: created.data.id })).toEqual({
+      ok: true,
+      data: { secret: rotated.data.secret },
+    });
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { workspaceId, action: 'webhook.secret_rotate', subject: `webhook:${created.data.id}` },
+    });
+    expect(JSON.stringify(audit)).not.toContain(rotated.data.secret);
+    expect(JSON.stringify(audit)).not.toContain(created.data.secret);
+  });
+
   it('refuses bad input at its field: no events, not http, an internal address', async () => {
     expect(await actions.createWebhookEndpointAction({ ...DRAFT, events: [] })).toMatchObject({
       ok: false,

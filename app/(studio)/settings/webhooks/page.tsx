@@ -22,7 +22,7 @@ export default async function WebhooksPage() {
     <div className="max-w-5xl space-y-6">
       <PageHeader
         title="Webhooks"
-        description="Signed HTTP callbacks to your systems when prompt versions are saved, labels move, experiments find a winner, suite runs end or a budget alerts."
+        description="Signed HTTP callbacks to your systems when prompt versions are saved, labels move or are removed, experiments find a winner, suite runs end or a budget alerts."
       />
       <EndpointsList endpoints={endpoints.map(toEndpointRow)} now={new Date().toISOString()} />
       {endpoints.length < MAX_ENDPOINTS ? (

@@ -14,6 +14,7 @@ import { decodePathParam } from '@/lib/server/auth/reader';
 import { getViewer } from '@/lib/server/auth/session';
 import { getPrisma } from '@/lib/server/db';
 import { getWebhookEndpoint, listWebhookDeliveries } from '@/lib/server/webhooks/endpoints';
+import { WEBHOOK_LOG_RETENTION_DAYS } from '@/lib/server/webhooks/prune';
 import {
   createWebhookEndpointAction,
   deleteWebhookEndpointAction,
@@ -66,6 +67,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
         endpointId={endpoint.id}
         enabled={endpoint.enabled}
         initial={toDeliveryLog(log)}
+        retentionDays={WEBHOOK_LOG_RETENTION_DAYS}
         sendTest={sendWebhookTestAction}
         redeliver={redeliverWebhookAction}
       />
