@@ -15,7 +15,7 @@ export class Browser {
 let current: Browser | undefined;
 
 /** Requests from now on come from `browser`. */
-export function useBrowser(browser: Browser): void {
+export function requestsFrom(browser: Browser): void {
   current = browser;
 }
 
@@ -45,7 +45,10 @@ export async function signIn(browser: Browser, email: string, password: string):
 }
 
 /** A cookie as sessions signed in before session stamps existed carry it. */
-export async function signInBeforeStamps(browser: Browser, user: { id: string; email: string; name: string }) {
+export async function signInBeforeStamps(
+  browser: Browser,
+  user: { id: string; email: string; name: string },
+) {
   await store(browser, { sub: user.id, uid: user.id, name: user.name, email: user.email });
 }
 
@@ -64,7 +67,7 @@ export async function serverSession(): Promise<Session | null> {
 /** next/headers' cookies() for a request from the current browser. */
 export function cookieJar() {
   const browser = current;
-  if (!browser) throw new Error('No browser: call useBrowser first.');
+  if (!browser) throw new Error('No browser: call requestsFrom first.');
   return {
     get: (name: string) => {
       const value = browser.cookies.get(name);

@@ -42,7 +42,8 @@ export function getAuthOptions(): NextAuthOptions {
           if (!parsed.success) throw new Error(SIGN_IN_MESSAGES.refused);
           const address = req.headers?.[CLIENT_ADDRESS_HEADER] as string | undefined;
           const result = await signInWithPassword(await getPrisma(), { ...parsed.data, address });
-          if (result.ok) return { ...result.user, sessionsValidFrom: result.user.sessionsValidFrom.getTime() };
+          if (result.ok)
+            return { ...result.user, sessionsValidFrom: result.user.sessionsValidFrom.getTime() };
           throw new Error(SIGN_IN_MESSAGES[result.reason]);
         },
       }),

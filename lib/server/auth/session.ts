@@ -30,7 +30,8 @@ export async function getViewer(): Promise<Viewer | null> {
     orderBy: { createdAt: 'asc' },
     include: { user: true, workspace: true },
   });
-  if (!membership || !isSessionCurrent(session.sessionsValidFrom, membership.user.sessionsValidFrom)) return null;
+  if (!membership || !isSessionCurrent(session.sessionsValidFrom, membership.user.sessionsValidFrom))
+    return null;
   return {
     userId,
     email: membership.user.email,

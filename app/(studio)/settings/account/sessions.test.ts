@@ -1,6 +1,8 @@
 // "Changing your password signs you out on every other device": real session checks (next-auth's
 // callbacks, getViewer, the action builder) against a real PostgreSQL database; only the browsers
 // and their cookies are simulated (test/browser-session.ts).
+import type * as NextAuth from 'next-auth';
+import type * as NextServer from 'next/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/test/db';
 
@@ -8,11 +10,11 @@ vi.stubEnv('NEXTAUTH_SECRET', 's'.repeat(44));
 const state = vi.hoisted(() => ({ prisma: undefined as unknown }));
 vi.mock('@/lib/server/db', () => ({ getPrisma: async () => state.prisma }));
 vi.mock('next/server', async (original) => ({
-  ...(await original<typeof import('next/server')>()),
+  ...(await original<typeof NextServer>()),
   connection: async () => {},
 }));
 vi.mock('next-auth', async (original) => ({
-  ...(await original<typeof import('next-auth')>()),
+  ...(await original<typeof NextAuth>()),
   getServerSession: (await import('@/test/browser-session')).serverSession,
 }));
 vi.mock('next/headers', async () => {
@@ -23,7 +25,7 @@ vi.mock('next/headers', async () => {
 const { changePasswordAction } = await import('./actions');
 const { getViewer } = await import('@/lib/server/auth/session');
 const { hashPassword } = await import('@/lib/server/auth/password');
-const { Browser, signIn, signInBeforeStamps, useBrowser } = await import('@/test/browser-session');
+const { Browser, signIn, signInBeforeStamps, requestsFrom } = await import('@/test/browser-session');
 
 let db: TestDatabase;
 let n = 0;
@@ -53,12 +55,12 @@ async function createMember(data: { sessionsValidFrom?: Date } = {}) {
 beforeEach(() => createMember());
 
 async function viewerIn(browser: InstanceType<typeof Browser>) {
-  useBrowser(browser);
+  requestsFrom(browser);
   return getViewer();
 }
 
 async function changePasswordIn(browser: InstanceType<typeof Browser>, currentPassword = OLD) {
-  useBrowser(browser);
+  requestsFrom(browser);
   return changePasswordAction({ currentPassword, newPassword: NEW, repeatPassword: NEW });
 }
 
