@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { SESSION_COOKIES } from '@/lib/server/auth/session-cookies';
 import { getEnv } from '@/lib/server/env';
 import {
   createNonce,
@@ -13,8 +14,6 @@ import {
 // headers and puts on its own scripts (so pages render per request).
 // It also sends visitors without a session cookie to sign-in, remembering where they were going: a
 // convenience only; every page, action and route handler still checks the session itself.
-const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
-
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const env = getEnv();

@@ -112,29 +112,48 @@ test('repeated failures pause an account with the same message as a wrong passwo
   await expect(shell.userName()).toHaveText(account.name);
 });
 
-test('a member changes their own password under Account and signs in with it', async ({
+test('a member changes their own password under Account: other devices are signed out, this one is not', async ({
+  browser,
   page,
   signInAs,
   shell,
   signInPage,
 }) => {
   const account = await signInAs('viewer');
-  await shell.nav().getByRole('link', { name: 'Account' }).click();
+  const otherDevice = await browser.newContext();
+  try {
+    const otherPage = await otherDevice.newPage();
+    await new SignInPage(otherPage).goto('/sign-in?callbackUrl=/settings/account');
+    await new SignInPage(otherPage).signIn(account.email, account.password);
+    await expect(otherPage.getByRole('heading', { name: 'Account', exact: true })).toBeVisible();
+
+    await shell.nav().getByRole('link', { name: 'Account' }).click();
+    await expect(page.getByRole('heading', { name: 'Account', exact: true })).toBeVisible();
+    await expect(page.getByText('Changing your password signs you out on every other device.')).toBeVisible();
+    const accountPage = new AccountPage(page);
+    const form = accountPage.form();
+
+    await accountPage.changePassword(account.password, 'short');
+    await expect(form.getByText('Use at least 10 characters.')).toBeVisible();
+    await accountPage.changePassword(account.password, 'a-new-long-password', 'a-typo-password');
+    await expect(form.getByText('This does not match the new password.')).toBeVisible();
+    await accountPage.changePassword('not-my-password', 'a-new-long-password');
+    await expect(form.getByText(/This is not your current password/)).toBeVisible();
+
+    await accountPage.changePassword(account.password, 'a-new-long-password');
+    await expect(form.getByRole('status')).toHaveText(
+      'Password changed. Every other device has been signed out.',
+    );
+
+    await otherPage.reload();
+    await new SignInPage(otherPage).expectVisible();
+  } finally {
+    await otherDevice.close();
+  }
+
+  await page.reload();
   await expect(page.getByRole('heading', { name: 'Account', exact: true })).toBeVisible();
-  const accountPage = new AccountPage(page);
-  const form = accountPage.form();
-
-  await accountPage.changePassword(account.password, 'short');
-  await expect(form.getByText('Use at least 10 characters.')).toBeVisible();
-  await accountPage.changePassword(account.password, 'a-new-long-password', 'a-typo-password');
-  await expect(form.getByText('This does not match the new password.')).toBeVisible();
-  await accountPage.changePassword('not-my-password', 'a-new-long-password');
-  await expect(form.getByText(/This is not your current password/)).toBeVisible();
-
-  await accountPage.changePassword(account.password, 'a-new-long-password');
-  await expect(form.getByRole('status')).toHaveText(
-    'Password changed. Use the new one the next time you sign in.',
-  );
+  await expect(shell.userName()).toHaveText(account.name);
 
   await shell.signOut();
   await signInPage.signIn(account.email, account.password);

@@ -61,7 +61,7 @@ export function ChangePasswordForm({
     <form key={formKey} aria-label="Change password" onSubmit={onSubmit} className="space-y-4" noValidate>
       {mutation.error ? <Alert>{mutation.error.message}</Alert> : null}
       {mutation.isSuccess ? (
-        <Alert tone="info">Password changed. Use the new one the next time you sign in.</Alert>
+        <Alert tone="info">Password changed. Every other device has been signed out.</Alert>
       ) : null}
       <Field label="Current password" error={fieldError('currentPassword')}>
         <Input name="currentPassword" type="password" autoComplete="current-password" required />

@@ -7,6 +7,7 @@ import { writeAudit } from './audit';
 import { newPasswordSchema } from './auth/account';
 import { hashPassword } from './auth/password';
 import type { Viewer } from './auth/session';
+import { nextSessionStamp } from './auth/session-stamp';
 import { findPausedAccounts, unlockAccount } from './auth/throttle';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const satisfies readonly Role[];
@@ -143,10 +144,25 @@ export async function changeRole(prisma: PrismaClient, actor: Actor, userId: str
   });
 }
 
+/**
+ * Removes a member. An account left without any workspace is signed out everywhere, so its old
+ * sessions do not come back to life if it is added again; one still in another workspace keeps
+ * its sessions there (an admin here cannot sign people out of other workspaces).
+ */
 export async function removeMember(prisma: PrismaClient, actor: Actor, userId: string) {
   await inMembersTransaction(prisma, actor.workspaceId, async (tx) => {
     await assertKeepsAnAdmin(tx, actor.workspaceId, userId, null);
     await tx.membership.delete({ where: { userId_workspaceId: { userId, workspaceId: actor.workspaceId } } });
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: userId },
+      include: { _count: { select: { memberships: true } } },
+    });
+    if (user._count.memberships === 0) {
+      await tx.user.update({
+        where: { id: userId },
+        data: { sessionsValidFrom: nextSessionStamp(user.sessionsValidFrom) },
+      });
+    }
     await writeAudit(tx, actor, 'member.remove', `user:${userId}`);
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
 import type { Viewer } from './session';
+import { nextSessionStamp } from './session-stamp';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import {
   accountKey,
@@ -58,8 +59,10 @@ const wrongCurrentPassword = () =>
   });
 
 /**
- * Changes the viewer's own password after checking the current one. The check counts against the
- * same sign-in throttle, so a borrowed session cannot be used to guess the password.
+ * Changes the viewer's own password after checking the current one, and signs the account out
+ * everywhere: returns the new session stamp, with which the caller renews its own session. The
+ * check counts against the same sign-in throttle, so a borrowed session cannot be used to guess
+ * the password.
  */
 export async function changePassword(
   prisma: PrismaClient,
@@ -80,19 +83,28 @@ export async function changePassword(
   if (!matches) throw wrongCurrentPassword();
   await settleSignInSuccess(prisma, keys);
   const passwordHash = await hashPassword(input.newPassword);
-  await prisma.user.update({ where: { id: user.id }, data: { passwordHash } });
+  const sessionsValidFrom = nextSessionStamp(user.sessionsValidFrom);
+  await prisma.user.update({ where: { id: user.id }, data: { passwordHash, sessionsValidFrom } });
+  return { sessionsValidFrom };
 }
 
 /**
- * Gives an account a new generated password and lifts any sign-in pause: the way back in for a
- * lost password, run from the machine (npm run user:reset-password). Returns the new password.
+ * Gives an account a new generated password, signs it out everywhere and lifts any sign-in pause:
+ * the way back in for a lost (or stolen) password, run from the machine (npm run
+ * user:reset-password). Returns the new password.
  */
 export async function resetPassword(prisma: PrismaClient, email: string): Promise<string> {
   const normalized = email.trim().toLowerCase();
   const user = await prisma.user.findUnique({ where: { email: normalized } });
   if (!user) throw new LoomError('NOT_FOUND', `There is no account for ${normalized}.`);
   const password = generatePassword();
-  await prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
+  await prisma.user.update({
+    where: { id: user.id },
+    data: {
+      passwordHash: await hashPassword(password),
+      sessionsValidFrom: nextSessionStamp(user.sessionsValidFrom),
+    },
+  });
   await unlockAccount(prisma, normalized);
   return password;
 }

@@ -22,10 +22,13 @@ export const SIGN_IN_MESSAGES = {
   busy: 'The server is busy signing other people in. Try again in a few seconds.',
 };
 
+/** Seconds a session lasts without signing in again. */
+export const SESSION_MAX_AGE = 7 * 24 * 60 * 60;
+
 export function getAuthOptions(): NextAuthOptions {
   return {
     secret: getEnv().NEXTAUTH_SECRET,
-    session: { strategy: 'jwt', maxAge: 7 * 24 * 60 * 60 },
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE },
     pages: { signIn: '/sign-in', error: '/sign-in' },
     providers: [
       CredentialsProvider({
@@ -39,7 +42,8 @@ export function getAuthOptions(): NextAuthOptions {
           if (!parsed.success) throw new Error(SIGN_IN_MESSAGES.refused);
           const address = req.headers?.[CLIENT_ADDRESS_HEADER] as string | undefined;
           const result = await signInWithPassword(await getPrisma(), { ...parsed.data, address });
-          if (result.ok) return result.user;
+          if (result.ok)
+            return { ...result.user, sessionsValidFrom: result.user.sessionsValidFrom.getTime() };
           throw new Error(SIGN_IN_MESSAGES[result.reason]);
         },
       }),
@@ -50,11 +54,15 @@ export function getAuthOptions(): NextAuthOptions {
         return resolveSameOrigin(url, baseUrl)?.href ?? baseUrl;
       },
       jwt({ token, user }) {
-        if (user) token.uid = user.id;
+        if (user) {
+          token.uid = user.id;
+          token.sessionsValidFrom = user.sessionsValidFrom; // see session-stamp.ts
+        }
         return token;
       },
       session({ session, token }) {
         if (session.user && typeof token.uid === 'string') session.user.id = token.uid;
+        if (typeof token.sessionsValidFrom === 'number') session.sessionsValidFrom = token.sessionsValidFrom;
         return session;
       },
     },

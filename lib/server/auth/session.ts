@@ -4,8 +4,12 @@ import { connection } from 'next/server';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { getPrisma } from '../db';
 import { getAuthOptions } from './options';
+import { isSessionCurrent } from './session-stamp';
 
-/** Who is calling, resolved from the session cookie and the database (roles are never trusted from the client). */
+/**
+ * Who is calling, resolved from the session cookie and the database (roles are never trusted from
+ * the client). No viewer for a session signed out everywhere since it signed in (session-stamp.ts).
+ */
 export interface Viewer {
   userId: string;
   email: string;
@@ -26,7 +30,8 @@ export async function getViewer(): Promise<Viewer | null> {
     orderBy: { createdAt: 'asc' },
     include: { user: true, workspace: true },
   });
-  if (!membership) return null;
+  if (!membership || !isSessionCurrent(session.sessionsValidFrom, membership.user.sessionsValidFrom))
+    return null;
   return {
     userId,
     email: membership.user.email,

@@ -15,7 +15,8 @@ import {
  * so the answer tells a guesser nothing. `busy` means no password was checked at all.
  */
 export type SignInResult =
-  { ok: true; user: { id: string; email: string; name: string } } | { ok: false; reason: 'refused' | 'busy' };
+  | { ok: true; user: { id: string; email: string; name: string; sessionsValidFrom: Date } }
+  | { ok: false; reason: 'refused' | 'busy' };
 
 export interface SignInAttempt {
   email: string;
@@ -42,7 +43,11 @@ export async function signInWithPassword(
     const matches = await verifyPassword(attempt.password, user?.passwordHash ?? (await getDummyHash()));
     if (!user || !matches) return { ok: false, reason: 'refused' };
     await settleSignInSuccess(prisma, keys, now);
-    return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
+    // The stamp comes from the row whose hash was checked (session-stamp.ts).
+    return {
+      ok: true,
+      user: { id: user.id, email: user.email, name: user.name, sessionsValidFrom: user.sessionsValidFrom },
+    };
   } catch (error) {
     if (!isLoomError(error, 'RATE_LIMITED')) throw error;
     await refundSignInAttempt(prisma, keys, now);

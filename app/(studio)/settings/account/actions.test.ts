@@ -8,6 +8,8 @@ vi.mock('@/lib/server/auth/session', () => ({ getViewer: async () => session.vie
 vi.mock('@/lib/server/db', () => ({ getPrisma: async () => session.prisma }));
 vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'x-loom-client-address': '192.0.2.10' }),
+  // The faked session has no cookie to renew (sessions.test.ts covers renewal).
+  cookies: async () => ({ get: () => undefined, set: () => {} }),
 }));
 
 const { changePasswordAction } = await import('./actions');

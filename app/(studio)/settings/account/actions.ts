@@ -4,6 +4,7 @@ import { headers } from 'next/headers';
 import { defineAction } from '@/lib/server/action';
 import { changePassword, changePasswordSchema } from '@/lib/server/auth/account';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/server/auth/client-address';
+import { renewSession } from '@/lib/server/auth/renew-session';
 
 export const changePasswordAction = defineAction({
   name: 'changePassword',
@@ -11,6 +12,7 @@ export const changePasswordAction = defineAction({
   permission: 'read', // every member manages their own password
   handler: async ({ prisma, viewer, input }) => {
     const address = (await headers()).get(CLIENT_ADDRESS_HEADER) ?? undefined;
-    await changePassword(prisma, viewer, input, address);
+    const { sessionsValidFrom } = await changePassword(prisma, viewer, input, address);
+    await renewSession(viewer.userId, sessionsValidFrom); // every other session has ended; this one carries on
   },
 });

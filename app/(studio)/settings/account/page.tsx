@@ -20,6 +20,9 @@ export default async function AccountPage() {
       </header>
       <Card title="Change password">
         <ChangePasswordForm changePassword={changePasswordAction} minLength={PASSWORD_MIN_LENGTH} />
+        <p className="mt-4 text-sm text-zinc-500 dark:text-zinc-400">
+          Changing your password signs you out on every other device.
+        </p>
       </Card>
     </div>
   );
