@@ -1,7 +1,11 @@
 import 'server-only';
 import { createRedisCompletionCacheStore } from '@/lib/adapters/redis/completion-cache';
 import { createRedisRateLimiter } from '@/lib/adapters/redis/rate-limiter';
-import { createSlidingWindowRateLimiter, type CompletionCacheStore, type RateLimiter } from '@/lib/loom/middleware';
+import {
+  createSlidingWindowRateLimiter,
+  type CompletionCacheStore,
+  type RateLimiter,
+} from '@/lib/loom/middleware';
 import { CALL_WINDOW_MS, setApiCallLimiter } from './api/execution';
 import { createMemoryApiKeyCache, setApiKeyCache } from './api/keys';
 import { RATE_WINDOW_MS, setApiRateLimiter } from './api/pipeline';
