@@ -3,10 +3,9 @@ import { z } from 'zod';
 import type { CaseReviewView, RunSummaryView } from '@/components/suites/run/types';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { LoomError } from '@/lib/loom/core';
-import { writeAudit } from '../audit';
 import type { Viewer } from '../auth/session';
 import { computeRunSummary, FINISHED_STATUSES, getEvalRun, toStoredSummary } from './run-page';
-import { suiteSubject } from './runs';
+import { auditSuiteRun } from './run-audit';
 
 // Human review of a run's cases: a reviewer's pass/fail replaces the automated verdict in the
 // run's totals (CaseReview), and pairs with the judge's verdict for the judge-agreement figures.
@@ -101,22 +100,19 @@ export async function reviewCase(
       };
     }
     if (previous || verdict !== null) {
-      const suite = await tx.suite.findUnique({
-        where: { workspaceId_id: { workspaceId, id: run.suiteId } },
-        select: { name: true },
-      });
-      await writeAudit(tx, viewer, 'suite_run.review', suiteSubject(run.suiteId), {
-        suiteId: run.suiteId,
-        suiteName: suite?.name ?? run.suiteId,
-        runId,
-        promptId: run.promptId,
-        promptVersion: run.promptVersion,
-        caseId,
-        automated: verdictOf(result.pass),
-        from: previous ? verdictOf(previous.pass) : null,
-        to: verdict,
-        ...(verdict !== null && reason !== '' ? { reason } : {}),
-      });
+      await auditSuiteRun(
+        tx,
+        viewer,
+        'suite_run.review',
+        { ...run, id: runId },
+        {
+          caseId,
+          automated: verdictOf(result.pass),
+          from: previous ? verdictOf(previous.pass) : null,
+          to: verdict,
+          ...(verdict !== null && reason !== '' ? { reason } : {}),
+        },
+      );
     }
     const summary = await computeRunSummary(tx, workspaceId, runId);
     await tx.evalRun.update({

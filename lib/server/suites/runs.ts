@@ -20,6 +20,7 @@ import {
 } from '@/lib/loom/evaluator';
 import type { PromptRegistry } from '@/lib/loom/registry';
 import { writeAudit } from '../audit';
+import { auditSuiteRun, suiteSubject } from './run-audit';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
 import { getPrisma } from '../db';
@@ -76,9 +77,6 @@ export const startRunsSchema = z.object({
   concurrency: z.number().int().min(1).max(MAX_RUN_CONCURRENCY).default(4),
 });
 export type StartRunsInput = z.input<typeof startRunsSchema>;
-
-/** The audit subject of a suite's runs and reviews. */
-export const suiteSubject = (suiteId: string) => `suite:${suiteId}`;
 
 export const cancelRunSchema = z.object({ runId: z.string().trim().min(1).max(200) });
 
@@ -478,20 +476,9 @@ export async function cancelRun(viewer: Actor, runId: string): Promise<{ status:
     }
     const run = await tx.evalRun.findUniqueOrThrow({
       where: { workspaceId_id: { workspaceId, id: runId } },
-      select: { suiteId: true, promptId: true, promptVersion: true },
+      select: { id: true, suiteId: true, promptId: true, promptVersion: true },
     });
-    const suite = await tx.suite.findUnique({
-      where: { workspaceId_id: { workspaceId, id: run.suiteId } },
-      select: { name: true },
-    });
-    await writeAudit(tx, viewer, 'suite_run.cancel', suiteSubject(run.suiteId), {
-      suiteId: run.suiteId,
-      suiteName: suite?.name ?? run.suiteId,
-      runId,
-      promptId: run.promptId,
-      promptVersion: run.promptVersion,
-      wasRunning: queued.count === 0,
-    });
+    await auditSuiteRun(tx, viewer, 'suite_run.cancel', run, { wasRunning: queued.count === 0 });
     return queued.count > 0 ? 'cancelled' : 'cancelling';
   });
   if (outcome) return { status: outcome };
