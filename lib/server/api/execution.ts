@@ -50,14 +50,14 @@ function getApiCallLimiter(): RateLimiter {
   }));
 }
 
-/** Replaces the provider-call limiter (a shared Redis one; a tight one in tests). */
+/** Replaces the provider-call limiter (with Redis, one shared by every instance: scale.ts). */
 export function setApiCallLimiter(limiter: RateLimiter): void {
   globalForExecution.__loomApiCallLimiter = limiter;
 }
 
 /**
  * Per API key (the request's metadata carries it), in front of every stack. The limiter is looked
- * up per call, so one installed after a stack was built (scale.ts at boot, tests) still applies.
+ * up per call, so one installed after a stack was built (scale.ts at boot) still applies.
  */
 const callLimit: Middleware = limitCalls({
   limiter: { hit: (key) => getApiCallLimiter().hit(key) },
