@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { isLoomError, promptIdSchema } from '@/lib/loom/core';
 import { LABEL_PATTERN, MAX_LABEL_LENGTH } from '@/lib/loom/registry';
 import { defineApiRoute, type RouteContext } from '../api/pipeline';
-import { withSecurityHeaders } from '../api/security';
 import {
   PROBLEM_CONTENT_TYPE,
   problemFromError,
@@ -34,22 +33,21 @@ import {
 
 type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
 
-/** Headers a client acts on, kept when a problem is re-shaped. */
-const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'ratelimit-limit'];
-
-/** Runs `handler` and re-shapes any problem JSON it answers with `reshape`. */
+/**
+ * Runs `handler` and re-shapes any problem JSON it answers with `reshape`, keeping the answer's
+ * other headers (Retry-After, WWW-Authenticate, the security headers the pipeline set).
+ */
 function reshapeProblems(handler: RouteHandler, reshape: (problem: Problem) => unknown): RouteHandler {
-  return withSecurityHeaders(async (request, context) => {
+  return async (request, context) => {
     const response = await handler(request, context);
     if (response.headers.get('content-type') !== PROBLEM_CONTENT_TYPE) return response;
     const problem = (await response.json()) as Problem;
-    const headers = new Headers({ 'cache-control': 'no-store' });
-    for (const name of KEPT_HEADERS) {
-      const value = response.headers.get(name);
-      if (value !== null) headers.set(name, value);
-    }
+    const headers = new Headers(response.headers);
+    headers.delete('content-type');
+    headers.delete('content-length');
+    headers.set('cache-control', 'no-store');
     return Response.json(reshape(problem), { status: response.status, headers });
-  });
+  };
 }
 
 /** One message for people: the detail, then every listed problem when there are several. */
