@@ -8,18 +8,26 @@ import { isServedOverHttps, securityHeaders } from '../http/security-headers';
 
 type Handler<A extends unknown[]> = (request: Request, ...rest: A) => Response | Promise<Response>;
 
+/** The two header sets (over HTTPS or not), built once: this runs on every API answer. */
+const headerSets = new Map<boolean, [string, string][]>();
+
+function apiHeaders(isHttps: boolean): [string, string][] {
+  let set = headerSets.get(isHttps);
+  if (!set) {
+    const isDevelopment = getEnv().NODE_ENV === 'development';
+    set = Object.entries(securityHeaders({ kind: 'api', isHttps, isDevelopment }));
+    headerSets.set(isHttps, set);
+  }
+  return set;
+}
+
 export function withSecurityHeaders<A extends unknown[]>(
   handler: Handler<A>,
 ): (request: Request, ...rest: A) => Promise<Response> {
   return async (request, ...rest) => {
     const response = await handler(request, ...rest);
-    const env = getEnv();
-    const headers = securityHeaders({
-      kind: 'api',
-      isHttps: isServedOverHttps(request, env.NEXTAUTH_URL),
-      isDevelopment: env.NODE_ENV === 'development',
-    });
-    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    const isHttps = isServedOverHttps(request, getEnv().NEXTAUTH_URL);
+    for (const [name, value] of apiHeaders(isHttps)) response.headers.set(name, value);
     return response;
   };
 }
