@@ -185,7 +185,7 @@ describe('describeEvent', () => {
         'model',
         'openai/gpt-4o',
       ),
-    ).toBe('saved the price of openai/gpt-4o: $2.50 in, $0.075 out per million tokens');
+    ).toBe('saved the price of openai/gpt-4o: $2.50 in, $0.0750 out per million tokens');
     expect(say('experiment.start', { promptId: 'greet' }, 'experiment', '“Warmer”')).toBe(
       'started experiment “Warmer” on Prompt greet',
     );

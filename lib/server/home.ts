@@ -1,4 +1,5 @@
 import 'server-only';
+import { formatDollars } from '@/components/suites/format';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 
 /** How many rows each part of the overview shows; the full lists are one click away. */
@@ -225,15 +226,8 @@ async function subjectNamesOf(
 const version = (value: unknown) => (typeof value === 'number' ? `v${value}` : 'nothing');
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 const quoted = (value: unknown) => (typeof value === 'string' ? ` “${value}”` : '');
-const usd = (micros: unknown) =>
-  typeof micros === 'number'
-    ? (micros / 1_000_000).toLocaleString('en-US', {
-        style: 'currency',
-        currency: 'USD',
-        minimumFractionDigits: 2,
-        maximumFractionDigits: 6,
-      })
-    : 'an amount';
+/** The money in an event's details, as every cost in the studio is shown. */
+const usd = (micros: unknown) => (typeof micros === 'number' ? formatDollars(micros) : 'an amount');
 
 export interface EventContext {
   /** The subject's kind: the part of the audit subject before the colon (prompt, user, suite...). */
