@@ -86,7 +86,6 @@ function filterSql(query: CaseQuery, searchIds?: string[]): Prisma.Sql {
   } else if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
     // Input: the variables' values, not their names (searching "question" should not match every case).
-    // An output kept in the blob store is searched in its row's preview (its first 2,000 characters).
     parts.push(Prisma.sql`(sc."caseId" ILIKE ${pattern} OR sc."expected" ILIKE ${pattern}
       OR r."result"->>'output' ILIKE ${pattern}
       OR EXISTS (SELECT 1 FROM jsonb_each_text(CASE WHEN jsonb_typeof(sc."input") = 'object'
